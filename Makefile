@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: GPL-2.0
+# Conformance suite for the kfunc bpf_arena_free_pages().
+#
+#   make          build the runner and the BPF objects into build/
+#   make check    install what is missing, run the suite on this kernel
+#   make test     the project's own tests (unit tests, live suite, VMs)
+
+CLANG     ?= clang-19
+CC        ?= gcc
+BUILD     := build
+ARCH_INC  := /usr/include/$(shell $(CC) -dumpmachine)
+
+CFLAGS    ?= -O2 -g
+CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Irunner
+LDLIBS    := -lbpf -lelf -lz -lpthread
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -Wall -Werror -Iprogs -Irunner \
+	      -I$(ARCH_INC)
+
+RUNNER_SRCS := $(filter-out runner/main.c,$(wildcard runner/*.c))
+RUNNER_OBJS := $(RUNNER_SRCS:runner/%.c=$(BUILD)/runner/%.o)
+BPF_OBJS    := $(patsubst progs/%.bpf.c,$(BUILD)/progs/%.bpf.o,$(wildcard progs/*.bpf.c))
+UNIT_TESTS  := $(patsubst runner/tests/%.c,$(BUILD)/tests/%,$(wildcard runner/tests/test_*.c))
+
+.PHONY: all check test unit deps clean
+.DELETE_ON_ERROR:
+
+all: $(BUILD)/conform $(BPF_OBJS)
+
+$(BUILD)/runner/%.o: runner/%.c $(wildcard runner/*.h) | $(BUILD)/runner
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/conform: $(BUILD)/runner/main.o $(RUNNER_OBJS)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# Static, for an initramfs: no shared libraries in the VM.
+$(BUILD)/conform-static: $(BUILD)/runner/main.o $(RUNNER_OBJS)
+	$(CC) -static $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/progs/%.bpf.o: progs/%.bpf.c $(wildcard progs/*.h) runner/uapi_compat.h | $(BUILD)/progs
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/%: runner/tests/%.c $(RUNNER_OBJS) | $(BUILD)/tests
+	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/runner $(BUILD)/progs $(BUILD)/tests:
+	mkdir -p $@
+
+deps:
+	scripts/install-deps.sh
+
+check: deps
+	$(MAKE) all
+	scripts/check.sh
+
+unit: $(UNIT_TESTS) $(BUILD)/conform $(BPF_OBJS)
+
+test: deps
+	$(MAKE) unit
+	scripts/test.sh
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared by every case program.
+ *
+ * A case is one BPF function that calls bpf_arena_free_pages(). The runner
+ * knows nothing about program types: each function carries its program
+ * type, expected attach type and attach target as BTF decl tags, spelled
+ * with the kernel's own enum names and resolved against the running
+ * kernel's vmlinux BTF. SEC() is only the human-readable attach label.
+ *
+ * ARENA_CASE(name, ...) emits two programs, tagged "case=name" and
+ * "control=name": the case calls the kfunc; the control has the same program
+ * type, attach type and target, without the kfunc. The runner loads it first; if the
+ * kernel refuses the control, the case is a SKIP, never a verdict.
+ */
+#ifndef CONFORM_H
+#define CONFORM_H
+
+#include "uapi_compat.h"
+#include <bpf/bpf_helpers.h>
+
+#define __conform(kv)	__attribute__((btf_decl_tag("conform:" kv)))
+
+/*
+ * ptype:  enum bpf_prog_type name, e.g. BPF_PROG_TYPE_XDP
+ * atype:  enum bpf_attach_type name, or empty for "no expected attach type"
+ * target: attach BTF target, "" for none, else one of
+ *         "func:NAME"            fentry/fexit/fmod_ret, lsm, iter
+ *         "typedef:NAME"         tp_btf (btf_trace_<tp>)
+ *         "struct_ops:TYPE.MEMBER"  struct_ops member
+ */
+#define __case(ptype, atype, target)					\
+	__conform("prog_type=" #ptype) __conform("attach_type=" #atype)	\
+	__conform("target=" target)
+
+/* The kfunc under test, exactly as the kernel declares it. */
+extern void bpf_arena_free_pages(void *p__map, void *ptr__ign,
+				 __u32 page_cnt) __ksym;
+
+#define ARENA_PAGES 16
+
+/* The arena every case frees from. The runner creates and mmap()s it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARENA);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, ARENA_PAGES);
+} arena SEC(".maps");
+
+/* The call every plain case makes: free one page of the arena. */
+#define FREE_ONE_PAGE()	bpf_arena_free_pages(&arena, NULL, 1)
+
+/*
+ * ARENA_CASE_BODY(name, sec, ptype, atype, target, body...) defines the case
+ * "name", whose body is the given statements, and its control.
+ * ARENA_CASE(name, sec, ptype, atype, target) is the common case: free one
+ * page of the arena.
+ */
+#define ARENA_CASE_BODY(name, sec, ptype, atype, target, ...)		\
+SEC(sec) __case(ptype, atype, target) __conform("case=" #name)		\
+int conform_case_##name(void *ctx)					\
+{									\
+	__VA_ARGS__;							\
+	return 0;							\
+}									\
+SEC(sec) __case(ptype, atype, target) __conform("control=" #name)	\
+int conform_control_##name(void *ctx)					\
+{									\
+	return 0;							\
+}
+
+#define ARENA_CASE(name, sec, ptype, atype, target)			\
+	ARENA_CASE_BODY(name, sec, ptype, atype, target, FREE_ONE_PAGE())
+
+#endif /* CONFORM_H */

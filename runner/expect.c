@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Expectation rules: parsing, lookup and message matching. */
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "expect.h"
+#include "util.h"
+
+static const char *const outcome_names[] = {
+	[OUT_ACCEPT] = "accept",
+	[OUT_REJECT] = "reject",
+	[OUT_ABSENT] = "absent",
+	[OUT_SKIP] = "skip",
+};
+
+static const char *const flag_names[] = {
+	[FLAG_PLAIN] = "plain",
+	[FLAG_SLEEPABLE] = "sleepable",
+	[FLAG_ANY] = "any",
+};
+
+const char *outcome_str(enum outcome o)
+{
+	return outcome_names[o];
+}
+
+static int lookup_word(const char *const *names, int cnt, const char *word)
+{
+	for (int i = 0; i < cnt; i++)
+		if (!strcmp(names[i], word))
+			return i;
+	return -1;
+}
+
+/* Turn "literal {{regex}} literal" into one POSIX extended regex. */
+static int message_to_regex(const char *msg, char **out)
+{
+	size_t len = strlen(msg);
+	char *re = malloc(len * 2 + 1), *p = re;
+	const char *s = msg;
+
+	if (!re)
+		return -ENOMEM;
+	while (*s) {
+		if (!strncmp(s, "{{", 2)) {
+			const char *end = strstr(s + 2, "}}");
+
+			if (!end) {
+				free(re);
+				return -EINVAL;
+			}
+			*p++ = '(';
+			memcpy(p, s + 2, (size_t)(end - s - 2));
+			p += end - s - 2;
+			*p++ = ')';
+			s = end + 2;
+			continue;
+		}
+		if (strchr(".[]{}()\\*+?|^$", *s))
+			*p++ = '\\';
+		*p++ = *s++;
+	}
+	*p = '\0';
+	*out = re;
+	return 0;
+}
+
+static void rule_free(struct rule *r)
+{
+	if (r->message)
+		regfree(&r->re);
+	free(r->glob);
+	free(r->range_text);
+	free(r->message);
+	free(r->file);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Next whitespace-separated word of *s, or NULL. */
+static char *next_word(char **s)
+{
+	char *w = *s + strspn(*s, " \t");
+	char *end;
+
+	if (!*w)
+		return NULL;
+	end = w + strcspn(w, " \t");
+	*s = *end ? end + 1 : end;
+	*end = '\0';
+	return w;
+}
+
+int rule_parse(struct rule *r, const char *line, const char *file, int lineno,
+	       char *err, size_t errlen)
+{
+	char *buf = xstrdup(line), *s = buf, *w[4], *msg, *re = NULL;
+	const char *what = NULL;
+	int flag, outcome, i;
+
+	memset(r, 0, sizeof(*r));
+	s[strcspn(s, "\r\n")] = '\0';
+	s += strspn(s, " \t");
+	if (!*s || *s == '#') {
+		free(buf);
+		return 0;
+	}
+	for (i = 0; i < 4; i++) {
+		w[i] = next_word(&s);
+		if (!w[i]) {
+			what = "expected 'CASE-GLOB FLAG RANGE OUTCOME [MESSAGE]'";
+			goto bad;
+		}
+	}
+	msg = s + strspn(s, " \t");
+	for (i = (int)strlen(msg); i > 0 && strchr(" \t", msg[i - 1]); i--)
+		msg[i - 1] = '\0';
+
+	flag = lookup_word(flag_names, 3, w[1]);
+	if (flag < 0) {
+		what = "flag must be plain, sleepable or any";
+		goto bad;
+	}
+	if (krange_parse(w[2], &r->range)) {
+		what = "kernel range must be *, >=X.Y, <X.Y or X.Y..<X.Y";
+		goto bad;
+	}
+	outcome = lookup_word(outcome_names, 3, w[3]);
+	if (outcome < 0) {
+		what = "outcome must be accept, reject or absent";
+		goto bad;
+	}
+	if (*msg && outcome != OUT_REJECT) {
+		what = "only a reject rule takes a message";
+		goto bad;
+	}
+	if (*msg) {
+		if (message_to_regex(msg, &re)) {
+			what = "unterminated {{ in message";
+			goto bad;
+		}
+		if (regcomp(&r->re, re, REG_EXTENDED | REG_NOSUB)) {
+			what = "invalid regular expression in message";
+			goto bad;
+		}
+		free(re);
+		r->message = xstrdup(msg);
+	}
+	r->glob = xstrdup(w[0]);
+	r->flag = (enum flag_match)flag;
+	r->range_text = xstrdup(w[2]);
+	r->outcome = (enum outcome)outcome;
+	r->file = xstrdup(file);
+	r->line = lineno;
+	free(buf);
+	return 1;
+bad:
+	snprintf(err, errlen, "%s:%d: %s", file, lineno, what);
+	free(re);
+	free(buf);
+	return -1;
+}
+
+static int load_file(struct ruleset *rs, const char *path, char *err,
+		     size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	int lineno = 0, ret = 0;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (getline(&line, &cap, f) >= 0) {
+		struct rule r;
+
+		ret = rule_parse(&r, line, path, ++lineno, err, errlen);
+		if (ret < 0)
+			break;
+		if (ret == 0)
+			continue;
+		rs->rules = xrealloc(rs->rules, sizeof(r) * (size_t)(rs->cnt + 1));
+		rs->rules[rs->cnt++] = r;
+		ret = 0;
+	}
+	if (!ret && ferror(f)) {
+		snprintf(err, errlen, "%s: read error", path);
+		ret = -1;
+	}
+	free(line);
+	fclose(f);
+	return ret;
+}
+
+static int rules_file_filter(const struct dirent *d)
+{
+	size_t len = strlen(d->d_name);
+
+	return len > 6 && !strcmp(d->d_name + len - 6, ".rules");
+}
+
+int ruleset_load(struct ruleset *rs, const char *path, char *err,
+		 size_t errlen)
+{
+	struct dirent **names;
+	int n, ret = 0;
+
+	memset(rs, 0, sizeof(*rs));
+	n = scandir(path, &names, rules_file_filter, alphasort);
+	if (n < 0) {
+		if (errno == ENOTDIR)
+			ret = load_file(rs, path, err, errlen);
+		else
+			snprintf(err, errlen, "%s: %s", path, strerror(errno)),
+			ret = -1;
+	} else {
+		for (int i = 0; i < n; i++) {
+			char *file = xasprintf("%s/%s", path, names[i]->d_name);
+
+			if (!ret)
+				ret = load_file(rs, file, err, errlen);
+			free(file);
+			free(names[i]);
+		}
+		free(names);
+		if (!ret && !rs->cnt) {
+			snprintf(err, errlen, "%s: no *.rules files", path);
+			ret = -1;
+		}
+	}
+	if (ret)
+		ruleset_free(rs);
+	return ret;
+}
+
+void ruleset_free(struct ruleset *rs)
+{
+	for (int i = 0; i < rs->cnt; i++)
+		rule_free(&rs->rules[i]);
+	free(rs->rules);
+	memset(rs, 0, sizeof(*rs));
+}
+
+const struct rule *ruleset_lookup(const struct ruleset *rs, const char *name,
+				  bool sleepable, unsigned int version)
+{
+	for (int i = 0; i < rs->cnt; i++) {
+		const struct rule *r = &rs->rules[i];
+
+		if (r->flag != FLAG_ANY && (r->flag == FLAG_SLEEPABLE) != sleepable)
+			continue;
+		if (!krange_contains(&r->range, version))
+			continue;
+		if (fnmatch(r->glob, name, 0))
+			continue;
+		return r;
+	}
+	return NULL;
+}
+
+bool rule_message_matches(const struct rule *r, const char *message)
+{
+	if (!r->message)
+		return true;
+	return !regexec(&r->re, message ? message : "", 0, NULL, 0);
+}

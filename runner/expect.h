@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Expectation rules, one per line of the files in expected/:
+ *
+ *   CASE-GLOB  plain|sleepable|any  RANGE  accept|reject|absent  [MESSAGE]
+ *
+ * The first rule that matches a case, its flag and the kernel version
+ * decides what is expected. MESSAGE is matched against the verifier's
+ * decisive line: literal text is a substring, {{...}} is a POSIX extended
+ * regular expression, and both may be mixed as in test_loader.c's __msg().
+ */
+#ifndef CONFORM_EXPECT_H
+#define CONFORM_EXPECT_H
+
+#include <regex.h>
+#include <stdbool.h>
+
+#include "version.h"
+
+enum outcome {
+	OUT_ACCEPT,
+	OUT_REJECT,
+	OUT_ABSENT,	/* the kernel has no such kfunc or no arena map */
+	OUT_SKIP,	/* observed only: the control did not load */
+};
+
+enum flag_match {
+	FLAG_PLAIN,
+	FLAG_SLEEPABLE,
+	FLAG_ANY,
+};
+
+struct rule {
+	char *glob;
+	enum flag_match flag;
+	char *range_text;
+	struct krange range;
+	enum outcome outcome;
+	char *message;		/* NULL: any message */
+	regex_t re;
+	char *file;
+	int line;
+};
+
+struct ruleset {
+	struct rule *rules;
+	int cnt;
+};
+
+const char *outcome_str(enum outcome o);
+
+/*
+ * Load every "*.rules" file of a directory (in name order), or one file.
+ * On a malformed line, fills err with "file:line: what is wrong" and
+ * returns -1; the ruleset is then left empty.
+ */
+int ruleset_load(struct ruleset *rs, const char *path, char *err,
+		 size_t errlen);
+
+/* Parse one line (exposed for the unit tests). 1: a rule, 0: blank, -1. */
+int rule_parse(struct rule *r, const char *line, const char *file, int lineno,
+	       char *err, size_t errlen);
+
+void ruleset_free(struct ruleset *rs);
+
+const struct rule *ruleset_lookup(const struct ruleset *rs, const char *name,
+				  bool sleepable, unsigned int version);
+
+bool rule_message_matches(const struct rule *r, const char *message);
+
+#endif /* CONFORM_EXPECT_H */

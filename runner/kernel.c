@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The kernel under test and its vmlinux BTF. */
+#include <bpf/btf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "kernel.h"
+#include "version.h"
+
+int kernel_open(struct kernel *k, const char *btf_path, const char *version,
+		char *err, size_t errlen)
+{
+	struct utsname u;
+
+	memset(k, 0, sizeof(*k));
+	if (uname(&u)) {
+		snprintf(err, errlen, "uname: %s", strerror(errno));
+		return -1;
+	}
+	snprintf(k->release, sizeof(k->release), "%s", u.release);
+	if (version) {
+		if (kver_parse_release(version, &k->version)) {
+			snprintf(err, errlen, "--kernel-version %s: expected MAJOR.MINOR[.PATCH]",
+				 version);
+			return -1;
+		}
+		k->version_overridden = true;
+	} else if (kver_parse_release(k->release, &k->version)) {
+		snprintf(err, errlen, "cannot parse a version from uname -r '%s': use --kernel-version",
+			 k->release);
+		return -1;
+	}
+	snprintf(k->btf_path, sizeof(k->btf_path), "%s", btf_path);
+	k->btf = btf__parse(btf_path, NULL);
+	if (!k->btf) {
+		snprintf(err, errlen, "cannot read vmlinux BTF %s: %s (the kernel needs CONFIG_DEBUG_INFO_BTF=y)",
+			 btf_path, strerror(errno));
+		return -1;
+	}
+	k->btf_has_kfunc = kernel_func_id(k, KFUNC_NAME) > 0;
+	return 0;
+}
+
+void kernel_close(struct kernel *k)
+{
+	btf__free(k->btf);
+	k->btf = NULL;
+}
+
+static const struct btf_type *find_enum(const struct kernel *k,
+					const char *enum_name)
+{
+	__s32 id = btf__find_by_name_kind(k->btf, enum_name, BTF_KIND_ENUM);
+
+	return id > 0 ? btf__type_by_id(k->btf, (__u32)id) : NULL;
+}
+
+int kernel_enum_value(const struct kernel *k, const char *enum_name,
+		      const char *name, __u32 *val)
+{
+	const struct btf_type *t = find_enum(k, enum_name);
+	const struct btf_enum *e;
+
+	if (!t)
+		return -ENOENT;
+	e = btf_enum(t);
+	for (int i = 0; i < btf_vlen(t); i++, e++) {
+		if (!strcmp(btf__name_by_offset(k->btf, e->name_off), name)) {
+			*val = (__u32)e->val;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+const char *kernel_enum_name(const struct kernel *k, const char *enum_name,
+			     __u32 val)
+{
+	const struct btf_type *t = find_enum(k, enum_name);
+	const struct btf_enum *e;
+
+	if (!t)
+		return NULL;
+	e = btf_enum(t);
+	for (int i = 0; i < btf_vlen(t); i++, e++)
+		if ((__u32)e->val == val)
+			return btf__name_by_offset(k->btf, e->name_off);
+	return NULL;
+}
+
+int kernel_func_id(const struct kernel *k, const char *name)
+{
+	__s32 id = btf__find_by_name_kind(k->btf, name, BTF_KIND_FUNC);
+
+	return id > 0 ? id : -ENOENT;
+}
+
+static int member_index(const struct btf *btf, __u32 struct_id,
+			const char *member)
+{
+	const struct btf_type *t = btf__type_by_id(btf, struct_id);
+	const struct btf_member *m = btf_members(t);
+
+	for (int i = 0; i < btf_vlen(t); i++, m++)
+		if (!strcmp(btf__name_by_offset(btf, m->name_off), member))
+			return i;
+	return -1;
+}
+
+int kernel_resolve_target(const struct kernel *k, const char *target,
+			  __u32 *btf_id, int *member, char *err, size_t errlen)
+{
+	char name[128], *dot;
+	const char *colon = strchr(target, ':');
+	int kind;
+	__s32 id;
+
+	*member = -1;
+	if (!colon || strlen(colon + 1) >= sizeof(name))
+		goto bad;
+	snprintf(name, sizeof(name), "%s", colon + 1);
+	if (!strncmp(target, "func:", 5)) {
+		kind = BTF_KIND_FUNC;
+	} else if (!strncmp(target, "typedef:", 8)) {
+		kind = BTF_KIND_TYPEDEF;
+	} else if (!strncmp(target, "struct_ops:", 11)) {
+		kind = BTF_KIND_STRUCT;
+		dot = strchr(name, '.');
+		if (!dot)
+			goto bad;
+		*dot++ = '\0';
+		id = btf__find_by_name_kind(k->btf, name, kind);
+		if (id > 0)
+			*member = member_index(k->btf, (__u32)id, dot);
+		if (id > 0 && *member < 0) {
+			snprintf(err, errlen, "struct %s in vmlinux BTF has no member %s",
+				 name, dot);
+			return -1;
+		}
+		goto found;
+	} else {
+		goto bad;
+	}
+	id = btf__find_by_name_kind(k->btf, name, kind);
+found:
+	if (id <= 0) {
+		snprintf(err, errlen, "vmlinux BTF has no %.*s %s",
+			 (int)(colon - target), target, name);
+		return -1;
+	}
+	*btf_id = (__u32)id;
+	return 0;
+bad:
+	snprintf(err, errlen, "bad target '%s'", target);
+	return -1;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kernel under test: its release and version, its vmlinux BTF (parsed
+ * once per run), and the names in it that cases refer to.
+ */
+#ifndef CONFORM_KERNEL_H
+#define CONFORM_KERNEL_H
+
+#include <linux/types.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define KFUNC_NAME "bpf_arena_free_pages"
+
+struct btf;
+
+struct kernel {
+	char release[65];		/* uname -r */
+	unsigned int version;		/* parsed, or --kernel-version */
+	bool version_overridden;
+	struct btf *btf;		/* vmlinux */
+	char btf_path[256];
+	bool btf_has_kfunc;
+};
+
+/* Returns 0, or -1 with the reason in err. */
+int kernel_open(struct kernel *k, const char *btf_path, const char *version,
+		char *err, size_t errlen);
+void kernel_close(struct kernel *k);
+
+/* Value of NAME in enum ENUM_NAME of vmlinux BTF. 0, or -ENOENT. */
+int kernel_enum_value(const struct kernel *k, const char *enum_name,
+		      const char *name, __u32 *val);
+
+/* Name of VAL in enum ENUM_NAME, or NULL. */
+const char *kernel_enum_name(const struct kernel *k, const char *enum_name,
+			     __u32 val);
+
+/* BTF id of the kernel function NAME, or -ENOENT. */
+int kernel_func_id(const struct kernel *k, const char *name);
+
+/*
+ * Resolve an attach target ("func:NAME", "typedef:NAME" or
+ * "struct_ops:TYPE.MEMBER") to its BTF id and, for struct_ops, the member
+ * index, which is the expected attach type. *member is -1 otherwise.
+ * Returns 0, or -1 with the reason in err.
+ */
+int kernel_resolve_target(const struct kernel *k, const char *target,
+			  __u32 *btf_id, int *member, char *err, size_t errlen);
+
+#endif /* CONFORM_KERNEL_H */

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0
+/* BPF_PROG_LOAD of a linked program, and what the verifier said. */
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "load.h"
+
+void load_prog(const struct linked_prog *lp, __u32 prog_flags, char *log,
+	       size_t log_size, struct load_result *res)
+{
+	char name[16];
+	/*
+	 * log_level 0 with a log buffer: libbpf loads once without a log and,
+	 * only if that fails, again with log_level 1 to fill the buffer.
+	 */
+	LIBBPF_OPTS(bpf_prog_load_opts, opts,
+		    .expected_attach_type = lp->attach_type,
+		    .attach_btf_id = lp->attach_btf_id,
+		    .prog_flags = prog_flags,
+		    .log_buf = log,
+		    .log_size = (__u32)log_size,
+		    .log_level = 0);
+	int fd;
+
+	/* Kernel object names are 15 characters of [A-Za-z0-9_.]. */
+	snprintf(name, sizeof(name), "%s", lp->src->case_name ?: lp->src->control_of);
+	log[0] = '\0';
+	fd = bpf_prog_load(lp->prog_type, name, lp->license, lp->insns,
+			   lp->insn_cnt, &opts);
+	res->message[0] = '\0';
+	if (fd >= 0) {
+		close(fd);
+		res->err = 0;
+		return;
+	}
+	res->err = errno;
+	decisive_line(log, res->message, sizeof(res->message));
+}
+
+static bool is_trailer(const char *line, size_t len)
+{
+	static const char *const prefixes[] = {
+		"processed ", "verification time ", "stack depth ",
+	};
+
+	if (!len)
+		return true;
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(line, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+void decisive_line(const char *log, char *out, size_t len)
+{
+	const char *end = strstr(log, "\nVerification failed");
+	const char *line_end, *start;
+
+	if (!strncmp(log, "Verification failed", 19))
+		end = log;
+	if (!end)
+		end = log + strlen(log);
+	out[0] = '\0';
+	/* Walk lines backwards from end, skipping the statistics. */
+	while (end > log) {
+		line_end = end;
+		while (line_end > log && line_end[-1] == '\n')
+			line_end--;
+		start = line_end;
+		while (start > log && start[-1] != '\n')
+			start--;
+		if (!is_trailer(start, (size_t)(line_end - start))) {
+			snprintf(out, len, "%.*s", (int)(line_end - start), start);
+			return;
+		}
+		end = start;
+	}
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* BPF_PROG_LOAD of a linked program, and what the verifier said. */
+#ifndef CONFORM_LOAD_H
+#define CONFORM_LOAD_H
+
+#include <stddef.h>
+
+#include "suite.h"
+
+#define MESSAGE_LEN 512
+
+struct load_result {
+	int err;			/* 0: loaded; else a positive errno */
+	char message[MESSAGE_LEN];	/* the decisive verifier line */
+};
+
+/*
+ * Load lp with prog_flags, close the program at once, and fill res. On a
+ * rejection the verifier log is left in log (log_size bytes).
+ */
+void load_prog(const struct linked_prog *lp, __u32 prog_flags, char *log,
+	       size_t log_size, struct load_result *res);
+
+/*
+ * The verifier's own error line: the last line of the log before the
+ * statistics ("processed N insns ...") and before the structured report
+ * that newer kernels append ("Verification failed: ...").
+ */
+void decisive_line(const char *log, char *out, size_t len);
+
+#endif /* CONFORM_LOAD_H */

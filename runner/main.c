@@ -1,0 +1,489 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * conform: load every case of the suite on the running kernel, without and
+ * with BPF_F_SLEEPABLE, and check each verdict against expected/.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "expect.h"
+#include "kernel.h"
+#include "report.h"
+#include "select.h"
+#include "suite.h"
+#include "test.h"
+#include "util.h"
+
+#define LOG_SIZE (1u << 20)
+#define ERR_LEN 1024
+
+struct options {
+	bool list;
+	bool verbose;
+	int jobs;
+	const char *json;
+	const char *kernel_version;
+	const char *expected;
+	const char *objdir;
+	const char *btf;
+	struct selection sel;
+};
+
+static const char usage_text[] =
+"Usage: conform [OPTIONS]\n"
+"Load every case of the bpf_arena_free_pages() suite without and with\n"
+"BPF_F_SLEEPABLE and check each verdict against the expectations.\n"
+"\n"
+"  -l, --list               list the tests and exit\n"
+"  -t, --test SUBSTR[,..]   run tests whose name contains SUBSTR\n"
+"  -a, --allow GLOB[,..]    run tests matching GLOB (or @FILE, one per line)\n"
+"  -d, --deny GLOB[,..]     skip tests matching GLOB (or @FILE, a DENYLIST)\n"
+"  -v, --verbose            print the verifier log of failing tests\n"
+"  -j, --jobs N             load with N worker threads (default 1)\n"
+"      --json FILE          write the results as JSON to FILE\n"
+"      --kernel-version V   judge as kernel V (X.Y[.Z]) instead of uname -r\n"
+"      --expected PATH      rules directory or file (default: expected/)\n"
+"      --objs DIR           directory of *.bpf.o (default: progs/ by the binary)\n"
+"      --btf FILE           vmlinux BTF (default /sys/kernel/btf/vmlinux)\n"
+"  -h, --help               this text\n"
+"\n"
+"Output is KTAP. Exit status: 0 all passed, 1 a test failed, 2 bad usage or\n"
+"input, 4 everything skipped or the kernel cannot run the suite.\n";
+
+static char json_tmp[PATH_MAX];
+
+static void remove_partial_json(int sig)
+{
+	if (json_tmp[0])
+		unlink(json_tmp);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static int input_error(const char *msg)
+{
+	fprintf(stderr, "conform: %s\n", msg);
+	return EXIT_USAGE;
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	enum { OPT_JSON = 256, OPT_KVER, OPT_EXPECTED, OPT_OBJS, OPT_BTF };
+	static const struct option longopts[] = {
+		{ "list", no_argument, NULL, 'l' },
+		{ "test", required_argument, NULL, 't' },
+		{ "allow", required_argument, NULL, 'a' },
+		{ "deny", required_argument, NULL, 'd' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "json", required_argument, NULL, OPT_JSON },
+		{ "kernel-version", required_argument, NULL, OPT_KVER },
+		{ "expected", required_argument, NULL, OPT_EXPECTED },
+		{ "objs", required_argument, NULL, OPT_OBJS },
+		{ "btf", required_argument, NULL, OPT_BTF },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	char err[ERR_LEN], *end;
+	int c;
+
+	o->jobs = 1;
+	o->btf = "/sys/kernel/btf/vmlinux";
+	while ((c = getopt_long(argc, argv, "lt:a:d:vj:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			o->list = true;
+			break;
+		case 't':
+		case 'a':
+		case 'd':
+			if (selection_add(&o->sel, c == 't' ? PAT_SUBSTR :
+					  c == 'a' ? PAT_ALLOW : PAT_DENY,
+					  optarg, err, sizeof(err)))
+				return input_error(err);
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'j':
+			errno = 0;
+			o->jobs = (int)strtol(optarg, &end, 10);
+			if (errno || *end || o->jobs < 1 || o->jobs > 64)
+				return input_error("-j takes a number from 1 to 64");
+			break;
+		case OPT_JSON:
+			o->json = optarg;
+			break;
+		case OPT_KVER:
+			o->kernel_version = optarg;
+			break;
+		case OPT_EXPECTED:
+			o->expected = optarg;
+			break;
+		case OPT_OBJS:
+			o->objdir = optarg;
+			break;
+		case OPT_BTF:
+			o->btf = optarg;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(EXIT_PASS);
+		default:
+			fputs(usage_text, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return input_error("unexpected argument (see --help)");
+	return 0;
+}
+
+/* Defaults: progs/ and expected/ beside the binary, or one level up. */
+static char *default_path(const char *name)
+{
+	char exe[PATH_MAX], *p;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	struct stat st;
+
+	if (n <= 0)
+		return xstrdup(name);
+	exe[n] = '\0';
+	dirname(exe);
+	p = xasprintf("%s/%s", exe, name);
+	if (!stat(p, &st))
+		return p;
+	free(p);
+	return xasprintf("%s/../%s", exe, name);
+}
+
+static int object_filter(const struct dirent *d)
+{
+	return !fnmatch("*.bpf.o", d->d_name, 0);
+}
+
+static int find_objects(const char *dir, char ***paths, size_t *cnt)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, object_filter, alphasort);
+
+	if (n <= 0) {
+		fprintf(stderr, "conform: %s: %s\n", dir,
+			n ? strerror(errno) : "no *.bpf.o objects");
+		return -1;
+	}
+	*paths = xcalloc((size_t)n, sizeof(**paths));
+	for (int i = 0; i < n; i++) {
+		(*paths)[i] = xasprintf("%s/%s", dir, names[i]->d_name);
+		free(names[i]);
+	}
+	free(names);
+	*cnt = (size_t)n;
+	return 0;
+}
+
+/* Every rule must be able to match some case: a typo is an input error. */
+static int check_rules(const struct ruleset *rs, const struct suite *s)
+{
+	for (int i = 0; i < rs->cnt; i++) {
+		const struct rule *r = &rs->rules[i];
+		size_t j;
+
+		for (j = 0; j < s->case_cnt; j++)
+			if (!fnmatch(r->glob, s->cases[j].name, 0))
+				break;
+		if (j == s->case_cnt) {
+			fprintf(stderr, "conform: %s:%d: '%s' matches no case\n",
+				r->file, r->line, r->glob);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Does the kernel version agree with vmlinux BTF about the kfunc? The
+ * version's view comes from the rules: does any selected test expect the
+ * kfunc to be there?
+ */
+static void check_version_vs_btf(const struct kernel *k, struct test **tests,
+				 size_t cnt, const struct ruleset *rs)
+{
+	int absent = 0, present = 0;
+	char v[16];
+
+	for (size_t i = 0; i < cnt; i++) {
+		const struct rule *r = ruleset_lookup(rs, tests[i]->c->name,
+						      tests[i]->sleepable, k->version);
+
+		if (r && r->outcome == OUT_ABSENT)
+			absent++;
+		else if (r)
+			present++;
+	}
+	kver_format(k->version, v, sizeof(v));
+	if (absent && !present && k->btf_has_kfunc)
+		printf("# WARNING: expected/ says kernel %s has no %s, but vmlinux BTF has it (a backport, or the wrong --kernel-version?)\n",
+		       v, KFUNC_NAME);
+	if (present && !absent && !k->btf_has_kfunc)
+		printf("# WARNING: expected/ says kernel %s has %s, but vmlinux BTF lacks it (CONFIG_BPF_ARENA off, or no arena on this arch?)\n",
+		       v, KFUNC_NAME);
+}
+
+struct run {
+	struct test *tests;		/* 2 per case: plain, sleepable */
+	const struct suite *suite;
+	const struct ruleset *rules;
+	unsigned int version;
+	bool *wanted;			/* per case: any of its tests selected */
+	bool *done;			/* per case */
+	size_t next;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+};
+
+static void *worker(void *arg)
+{
+	struct run *run = arg;
+	char *log = xmalloc(LOG_SIZE);
+
+	for (;;) {
+		size_t i;
+
+		pthread_mutex_lock(&run->lock);
+		while (run->next < run->suite->case_cnt && !run->wanted[run->next])
+			run->done[run->next++] = true;
+		i = run->next++;
+		pthread_mutex_unlock(&run->lock);
+		if (i >= run->suite->case_cnt)
+			break;
+
+		observe_case(&run->tests[2 * i], log, LOG_SIZE);
+		verdict_decide(&run->tests[2 * i], run->rules, run->version);
+		verdict_decide(&run->tests[2 * i + 1], run->rules, run->version);
+
+		pthread_mutex_lock(&run->lock);
+		run->done[i] = true;
+		pthread_cond_broadcast(&run->cond);
+		pthread_mutex_unlock(&run->lock);
+	}
+	free(log);
+	pthread_mutex_lock(&run->lock);
+	pthread_cond_broadcast(&run->cond);
+	pthread_mutex_unlock(&run->lock);
+	return NULL;
+}
+
+/* Run the selected tests on jobs threads; report them in order. */
+static void run_tests(struct run *run, bool *selected, int jobs, bool verbose,
+		      struct counts *n)
+{
+	pthread_t threads[64];
+	int idx = 0;
+
+	for (int i = 0; i < jobs; i++)
+		pthread_create(&threads[i], NULL, worker, run);
+	for (size_t c = 0; c < run->suite->case_cnt; c++) {
+		pthread_mutex_lock(&run->lock);
+		while (!run->done[c])
+			pthread_cond_wait(&run->cond, &run->lock);
+		pthread_mutex_unlock(&run->lock);
+		for (size_t f = 0; f < 2; f++) {
+			struct test *t = &run->tests[2 * c + f];
+
+			if (!selected[2 * c + f])
+				continue;
+			report_test(++idx, t, verbose);
+			n->pass += t->status == ST_PASS;
+			n->fail += t->status == ST_FAIL;
+			n->skip += t->status == ST_SKIP;
+		}
+	}
+	for (int i = 0; i < jobs; i++)
+		pthread_join(threads[i], NULL);
+}
+
+static FILE *open_json(const char *path)
+{
+	FILE *f;
+	int fd;
+
+	if (snprintf(json_tmp, sizeof(json_tmp), "%s.XXXXXX", path) >= (int)sizeof(json_tmp))
+		return NULL;
+	fd = mkstemp(json_tmp);
+	if (fd < 0) {
+		json_tmp[0] = '\0';
+		return NULL;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		unlink(json_tmp);
+		json_tmp[0] = '\0';
+	}
+	return f;
+}
+
+static int finish_json(FILE *f, const char *path, const struct kernel *k,
+		       struct test **sel, size_t cnt, const struct counts *n)
+{
+	int ret = report_json(f, k, sel, cnt, n);
+
+	if (fclose(f))
+		ret = -1;
+	if (!ret && rename(json_tmp, path))
+		ret = -1;
+	if (ret) {
+		fprintf(stderr, "conform: writing %s: %s\n", path, strerror(errno));
+		unlink(json_tmp);
+	}
+	json_tmp[0] = '\0';
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct ruleset rules = { 0 };
+	struct suite suite = { 0 };
+	struct kernel k = { 0 };
+	struct counts n = { 0 };
+	struct run run = { .lock = PTHREAD_MUTEX_INITIALIZER,
+			   .cond = PTHREAD_COND_INITIALIZER };
+	struct test **sel = NULL;
+	bool *selected = NULL;
+	char err[ERR_LEN], **paths = NULL;
+	char *objdir = NULL, *expected = NULL;
+	size_t obj_cnt = 0, sel_cnt = 0;
+	const struct pattern *unmatched;
+	FILE *json = NULL;
+	int ret;
+
+	ret = parse_options(argc, argv, &o);
+	if (ret)
+		return ret;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	objdir = o.objdir ? xstrdup(o.objdir) : default_path("progs");
+	expected = o.expected ? xstrdup(o.expected) : default_path("expected");
+
+	ret = EXIT_USAGE;
+	if (find_objects(objdir, &paths, &obj_cnt))
+		goto out;
+	if (suite_open(&suite, paths, obj_cnt, err, sizeof(err))) {
+		input_error(err);
+		goto out;
+	}
+	if (ruleset_load(&rules, expected, err, sizeof(err))) {
+		input_error(err);
+		goto out;
+	}
+	if (check_rules(&rules, &suite))
+		goto out;
+
+	run.suite = &suite;
+	run.rules = &rules;
+	run.tests = xcalloc(2 * suite.case_cnt, sizeof(*run.tests));
+	run.wanted = xcalloc(suite.case_cnt, sizeof(bool));
+	run.done = xcalloc(suite.case_cnt, sizeof(bool));
+	selected = xcalloc(2 * suite.case_cnt, sizeof(bool));
+	sel = xcalloc(2 * suite.case_cnt, sizeof(*sel));
+	for (size_t i = 0; i < 2 * suite.case_cnt; i++) {
+		struct test *t = &run.tests[i];
+
+		t->c = &suite.cases[i / 2];
+		t->sleepable = i % 2;
+		snprintf(t->name, sizeof(t->name), "%s%s", t->c->name,
+			 t->sleepable ? ".s" : "");
+		selected[i] = selection_match(&o.sel, t->name, t->c->name);
+		if (selected[i]) {
+			run.wanted[i / 2] = true;
+			sel[sel_cnt++] = t;
+		}
+	}
+	unmatched = selection_unmatched(&o.sel);
+	if (unmatched) {
+		fprintf(stderr, "conform: %s: no test matches '%s' (see -l)\n",
+			unmatched->origin, unmatched->text);
+		goto out;
+	}
+
+	if (o.list) {
+		for (size_t i = 0; i < sel_cnt; i++)
+			printf("%-34s %-30s %s\n", sel[i]->name,
+			       sel[i]->c->prog_type, sel[i]->c->attach);
+		ret = EXIT_PASS;
+		goto out;
+	}
+	if (geteuid() != 0) {
+		fprintf(stderr, "conform: must run as root: loading these program types needs CAP_SYS_ADMIN, CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN\n");
+		ret = EXIT_SKIP;
+		goto out;
+	}
+	if (o.json) {
+		signal(SIGINT, remove_partial_json);
+		signal(SIGTERM, remove_partial_json);
+		json = open_json(o.json);
+		if (!json) {
+			fprintf(stderr, "conform: cannot write %s: %s\n", o.json,
+				strerror(errno));
+			goto out;
+		}
+	}
+	if (kernel_open(&k, o.btf, o.kernel_version, err, sizeof(err))) {
+		fprintf(stderr, "conform: %s\n", err);
+		ret = EXIT_SKIP;
+		goto out;
+	}
+	run.version = k.version;
+
+	report_plan(&k, sel_cnt);
+	check_version_vs_btf(&k, sel, sel_cnt, &rules);
+	suite_link(&suite, &k);
+	run_tests(&run, selected, o.jobs, o.verbose, &n);
+	report_summary(&k, &n);
+
+	if (n.fail)
+		ret = EXIT_FAIL;
+	else if (!n.pass && n.skip)
+		ret = EXIT_SKIP;
+	else
+		ret = EXIT_PASS;
+	if (json) {
+		if (finish_json(json, o.json, &k, sel, sel_cnt, &n))
+			ret = EXIT_USAGE;
+		json = NULL;
+	}
+out:
+	if (json) {
+		fclose(json);
+		unlink(json_tmp);
+	}
+	for (size_t i = 0; run.tests && i < 2 * suite.case_cnt; i++)
+		free(run.tests[i].log);
+	free(run.tests);
+	free(run.wanted);
+	free(run.done);
+	free(selected);
+	free(sel);
+	for (size_t i = 0; i < obj_cnt; i++)
+		free(paths[i]);
+	free(paths);
+	free(objdir);
+	free(expected);
+	kernel_close(&k);
+	suite_close(&suite);
+	ruleset_free(&rules);
+	selection_free(&o.sel);
+	return ret;
+}

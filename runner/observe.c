@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the kernel does with a case: load its control to learn whether the
+ * kernel can load this program type at this attach point at all, then load
+ * the case without and with BPF_F_SLEEPABLE.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test.h"
+#include "util.h"
+
+static void skip_both(struct test tests[2], const char *fmt, const char *a,
+		      const char *b)
+{
+	for (int i = 0; i < 2; i++) {
+		tests[i].observed = OUT_SKIP;
+		snprintf(tests[i].reason, sizeof(tests[i].reason), fmt, a, b);
+	}
+}
+
+/* Can the kernel load the control with a flag the program type accepts? */
+static bool control_loads(const struct conform_case *c, char *log,
+			  size_t log_size, struct load_result *res)
+{
+	struct load_result sleepable;
+
+	load_prog(&c->control, 0, log, log_size, res);
+	if (!res->err)
+		return true;
+	/* SYSCALL programs, for one, load only when sleepable. */
+	load_prog(&c->control, BPF_F_SLEEPABLE, log, log_size, &sleepable);
+	return !sleepable.err;
+}
+
+void observe_case(struct test tests[2], char *log, size_t log_size)
+{
+	const struct conform_case *c = tests[0].c;
+	struct load_result res;
+
+	if (c->control.unloadable[0]) {
+		skip_both(tests, "%s%s", c->control.unloadable, "");
+		return;
+	}
+	if (!control_loads(c, log, log_size, &res)) {
+		char why[MESSAGE_LEN + 32];
+
+		snprintf(why, sizeof(why), "%s%s%s", errno_name(res.err),
+			 res.message[0] ? ": " : "", res.message);
+		skip_both(tests, "kernel refuses %s programs without the kfunc: %s",
+			  c->attach, why);
+		return;
+	}
+	if (c->prog.unloadable[0]) {
+		skip_both(tests, "%s%s", c->prog.unloadable, "");
+		return;
+	}
+	for (int i = 0; i < 2; i++) {
+		struct test *t = &tests[i];
+
+		if (c->prog.absent[0]) {
+			t->observed = OUT_ABSENT;
+			snprintf(t->reason, sizeof(t->reason), "%s", c->prog.absent);
+			continue;
+		}
+		load_prog(&c->prog, t->sleepable ? BPF_F_SLEEPABLE : 0, log,
+			  log_size, &res);
+		t->err = res.err;
+		t->observed = res.err ? OUT_REJECT : OUT_ACCEPT;
+		memcpy(t->message, res.message, sizeof(t->message));
+		if (res.err)
+			t->log = xstrdup(log);
+	}
+}

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Results: KTAP on stdout, a human summary, and the JSON file. */
+#include <stdio.h>
+#include <string.h>
+
+#include "report.h"
+#include "util.h"
+
+void report_plan(const struct kernel *k, size_t test_cnt)
+{
+	char v[16];
+
+	kver_format(k->version, v, sizeof(v));
+	printf("KTAP version 1\n");
+	printf("# kernel %s, version %s%s, vmlinux BTF %s %s\n", k->release, v,
+	       k->version_overridden ? " (--kernel-version)" : "",
+	       k->btf_has_kfunc ? "has" : "lacks", KFUNC_NAME);
+	printf("1..%zu\n", test_cnt);
+}
+
+/* Print each line of text as a KTAP diagnostic. */
+static void print_diag_lines(const char *text)
+{
+	while (*text) {
+		size_t len = strcspn(text, "\n");
+
+		printf("#   %.*s\n", (int)len, text);
+		text += len;
+		if (*text)
+			text++;
+	}
+}
+
+void report_test(int idx, const struct test *t, bool verbose)
+{
+	const char *expected = t->rule ? outcome_str(t->rule->outcome) : "?";
+
+	switch (t->observed) {
+	case OUT_REJECT:
+		printf("# %s: reject %s: %s (expected %s)\n", t->name,
+		       errno_name(t->err), t->message[0] ? t->message : "(empty log)",
+		       expected);
+		break;
+	case OUT_ACCEPT:
+		printf("# %s: accept (expected %s)\n", t->name, expected);
+		break;
+	case OUT_ABSENT:
+		printf("# %s: absent: %s (expected %s)\n", t->name, t->reason,
+		       expected);
+		break;
+	case OUT_SKIP:
+		break;
+	}
+	if (t->status == ST_FAIL) {
+		printf("# %s: FAIL: %s\n", t->name, t->detail);
+		if (verbose && t->log && t->log[0]) {
+			printf("# %s: verifier log:\n", t->name);
+			print_diag_lines(t->log);
+		}
+	}
+	if (t->status == ST_SKIP)
+		printf("ok %d %s # SKIP %s\n", idx, t->name, t->reason);
+	else
+		printf("%sok %d %s\n", t->status == ST_FAIL ? "not " : "", idx,
+		       t->name);
+	fflush(stdout);
+}
+
+void report_summary(const struct kernel *k, const struct counts *n)
+{
+	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n",
+	       n->pass, n->fail, n->skip);
+	printf("# %d passed, %d failed, %d skipped on %s\n", n->pass, n->fail,
+	       n->skip, k->release);
+	fflush(stdout);
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c == '\t')
+			fputs("\\t", f);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+int report_json(FILE *f, const struct kernel *k, struct test **tests,
+		size_t cnt, const struct counts *n)
+{
+	char v[16];
+
+	kver_format(k->version, v, sizeof(v));
+	fputs("{\n  \"kernel\": ", f);
+	json_str(f, k->release);
+	fputs(",\n  \"kernel_version\": ", f);
+	json_str(f, v);
+	fprintf(f, ",\n  \"btf_has_kfunc\": %s,\n  \"cases\": [",
+		k->btf_has_kfunc ? "true" : "false");
+	for (size_t i = 0; i < cnt; i++) {
+		const struct test *t = tests[i];
+		const struct rule *r = t->rule;
+
+		fputs(i ? ",\n    {" : "\n    {", f);
+		fputs("\"name\": ", f);
+		json_str(f, t->c->name);
+		fputs(", \"prog_type\": ", f);
+		json_str(f, t->c->prog_type);
+		fputs(", \"attach\": ", f);
+		json_str(f, t->c->attach);
+		fprintf(f, ", \"sleepable\": %s, \"observed\": ",
+			t->sleepable ? "true" : "false");
+		json_str(f, outcome_str(t->observed));
+		fprintf(f, ", \"errno\": %d, \"message\": ", t->err);
+		json_str(f, t->message);
+		fputs(", \"expected\": ", f);
+		json_str(f, r ? outcome_str(r->outcome) : NULL);
+		fputs(", \"expected_message\": ", f);
+		json_str(f, r ? r->message : NULL);
+		fputs(", \"status\": ", f);
+		json_str(f, status_str(t->status));
+		fputs(", \"reason\": ", f);
+		json_str(f, t->status == ST_FAIL ? t->detail : t->reason);
+		fputc('}', f);
+	}
+	fprintf(f, "\n  ],\n  \"summary\": {\"pass\": %d, \"fail\": %d, \"skip\": %d}\n}\n",
+		n->pass, n->fail, n->skip);
+	return ferror(f) ? -1 : 0;
+}

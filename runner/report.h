@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Results: KTAP on stdout, a human summary, and the JSON file. */
+#ifndef CONFORM_REPORT_H
+#define CONFORM_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "kernel.h"
+#include "test.h"
+
+struct counts {
+	int pass, fail, skip;
+};
+
+void report_plan(const struct kernel *k, size_t test_cnt);
+void report_test(int idx, const struct test *t, bool verbose);
+void report_summary(const struct kernel *k, const struct counts *n);
+
+/* Write the JSON document to f (already open). 0, or -1 on a write error. */
+int report_json(FILE *f, const struct kernel *k, struct test **tests,
+		size_t cnt, const struct counts *n);
+
+#endif /* CONFORM_REPORT_H */

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The suite: every case of every object, linked against the running kernel
+ * once per run. Linking resolves the conform:* tags to the kernel's enum
+ * values and BTF ids, creates the maps the objects declare, and patches
+ * map fds and kfunc BTF ids into a private copy of the instructions.
+ */
+#ifndef CONFORM_SUITE_H
+#define CONFORM_SUITE_H
+
+#include <linux/bpf.h>
+#include <stdbool.h>
+
+#include "kernel.h"
+#include "object.h"
+
+#define REASON_LEN 256
+
+/* A program ready for BPF_PROG_LOAD, or the reason it cannot be. */
+struct linked_prog {
+	const struct obj_prog *src;
+	const char *license;
+	struct bpf_insn *insns;
+	size_t insn_cnt;
+	__u32 prog_type;
+	__u32 attach_type;
+	__u32 attach_btf_id;
+	char unloadable[REASON_LEN];	/* the kernel lacks the type or target */
+	char absent[REASON_LEN];	/* the kernel lacks the kfunc or arena */
+};
+
+struct conform_case {
+	const char *name;
+	const char *attach;		/* SEC() label */
+	const char *prog_type;		/* enum name, from the tag */
+	const char *object;		/* path of the object */
+	struct linked_prog prog;
+	struct linked_prog control;
+};
+
+struct harness_map {
+	int fd;
+	void *mem;
+	size_t len;
+	int err;			/* errno of the failed create or mmap */
+	const char *op;
+};
+
+struct suite {
+	struct object *objs;
+	size_t obj_cnt;
+	struct harness_map **maps;	/* per object, per map */
+	struct conform_case *cases;
+	size_t case_cnt;
+};
+
+/* Open every object in the list. Returns 0, or -1 with err set. */
+int suite_open(struct suite *s, char **paths, size_t cnt, char *err,
+	       size_t errlen);
+
+/*
+ * Create the maps and link every case against the kernel. Without a kernel
+ * (listing only), cases are not linked.
+ */
+void suite_link(struct suite *s, const struct kernel *k);
+
+const struct conform_case *suite_find(const struct suite *s, const char *name);
+
+/* Close map fds, unmap arenas, free everything. */
+void suite_close(struct suite *s);
+
+#endif /* CONFORM_SUITE_H */

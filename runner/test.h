@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* One test: a case loaded without or with BPF_F_SLEEPABLE, and its result. */
+#ifndef CONFORM_TEST_H
+#define CONFORM_TEST_H
+
+#include <stdbool.h>
+
+#include "expect.h"
+#include "load.h"
+#include "suite.h"
+
+enum status {
+	ST_PASS,
+	ST_FAIL,
+	ST_SKIP,
+};
+
+struct test {
+	const struct conform_case *c;
+	bool sleepable;
+	char name[96];			/* "xdp", or "xdp.s" when sleepable */
+
+	/* What the kernel did: observe.c */
+	enum outcome observed;
+	int err;			/* errno of a rejection */
+	char message[MESSAGE_LEN];	/* decisive verifier line */
+	char reason[1024];			/* why skip or absent */
+	char *log;			/* verifier log of a rejection */
+
+	/* What we conclude: verdict.c */
+	const struct rule *rule;
+	enum status status;
+	char detail[2 * MESSAGE_LEN];	/* why it failed */
+};
+
+/* Load the control and the case of tests[0] (plain) and tests[1]. */
+void observe_case(struct test tests[2], char *log, size_t log_size);
+
+/* Compare what was observed with the first matching rule. */
+void verdict_decide(struct test *t, const struct ruleset *rs,
+		    unsigned int version);
+
+const char *status_str(enum status s);
+
+#endif /* CONFORM_TEST_H */

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Allocation helpers that exit on failure, and small string helpers. */
+#ifndef CONFORM_UTIL_H
+#define CONFORM_UTIL_H
+
+#include <stddef.h>
+
+/* Exit codes, as kselftest and the README define them. */
+enum {
+	EXIT_PASS = 0,
+	EXIT_FAIL = 1,
+	EXIT_USAGE = 2,		/* bad option, expectation file or object */
+	EXIT_SKIP = 4,
+};
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t size);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "EINVAL" for EINVAL, or the number. */
+const char *errno_name(int err);
+
+#endif /* CONFORM_UTIL_H */

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Where a verdict is decided: the observation against the expectation. */
+#include <stdio.h>
+
+#include "test.h"
+
+const char *status_str(enum status s)
+{
+	static const char *const names[] = {
+		[ST_PASS] = "pass", [ST_FAIL] = "fail", [ST_SKIP] = "skip",
+	};
+
+	return names[s];
+}
+
+void verdict_decide(struct test *t, const struct ruleset *rs,
+		    unsigned int version)
+{
+	const struct rule *r = ruleset_lookup(rs, t->c->name, t->sleepable, version);
+	char v[16];
+
+	t->rule = r;
+	if (t->observed == OUT_SKIP) {
+		t->status = ST_SKIP;
+		return;
+	}
+	t->status = ST_FAIL;
+	if (!r) {
+		kver_format(version, v, sizeof(v));
+		snprintf(t->detail, sizeof(t->detail),
+			 "no rule in expected/ for %s (%s) on %s",
+			 t->c->name, t->sleepable ? "sleepable" : "plain", v);
+		return;
+	}
+	if (r->outcome != t->observed) {
+		snprintf(t->detail, sizeof(t->detail),
+			 "expected %s, observed %s (rule %s:%d)",
+			 outcome_str(r->outcome), outcome_str(t->observed),
+			 r->file, r->line);
+		return;
+	}
+	if (t->observed == OUT_REJECT && !rule_message_matches(r, t->message)) {
+		snprintf(t->detail, sizeof(t->detail),
+			 "expected message '%s', verifier said '%s' (rule %s:%d)",
+			 r->message, t->message, r->file, r->line);
+		return;
+	}
+	t->status = ST_PASS;
+}
