@@ -21,7 +21,7 @@ RUNNER_OBJS := $(RUNNER_SRCS:runner/%.c=$(BUILD)/runner/%.o)
 BPF_OBJS    := $(patsubst progs/%.bpf.c,$(BUILD)/progs/%.bpf.o,$(wildcard progs/*.bpf.c))
 UNIT_TESTS  := $(patsubst runner/tests/%.c,$(BUILD)/tests/%,$(wildcard runner/tests/test_*.c))
 
-.PHONY: all check test unit deps clean
+.PHONY: all check test unit deps vm-deps clean
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/conform $(BPF_OBJS)
@@ -48,13 +48,17 @@ $(BUILD)/runner $(BUILD)/progs $(BUILD)/tests:
 deps:
 	scripts/install-deps.sh
 
+vm-deps:
+	scripts/install-deps.sh --vm
+
+# ARGS are passed to the runner: make check ARGS="-t xdp -v"
 check: deps
 	$(MAKE) all
-	scripts/check.sh
+	scripts/check.sh $(ARGS)
 
-unit: $(UNIT_TESTS) $(BUILD)/conform $(BPF_OBJS)
+unit: $(UNIT_TESTS) $(BUILD)/conform $(BUILD)/conform-static $(BPF_OBJS)
 
-test: deps
+test: vm-deps
 	$(MAKE) unit
 	scripts/test.sh
 

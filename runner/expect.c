@@ -78,6 +78,8 @@ static void rule_free(struct rule *r)
 	free(r->range_text);
 	free(r->message);
 	free(r->file);
+	free(r->profile);
+	free(r->text);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -111,6 +113,18 @@ int rule_parse(struct rule *r, const char *line, const char *file, int lineno,
 	}
 	for (i = 0; i < 4; i++) {
 		w[i] = next_word(&s);
+		if (i == 2 && w[1][0] == '@' && w[0][0] != '@') {
+			if (w[2]) {
+				what = "a profile is applied as 'CASE-GLOB @NAME'";
+				goto bad;
+			}
+			r->glob = xstrdup(w[0]);
+			r->profile = xstrdup(w[1]);
+			r->file = xstrdup(file);
+			r->line = lineno;
+			free(buf);
+			return 2;
+		}
 		if (!w[i]) {
 			what = "expected 'CASE-GLOB FLAG RANGE OUTCOME [MESSAGE]'";
 			goto bad;
@@ -156,6 +170,7 @@ int rule_parse(struct rule *r, const char *line, const char *file, int lineno,
 	r->outcome = (enum outcome)outcome;
 	r->file = xstrdup(file);
 	r->line = lineno;
+	r->text = xstrdup(line);
 	free(buf);
 	return 1;
 bad:
@@ -163,6 +178,45 @@ bad:
 	free(re);
 	free(buf);
 	return -1;
+}
+
+static void append(struct rule **rules, int *cnt, const struct rule *r)
+{
+	*rules = xrealloc(*rules, sizeof(*r) * (size_t)(*cnt + 1));
+	(*rules)[(*cnt)++] = *r;
+}
+
+/* Append the rules of profile use->profile, for the cases use->glob. */
+static int expand_profile(struct ruleset *rs, const struct rule *use,
+			  char *err, size_t errlen)
+{
+	int found = 0;
+
+	for (int i = 0; i < rs->profile_cnt; i++) {
+		const struct rule *p = &rs->profiles[i];
+		const char *rest = p->text + strspn(p->text, " \t");
+		struct rule r;
+		char *line;
+
+		if (strcmp(p->glob, use->profile))
+			continue;
+		rest += strcspn(rest, " \t");
+		line = xasprintf("%s%s", use->glob, rest);
+		if (rule_parse(&r, line, use->file, use->line, err, errlen) != 1) {
+			free(line);
+			return -1;
+		}
+		free(line);
+		r.profile = xstrdup(use->profile);
+		append(&rs->rules, &rs->cnt, &r);
+		found++;
+	}
+	if (!found) {
+		snprintf(err, errlen, "%s:%d: unknown profile %s", use->file,
+			 use->line, use->profile);
+		return -1;
+	}
+	return 0;
 }
 
 static int load_file(struct ruleset *rs, const char *path, char *err,
@@ -185,8 +239,17 @@ static int load_file(struct ruleset *rs, const char *path, char *err,
 			break;
 		if (ret == 0)
 			continue;
-		rs->rules = xrealloc(rs->rules, sizeof(r) * (size_t)(rs->cnt + 1));
-		rs->rules[rs->cnt++] = r;
+		if (ret == 2) {
+			ret = expand_profile(rs, &r, err, errlen);
+			rule_free(&r);
+			if (ret)
+				break;
+			continue;
+		}
+		if (r.glob[0] == '@')
+			append(&rs->profiles, &rs->profile_cnt, &r);
+		else
+			append(&rs->rules, &rs->cnt, &r);
 		ret = 0;
 	}
 	if (!ret && ferror(f)) {
@@ -243,7 +306,10 @@ void ruleset_free(struct ruleset *rs)
 {
 	for (int i = 0; i < rs->cnt; i++)
 		rule_free(&rs->rules[i]);
+	for (int i = 0; i < rs->profile_cnt; i++)
+		rule_free(&rs->profiles[i]);
 	free(rs->rules);
+	free(rs->profiles);
 	memset(rs, 0, sizeof(*rs));
 }
 

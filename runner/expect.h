@@ -5,7 +5,14 @@
  *   CASE-GLOB  plain|sleepable|any  RANGE  accept|reject|absent  [MESSAGE]
  *
  * The first rule that matches a case, its flag and the kernel version
- * decides what is expected. MESSAGE is matched against the verifier's
+ * decides what is expected.
+ *
+ * A profile is a named set of rules that many cases share. Its rules are
+ * written with "@NAME" in place of the case glob; the line
+ *
+ *   CASE-GLOB  @NAME
+ *
+ * then stands for all of them, with CASE-GLOB filled in, at that place. MESSAGE is matched against the verifier's
  * decisive line: literal text is a substring, {{...}} is a POSIX extended
  * regular expression, and both may be mixed as in test_loader.c's __msg().
  */
@@ -40,11 +47,15 @@ struct rule {
 	regex_t re;
 	char *file;
 	int line;
+	char *profile;		/* "@NAME" if it came from a profile */
+	char *text;		/* the line, for expanding a profile */
 };
 
 struct ruleset {
 	struct rule *rules;
 	int cnt;
+	struct rule *profiles;	/* rules whose glob is "@NAME" */
+	int profile_cnt;
 };
 
 const char *outcome_str(enum outcome o);
@@ -57,7 +68,11 @@ const char *outcome_str(enum outcome o);
 int ruleset_load(struct ruleset *rs, const char *path, char *err,
 		 size_t errlen);
 
-/* Parse one line (exposed for the unit tests). 1: a rule, 0: blank, -1. */
+/*
+ * Parse one line (exposed for the unit tests): 1 for a rule, 2 for a
+ * "CASE-GLOB @PROFILE" line (only glob and profile are set), 0 for a blank
+ * or comment line, -1 for an error.
+ */
 int rule_parse(struct rule *r, const char *line, const char *file, int lineno,
 	       char *err, size_t errlen);
 

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "expect.h"
@@ -100,6 +99,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 
 	o->jobs = 1;
 	o->btf = "/sys/kernel/btf/vmlinux";
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "lt:a:d:vj:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
@@ -125,9 +125,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_JSON:
 			o->json = optarg;
 			break;
-		case OPT_KVER:
+		case OPT_KVER: {
+			unsigned int v;
+
+			if (kver_parse_release(optarg, &v))
+				return input_error("--kernel-version takes MAJOR.MINOR[.PATCH]");
 			o->kernel_version = optarg;
 			break;
+		}
 		case OPT_EXPECTED:
 			o->expected = optarg;
 			break;
@@ -141,7 +146,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 			fputs(usage_text, stdout);
 			exit(EXIT_PASS);
 		default:
-			fputs(usage_text, stderr);
+			fprintf(stderr, "conform: unrecognized or incomplete option '%s' (see --help)\n",
+				argv[optind - 1]);
 			return EXIT_USAGE;
 		}
 	}
@@ -150,22 +156,30 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-/* Defaults: progs/ and expected/ beside the binary, or one level up. */
+/*
+ * Defaults: progs/ and expected/ beside the binary (an installed suite), or
+ * one level up (build/conform in the source tree).
+ */
 static char *default_path(const char *name)
 {
-	char exe[PATH_MAX], *p;
+	char exe[PATH_MAX], *p, *real;
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	struct stat st;
 
 	if (n <= 0)
 		return xstrdup(name);
 	exe[n] = '\0';
 	dirname(exe);
 	p = xasprintf("%s/%s", exe, name);
-	if (!stat(p, &st))
+	real = realpath(p, NULL);
+	free(p);
+	if (real)
+		return real;
+	p = xasprintf("%s/../%s", exe, name);
+	real = realpath(p, NULL);
+	if (!real)
 		return p;
 	free(p);
-	return xasprintf("%s/../%s", exe, name);
+	return real;
 }
 
 static int object_filter(const struct dirent *d)

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The expectation parser, lookup, profiles and message matching. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "expect.h"
+#include "unit.h"
+
+static char dir[] = "/tmp/conform-test-XXXXXX";
+
+static const char *write_rules(const char *name, const char *text)
+{
+	static char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+/* A bad line must give "file:LINE: what" and leave nothing loaded. */
+static void test_bad(const char *text, int line, const char *what)
+{
+	struct ruleset rs;
+	char err[512], want[300];
+	const char *path = write_rules("bad.rules", text);
+
+	snprintf(want, sizeof(want), "%s:%d: ", path, line);
+	CHECK(ruleset_load(&rs, path, err, sizeof(err)) == -1, "accepted: %s", text);
+	CHECK(!strncmp(err, want, strlen(want)) && strstr(err, what),
+	      "error '%s' for '%s'", err, text);
+	CHECK(rs.cnt == 0 && !rs.rules, "half-loaded ruleset");
+}
+
+static void test_parse_errors(void)
+{
+	test_bad("xdp plain >=6.9\n", 1, "expected 'CASE-GLOB");
+	test_bad("# c\n\nxdp maybe >=6.9 accept\n", 3, "flag must be");
+	test_bad("xdp plain 6.9 accept\n", 1, "kernel range");
+	test_bad("xdp plain >6.9 accept\n", 1, "kernel range");
+	test_bad("xdp plain >=6.9 pass\n", 1, "outcome must be");
+	test_bad("xdp plain >=6.9 accept some message\n", 1, "only a reject");
+	test_bad("xdp plain >=6.9 reject {{unterminated\n", 1, "unterminated {{");
+	test_bad("xdp plain >=6.9 reject {{a(}}\n", 1, "invalid regular");
+	test_bad("xdp @nosuch\n", 1, "unknown profile @nosuch");
+	test_bad("@p plain * accept\nxdp @p extra\n", 2, "a profile is applied as");
+}
+
+static void test_lookup(void)
+{
+	struct ruleset rs;
+	const struct rule *r;
+	char err[512];
+	const char *path = write_rules("a.rules",
+		"# comment\n"
+		"*\tany\t<6.9\tabsent\n"
+		"@ns plain 6.9..<7.0 reject program must be sleepable to call {{[a-z_ ]+}} bpf_arena_free_pages\n"
+		"@ns plain >=7.0 accept\n"
+		"@ns sleepable >=6.9 reject Only fentry/fexit/fmod_ret, lsm, iter, uprobe, and struct_ops programs can be sleepable\n"
+		"  xdp   sleepable  >=7.3  reject  {{^Program of this type}}\n"
+		"xdp @ns\n"
+		"sk_* any >=6.9 accept\n");
+
+	CHECK(!ruleset_load(&rs, path, err, sizeof(err)), "load: %s", err);
+	CHECK(rs.cnt == 6, "cnt %d", rs.cnt);
+
+	r = ruleset_lookup(&rs, "xdp", false, kver(6, 1, 0));
+	CHECK(r && r->outcome == OUT_ABSENT && r->line == 2, "6.1 absent");
+	r = ruleset_lookup(&rs, "xdp", false, kver(6, 12, 3));
+	CHECK(r && r->outcome == OUT_REJECT && r->line == 7 && r->profile,
+	      "6.12 plain from the profile, at the use line");
+	CHECK(r && rule_message_matches(r, "program must be sleepable to call sleepable kfunc bpf_arena_free_pages"),
+	      "regex part");
+	CHECK(r && !rule_message_matches(r, "program must be sleepable to call 1 kfunc bpf_arena_free_pages"),
+	      "regex part must match");
+	r = ruleset_lookup(&rs, "xdp", false, kver(7, 0, 0));
+	CHECK(r && r->outcome == OUT_ACCEPT, "7.0 plain accept");
+	r = ruleset_lookup(&rs, "xdp", true, kver(7, 3, 1));
+	CHECK(r && r->line == 6, "first match wins");
+	CHECK(r && rule_message_matches(r, "Program of this type cannot be sleepable"), "anchored regex");
+	CHECK(r && !rule_message_matches(r, "x Program of this type"), "anchor");
+	r = ruleset_lookup(&rs, "xdp", true, kver(7, 2, 0));
+	CHECK(r && r->line == 7 && rule_message_matches(r, "R1: Only fentry/fexit/fmod_ret, lsm, iter, uprobe, and struct_ops programs can be sleepable (x)"),
+	      "substring with regex metacharacters");
+	r = ruleset_lookup(&rs, "sk_msg", true, kver(6, 9, 0));
+	CHECK(r && r->outcome == OUT_ACCEPT, "glob");
+	CHECK(!ruleset_lookup(&rs, "tc", true, kver(6, 9, 0)), "no rule");
+	ruleset_free(&rs);
+}
+
+static void test_directory(void)
+{
+	struct ruleset rs;
+	char err[512];
+
+	write_rules("b.rules", "xdp any * accept\n");
+	write_rules("ignored.txt", "this is not a rules file\n");
+	unlink(write_rules("bad.rules", ""));
+	CHECK(!ruleset_load(&rs, dir, err, sizeof(err)), "dir: %s", err);
+	/* a.rules (6 rules) then b.rules (1 rule), in name order */
+	CHECK(rs.cnt == 7 && rs.rules[6].glob[0] == 'x', "cnt %d", rs.cnt);
+	ruleset_free(&rs);
+	CHECK(ruleset_load(&rs, "/nonexistent/expected", err, sizeof(err)) == -1 &&
+	      strstr(err, "/nonexistent/expected: "), "missing dir: %s", err);
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir))
+		return 2;
+	test_parse_errors();
+	test_lookup();
+	test_directory();
+	{
+		char cmd[300];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd))
+			return 2;
+	}
+	return unit_done("test_expect");
+}

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Install the Debian packages the suite needs, if any are missing.
+#   install-deps.sh          build and run the suite (make, make check)
+#   install-deps.sh --vm     also run it in VMs (make test, make vmtest)
+# Exit 0 when everything is there, 4 when something is missing and we are
+# not root (with the apt-get command to run).
+set -euo pipefail
+
+packages=(make gcc clang-19 libbpf-dev libelf-dev zlib1g-dev)
+if [[ "${1:-}" == "--vm" ]]; then
+	packages+=(qemu-system-x86 busybox-static cpio gzip shellcheck)
+fi
+
+missing=()
+for pkg in "${packages[@]}"; do
+	if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null |
+		grep -q 'install ok installed'; then
+		missing+=("$pkg")
+	fi
+done
+if ((${#missing[@]} == 0)); then
+	exit 0
+fi
+if ((EUID != 0)); then
+	echo "install-deps: missing packages: ${missing[*]}" >&2
+	echo "install-deps: as root, run: apt-get install ${missing[*]}" >&2
+	exit 4
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	"${missing[@]}" >/dev/null

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Bad input to the runner: each must give a one-line error on stderr, exit
+# code 2 (4 for an environment that cannot run the suite), never a crash,
+# and no half-written output file.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+conform=${CONFORM:-$root/build/conform}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+# expect NAME CODE STDERR-REGEX -- ARGS...
+expect() {
+	local name=$1 code=$2 pattern=$3 rc=0 lines
+	shift 4
+	"$conform" "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+	lines=$(wc -l <"$tmp/err")
+	if [[ $rc == "$code" && $lines == 1 ]] && grep -Eq -- "$pattern" "$tmp/err"; then
+		echo "ok - $name: exit $rc: $(cat "$tmp/err")"
+		pass=$((pass + 1))
+	else
+		echo "not ok - $name: exit $rc (want $code), stderr:"
+		sed 's/^/    /' "$tmp/err"
+		fail=$((fail + 1))
+	fi
+}
+
+objs=$tmp/objs
+mkdir -p "$objs" "$tmp/rules"
+cp "$root"/build/progs/*.bpf.o "$objs/"
+cp "$root"/expected/*.rules "$tmp/rules/"
+
+printf 'xdp plain >=6.9\n' >"$tmp/short.rules"
+expect "rule with missing fields" 2 "short.rules:1: expected 'CASE-GLOB" -- \
+	--expected "$tmp/short.rules"
+cp "$tmp/rules/net.rules" "$tmp/net.rules.orig"
+printf '# fine\nxdp sleepy >=6.9 accept\n' >>"$tmp/rules/net.rules"
+expect "bad flag in a rules directory" 2 "net.rules:[0-9]+: flag must be" -- \
+	--expected "$tmp/rules"
+cp "$tmp/net.rules.orig" "$tmp/rules/net.rules"
+printf 'xdp plain 6.9..7.0 accept\n' >"$tmp/range.rules"
+expect "bad range" 2 "range.rules:1: kernel range" -- --expected "$tmp/range.rules"
+printf 'xpd plain >=6.9 accept\n' >"$tmp/typo.rules"
+expect "rule naming no case" 2 "typo.rules:1: 'xpd' matches no case" -- \
+	--expected "$tmp/typo.rules"
+printf 'xdp @nosleep\n' >"$tmp/profile.rules"
+expect "unknown profile" 2 "profile.rules:1: unknown profile @nosleep" -- \
+	--expected "$tmp/profile.rules"
+expect "unknown -t name" 2 "no test matches 'no_such_case'" -- -t no_such_case
+printf 'xdp\nno_such_case\n' >"$tmp/allow"
+expect "unknown name in -a @file" 2 "allow:2: no test matches 'no_such_case'" -- \
+	-a "@$tmp/allow"
+expect "missing -a @file" 2 "nonexistent: No such file" -- -a "@$tmp/nonexistent"
+expect "unknown option" 2 "unrecognized or incomplete option .--frobnicate" -- --frobnicate
+expect "bad -j" 2 "-j takes a number" -- -j 0
+expect "bad --kernel-version" 2 "--kernel-version takes" -- --kernel-version seven
+
+head -c 1000 "$root/build/progs/net.bpf.o" >"$objs/net.bpf.o"
+expect "truncated object" 2 "net.bpf.o: " -- --objs "$objs"
+cp /bin/true "$objs/net.bpf.o"
+expect "foreign ELF object" 2 "net.bpf.o: not a BPF relocatable object" -- --objs "$objs"
+: >"$objs/net.bpf.o"
+expect "empty object" 2 "net.bpf.o: not an ELF object" -- --objs "$objs"
+rm "$objs"/*.bpf.o
+expect "no objects" 2 "no \*.bpf.o objects" -- --objs "$objs"
+
+expect "--json into a missing directory" 2 "cannot write $tmp/nodir/r.json" -- \
+	--json "$tmp/nodir/r.json"
+expect "no vmlinux BTF" 4 "cannot read vmlinux BTF $tmp/nobtf" -- \
+	--btf "$tmp/nobtf" --json "$tmp/r.json"
+if compgen -G "$tmp/r.json*" >/dev/null; then
+	echo "not ok - a failed run left $(compgen -G "$tmp/r.json*")"
+	fail=$((fail + 1))
+else
+	echo "ok - a failed run leaves no JSON behind"
+	pass=$((pass + 1))
+fi
+
+echo "bad-input: $pass passed, $fail failed"
+((fail == 0))
