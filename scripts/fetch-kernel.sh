@@ -71,59 +71,69 @@ cleanup()
 	fi
 }
 
-# Print "URI<TAB>SUITE" for every enabled "deb" entry of the system's apt
-# sources, one-line and deb822 formats, in apt's reading order.
+# Print "URI<TAB>SUITE" for each enabled "deb" line of a one-line-style
+# sources file.
+oneline_sources()
+{
+	awk '
+	{ sub(/#.*/, "") }
+	$1 != "deb" { next }
+	{
+		i = 2
+		if ($i ~ /^\[/) {
+			while (i <= NF && $i !~ /\]$/)
+				i++
+			i++
+		}
+		if (i + 1 <= NF)
+			print $i "\t" $(i + 1)
+	}' "$1"
+}
+
+# The same for a deb822-style .sources file.
+deb822_sources()
+{
+	sed '/^[[:space:]]*#/d' "$1" | awk '
+	BEGIN { RS = ""; FS = "\n" }
+	{
+		types = ""; uris = ""; suites = ""; enabled = "yes"
+		for (l = 1; l <= NF; l++) {
+			if ($l !~ /^[A-Za-z-]+:/)
+				continue
+			key = tolower(substr($l, 1, index($l, ":") - 1))
+			val = substr($l, index($l, ":") + 1)
+			if (key == "types")
+				types = val
+			else if (key == "uris")
+				uris = val
+			else if (key == "suites")
+				suites = val
+			else if (key == "enabled")
+				enabled = tolower(val)
+		}
+		gsub(/[[:space:]]/, "", enabled)
+		if (enabled == "no" || (" " types " ") !~ /[[:space:]]deb[[:space:]]/)
+			next
+		nu = split(uris, u, /[[:space:]]+/)
+		ns = split(suites, s, /[[:space:]]+/)
+		for (i = 1; i <= nu; i++)
+			for (j = 1; j <= ns; j++)
+				if (u[i] != "" && s[j] != "")
+					print u[i] "\t" s[j]
+	}'
+}
+
+# All enabled "deb" entries of the system's apt sources, in apt's order.
 system_sources()
 {
 	local f
 
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[[ -r $f ]] || continue
-		awk '
-		{ sub(/#.*/, "") }
-		$1 != "deb" { next }
-		{
-			i = 2
-			if ($i ~ /^\[/) {
-				while (i <= NF && $i !~ /\]$/)
-					i++
-				i++
-			}
-			if (i + 1 <= NF)
-				print $i "\t" $(i + 1)
-		}' "$f"
-	done
-
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[[ -r $f ]] || continue
-		sed '/^[[:space:]]*#/d' "$f" | awk '
-		BEGIN { RS = ""; FS = "\n" }
-		{
-			types = ""; uris = ""; suites = ""; enabled = "yes"
-			for (l = 1; l <= NF; l++) {
-				if ($l !~ /^[A-Za-z-]+:/)
-					continue
-				key = tolower(substr($l, 1, index($l, ":") - 1))
-				val = substr($l, index($l, ":") + 1)
-				if (key == "types")
-					types = val
-				else if (key == "uris")
-					uris = val
-				else if (key == "suites")
-					suites = val
-				else if (key == "enabled")
-					enabled = tolower(val)
-			}
-			gsub(/[[:space:]]/, "", enabled)
-			if (enabled == "no" || (" " types " ") !~ /[[:space:]]deb[[:space:]]/)
-				next
-			nu = split(uris, u, /[[:space:]]+/)
-			ns = split(suites, s, /[[:space:]]+/)
-			for (i = 1; i <= nu; i++)
-				for (j = 1; j <= ns; j++)
-					if (u[i] != "" && s[j] != "")
-						print u[i] "\t" s[j]
-		}'
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*; do
+		[[ -f $f && -r $f ]] || continue
+		case $f in
+		*.list)		oneline_sources "$f" ;;
+		*.sources)	deb822_sources "$f" ;;
+		esac
 	done
 }
 
@@ -386,7 +396,9 @@ cached_series()
 	local spec=$1 dir
 
 	for dir in "$KERNELS/$spec" "$KERNELS/$spec".* "$KERNELS/$spec"-*; do
-		[[ -f $dir/vmlinuz ]] && echo "${dir##*/}"
+		if [[ -f $dir/vmlinuz ]]; then
+			echo "${dir##*/}"
+		fi
 	done | sort -V | tail -n 1
 }
 

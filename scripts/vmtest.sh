@@ -28,6 +28,7 @@
 #   VMTEST_SMP           guest CPUs  (default: 2)
 #   VMTEST_CPU           qemu -cpu model  (default: qemu's)
 #   VMTEST_APPEND        extra kernel command line
+#   VMTEST_BOOT_TIMEOUT  seconds from power-on to the suite's start (60)
 #   VMTEST_FATAL         console log ERE that means a crash
 #   VMTEST_CONSOLE_LOG   where to keep the kernel console log
 #                        (default: $CACHE/vmtest/console-RELEASE.log)
@@ -52,11 +53,13 @@ readonly MEM=${VMTEST_MEM:-1G}
 readonly SMP=${VMTEST_SMP:-2}
 readonly FATAL_RE=${VMTEST_FATAL:-'Kernel panic|Oops|BUG:|Call Trace'}
 
+readonly BOOT_TIMEOUT=${VMTEST_BOOT_TIMEOUT:-60}
+
 # BPF LSM programs need "bpf" in the active LSM list; Debian's kernels
-# have it in CONFIG_LSM, but say so explicitly.  A panic reboots at once
-# and -no-reboot turns that into a qemu exit.
-readonly BASE_CMDLINE='console=ttyS0 panic=-1 oops=panic rdinit=/init
-	lsm=lockdown,capability,landlock,yama,apparmor,bpf'
+# have it in CONFIG_LSM, but say so explicitly.  A panic (and so an oops)
+# reboots at once, and -no-reboot turns that into a qemu exit.
+readonly BASE_CMDLINE=(console=ttyS0 panic=-1 oops=panic rdinit=/init
+		       "lsm=lockdown,capability,landlock,yama,apparmor,bpf")
 
 TMP_DIR=
 QEMU_PID=
@@ -65,6 +68,7 @@ CONSOLE_LOG=
 
 # Results of one boot, set by run_vm() and parse_output().
 QEMU_RC=0
+BOOT_TIMED_OUT=0
 STARTED=0
 FINISHED=0
 GOT_JSON=0
@@ -201,12 +205,15 @@ hostname vmtest
 
 nonce=
 mode=run
-for arg in $(cat /proc/cmdline); do
+read -r cmdline </proc/cmdline
+set -f
+for arg in $cmdline; do
 	case $arg in
 	vmtest.nonce=*)	nonce=${arg#*=} ;;
 	vmtest.mode=*)	mode=${arg#*=} ;;
 	esac
 done
+set +f
 mark="@@vmtest-$nonce@@"
 out=/dev/ttyS1
 stty -F "$out" raw -echo 2>/dev/null
@@ -284,13 +291,32 @@ build_initramfs()
 }
 
 # Read the runner's serial port: show the output, keep the JSON, note the
-# markers and when they came.
+# markers and when they came.  Give up if the suite has not started in
+# BOOT_TIMEOUT seconds.
 parse_output()
 {
 	local mark=$1 b64=$2
-	local line before word arg in_json=0
+	local line before word arg rc left in_json=0
+	local deadline=$((SECONDS + BOOT_TIMEOUT))
 
-	while IFS= read -r line || [[ -n $line ]]; do
+	while :; do
+		rc=0
+		if (( STARTED )); then
+			IFS= read -r line || rc=$?
+		else
+			left=$((deadline - SECONDS))
+			(( left > 0 )) || left=1
+			IFS= read -r -t "$left" line || rc=$?
+			if (( rc > 128 )); then
+				BOOT_TIMED_OUT=1
+				return
+			fi
+		fi
+		# EOF, possibly after a last line without a newline.
+		if (( rc )) && [[ -z $line ]]; then
+			return
+		fi
+
 		line=${line//$'\r'/}
 		if [[ $line != *"$mark"* ]]; then
 			if (( in_json )); then
@@ -350,9 +376,13 @@ run_vm()
 	local nonce cmdline
 	local -a qemu
 
-	QEMU_RC=0 STARTED=0 FINISHED=0 GOT_JSON=0 RUNNER_RC='' T_START='' T_END=''
+	QEMU_RC=0 BOOT_TIMED_OUT=0 STARTED=0 FINISHED=0 GOT_JSON=0
+	RUNNER_RC='' T_START='' T_END=''
 	nonce=$(od -An -tx1 -N 8 /dev/urandom | tr -d ' \n')
-	cmdline="$(echo "$BASE_CMDLINE" | tr -s '\t\n' '  ') vmtest.nonce=$nonce vmtest.mode=$mode ${VMTEST_APPEND:-}"
+	cmdline="${BASE_CMDLINE[*]} vmtest.nonce=$nonce vmtest.mode=$mode"
+	if [[ -n ${VMTEST_APPEND:-} ]]; then
+		cmdline+=" $VMTEST_APPEND"
+	fi
 
 	qemu=("$QEMU" -accel "$accel" -m "$MEM" -smp "$SMP"
 	      -nodefaults -no-reboot -display none -no-user-config
@@ -372,6 +402,9 @@ run_vm()
 	parse_output "@@vmtest-$nonce@@" "$TMP_DIR/result.b64" <"$TMP_DIR/ttyS1"
 	if (( FINISHED )); then
 		wait_qemu
+	elif (( BOOT_TIMED_OUT )); then
+		stop_qemu
+		QEMU_RC=124
 	else
 		wait "$QEMU_PID" || QEMU_RC=$?
 		QEMU_PID=
@@ -384,7 +417,7 @@ console_tail()
 
 	if [[ -s $TMP_DIR/qemu.err ]]; then
 		log "qemu said:"
-		sed 's/^/    /' "$TMP_DIR/qemu.err" >&2
+		tail -n 30 "$TMP_DIR/qemu.err" | sed 's/^/    /' >&2
 	fi
 	if [[ -s $log ]]; then
 		log "last 30 lines of the kernel console (full log: $CONSOLE_LOG):"
@@ -403,6 +436,8 @@ diagnose()
 	      tr -d '\r') || true
 	if [[ -n $hit ]]; then
 		echo "kernel crashed: $hit"
+	elif (( BOOT_TIMED_OUT )); then
+		echo "the suite did not start within ${BOOT_TIMEOUT}s of power-on"
 	elif (( QEMU_RC == 124 || QEMU_RC == 137 )); then
 		echo "timed out after ${timeout}s"
 	elif (( ! FINISHED )); then
@@ -420,7 +455,7 @@ kvm_works()
 	local image=$1 initrd=$2
 
 	[[ -r /dev/kvm && -w /dev/kvm ]] || return 1
-	run_vm "$image" "$initrd" bare kvm 20 >/dev/null
+	run_vm "$image" "$initrd" bare kvm 10 >/dev/null
 	(( FINISHED )) && [[ -z $(diagnose) ]]
 }
 
@@ -449,13 +484,17 @@ main()
 		shift
 	done
 	[[ -n $spec ]] || usage
-	[[ $timeout =~ ^[0-9]+$ ]] || die "bad timeout: $timeout"
+	[[ $timeout =~ ^[1-9][0-9]*$ ]] || die "bad timeout: $timeout"
+	[[ $BOOT_TIMEOUT =~ ^[1-9][0-9]*$ ]] ||
+		die "bad VMTEST_BOOT_TIMEOUT: $BOOT_TIMEOUT"
 
 	trap cleanup EXIT
 	trap on_signal INT TERM HUP
 
 	# A stale result must not pass for this run's.
 	if [[ -n $json_out ]]; then
+		[[ -d $(dirname -- "$json_out") ]] ||
+			die "no directory for $json_out"
 		rm -f -- "$json_out"
 	fi
 
@@ -477,6 +516,7 @@ main()
 		if kvm_works "$image" "$initrd"; then
 			accel=kvm
 		else
+			log "kvm does not work here, using tcg"
 			accel=tcg
 		fi
 	fi

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# The project's own tests: what `make test` runs after building.
+#   unit tests, bad input, shellcheck, the live suite on this kernel, the
+#   runner's own contracts (-j, --kernel-version), and the suite in VMs.
+# Ends with "make-test: N passed, N failed"; exit 0 only if none failed.
+# TEST_KERNELS (default "6.1 6.12 7.0") picks the VM kernels; "" skips VMs.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=$root/build
+conform=$build/conform
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+kernels=${TEST_KERNELS-6.1 6.12 7.0}
+passed=0
+failed=0
+
+# step NAME COMMAND...: run one test, keep its output in the log.
+step() {
+	local name=$1 start ms rc=0
+	shift
+	start=$(date +%s%N)
+	"$@" >"$tmp/step.log" 2>&1 || rc=$?
+	ms=$((($(date +%s%N) - start) / 1000000))
+	if ((rc == 0)); then
+		passed=$((passed + 1))
+		printf 'ok %d - %s (%d ms)\n' $((passed + failed)) "$name" "$ms"
+	else
+		failed=$((failed + 1))
+		printf 'not ok %d - %s (exit %d, %d ms)\n' $((passed + failed)) "$name" "$rc" "$ms"
+		sed 's/^/#   /' "$tmp/step.log" | tail -n 40
+	fi
+}
+
+unit_tests() {
+	local t rc=0
+	for t in "$build"/tests/test_*; do
+		"$t" || rc=1
+	done
+	return $rc
+}
+
+# The live suite on the running kernel: 0 failures, and on a host that
+# refuses fentry/LSM programs, skips only for those.
+live_suite() {
+	"$conform" --json "$tmp/host.json"
+	python3 - "$tmp/host.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+bad = [c for c in r["cases"] if c["status"] == "skip" and not (
+    c["prog_type"] in ("BPF_PROG_TYPE_TRACING", "BPF_PROG_TYPE_LSM")
+    and "EPERM" in c["reason"])]
+for c in bad:
+    print("unexpected skip:", c["name"], c["reason"])
+n = len(r["cases"])
+print(f"{n} tests, {r['summary']}")
+sys.exit(1 if bad or r["summary"]["fail"] or n < 80 else 0)
+PY
+}
+
+# -j 2 must give the same verdicts as -j 1.
+parallel_same() {
+	"$conform" -j 2 --json "$tmp/j2.json" >/dev/null
+	"$conform" -j 1 --json "$tmp/j1.json" >/dev/null
+	cmp "$tmp/j1.json" "$tmp/j2.json"
+}
+
+# A version that predates the kfunc, against a BTF that has it: loud failure.
+version_mismatch() {
+	local rc=0
+	"$conform" --kernel-version 6.8 >"$tmp/out" || rc=$?
+	grep -q '^# WARNING: expected/ says kernel 6.8.0 has no bpf_arena_free_pages, but vmlinux BTF has it' "$tmp/out"
+	grep -q 'expected absent' "$tmp/out"
+	((rc == 1))
+}
+
+# Judged as 7.1, the non-sleepable cases expect accept.
+version_override() {
+	local rc=0
+	"$conform" --kernel-version 7.1 -t xdp,syscall --json "$tmp/71.json" >/dev/null || rc=$?
+	python3 - "$tmp/71.json" <<'PY'
+import json, sys
+c = {(x["name"], x["sleepable"]): x for x in json.load(open(sys.argv[1]))["cases"]}
+assert c[("xdp", False)]["expected"] == "accept", c[("xdp", False)]
+assert c[("syscall", True)]["expected"] == "accept"
+PY
+	# On a kernel older than 7.0 that is a failure, on 7.0+ a pass.
+	((rc == 0 || rc == 1))
+}
+
+vm_suite() {
+	"$root/scripts/vmtest.sh" -k "$1" -o "$tmp/vm-$1.json"
+}
+
+step "unit tests" unit_tests
+step "bad input to the runner" "$root/scripts/tests/bad-input.sh"
+step "shellcheck" shellcheck "$root"/scripts/*.sh "$root"/scripts/tests/*.sh "$root/.ci/run"
+step "live suite on $(uname -r)" live_suite
+step "-j 2 gives the verdicts of -j 1" parallel_same
+step "--kernel-version 6.8 fails loudly against BTF" version_mismatch
+step "--kernel-version 7.1 expects accept for plain cases" version_override
+for k in $kernels; do
+	step "suite in a VM on Debian's $k" vm_suite "$k"
+done
+if [[ -n "$kernels" && -x "$root/scripts/tests/vmtest-errors.sh" ]]; then
+	step "vmtest.sh failure modes" "$root/scripts/tests/vmtest-errors.sh" "${kernels##* }"
+fi
+
+echo "make-test: $passed passed, $failed failed"
+((failed == 0))
