@@ -22,6 +22,9 @@ ARENA_CASE(iter_task, "iter/task", BPF_PROG_TYPE_TRACING, BPF_TRACE_ITER,
 	   "func:bpf_iter_task")
 ARENA_CASE(tp_btf, "tp_btf/sched_switch", BPF_PROG_TYPE_TRACING,
 	   BPF_TRACE_RAW_TP, "typedef:btf_trace_sched_switch")
+/* sys_enter is a faultable (syscall) tracepoint: may it sleep? */
+ARENA_CASE(tp_btf_faultable, "tp_btf/sys_enter", BPF_PROG_TYPE_TRACING,
+	   BPF_TRACE_RAW_TP, "typedef:btf_trace_sys_enter")
 
 /* Not listed by the docs page. */
 ARENA_CASE(kprobe, "kprobe/do_nanosleep", BPF_PROG_TYPE_KPROBE, , "")
