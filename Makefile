@@ -21,7 +21,7 @@ RUNNER_OBJS := $(RUNNER_SRCS:runner/%.c=$(BUILD)/runner/%.o)
 BPF_OBJS    := $(patsubst progs/%.bpf.c,$(BUILD)/progs/%.bpf.o,$(wildcard progs/*.bpf.c))
 UNIT_TESTS  := $(patsubst runner/tests/%.c,$(BUILD)/tests/%,$(wildcard runner/tests/test_*.c))
 
-.PHONY: all check test unit deps vm-deps clean
+.PHONY: all check test unit deps vm-deps vmtest matrix clean
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/conform $(BPF_OBJS)
@@ -61,6 +61,18 @@ unit: $(UNIT_TESTS) $(BUILD)/conform $(BUILD)/conform-static $(BPF_OBJS)
 test: vm-deps
 	$(MAKE) unit
 	scripts/test.sh
+
+# Run the suite in a VM: make vmtest KERNEL=6.12 (or a vmlinuz, a bzImage)
+KERNEL  ?= 7.3
+KERNELS ?= 6.1 6.12 6.18 7.0 7.3
+vmtest: vm-deps
+	$(MAKE) $(BUILD)/conform-static $(BPF_OBJS)
+	scripts/vmtest.sh -k $(KERNEL) -o $(BUILD)/vmtest.json -- $(ARGS)
+
+# The suite on several kernels: build/matrix.json and build/matrix.md
+matrix: vm-deps
+	$(MAKE) $(BUILD)/conform-static $(BPF_OBJS)
+	scripts/matrix.sh $(KERNELS) -- $(ARGS)
 
 clean:
 	rm -rf $(BUILD)

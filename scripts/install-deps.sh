@@ -8,7 +8,7 @@ set -euo pipefail
 
 packages=(make gcc clang-19 libbpf-dev libelf-dev zlib1g-dev)
 if [[ "${1:-}" == "--vm" ]]; then
-	packages+=(qemu-system-x86 busybox-static cpio gzip shellcheck)
+	packages+=(qemu-system-x86 busybox-static cpio gzip jq shellcheck)
 fi
 
 missing=()
