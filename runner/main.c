@@ -30,6 +30,7 @@
 struct options {
 	bool list;
 	bool verbose;
+	bool bisect;
 	int jobs;
 	const char *json;
 	const char *kernel_version;
@@ -50,6 +51,8 @@ static const char usage_text[] =
 "  -d, --deny GLOB[,..]     skip tests matching GLOB (or @FILE, a DENYLIST)\n"
 "  -v, --verbose            print the verifier log of failing tests\n"
 "  -j, --jobs N             load with N worker threads (default 1)\n"
+"      --bisect             exit as git bisect run expects: 0 good, 1 bad,\n"
+"                           125 cannot test (a skip, or BTF/version mismatch)\n"
 "      --json FILE          write the results as JSON to FILE\n"
 "      --kernel-version V   judge as kernel V (X.Y[.Z]) instead of uname -r\n"
 "      --expected PATH      rules directory or file (default: expected/)\n"
@@ -59,6 +62,10 @@ static const char usage_text[] =
 "\n"
 "Output is KTAP. Exit status: 0 all passed, 1 a test failed, 2 bad usage or\n"
 "input, 4 everything skipped or the kernel cannot run the suite.\n";
+
+/* git bisect run: "this commit cannot be tested", and "stop bisecting". */
+#define EXIT_BISECT_SKIP 125
+#define EXIT_BISECT_ABORT 128
 
 static char json_tmp[PATH_MAX];
 
@@ -78,7 +85,7 @@ static int input_error(const char *msg)
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_JSON = 256, OPT_KVER, OPT_EXPECTED, OPT_OBJS, OPT_BTF };
+	enum { OPT_JSON = 256, OPT_KVER, OPT_EXPECTED, OPT_OBJS, OPT_BTF, OPT_BISECT };
 	static const struct option longopts[] = {
 		{ "list", no_argument, NULL, 'l' },
 		{ "test", required_argument, NULL, 't' },
@@ -91,6 +98,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "expected", required_argument, NULL, OPT_EXPECTED },
 		{ "objs", required_argument, NULL, OPT_OBJS },
 		{ "btf", required_argument, NULL, OPT_BTF },
+		{ "bisect", no_argument, NULL, OPT_BISECT },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -141,6 +149,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_BTF:
 			o->btf = optarg;
+			break;
+		case OPT_BISECT:
+			o->bisect = true;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -231,7 +242,7 @@ static int check_rules(const struct ruleset *rs, const struct suite *s)
  * version's view comes from the rules: does any selected test expect the
  * kfunc to be there?
  */
-static void check_version_vs_btf(const struct kernel *k, struct test **tests,
+static bool check_version_vs_btf(const struct kernel *k, struct test **tests,
 				 size_t cnt, const struct ruleset *rs)
 {
 	int absent = 0, present = 0;
@@ -247,12 +258,17 @@ static void check_version_vs_btf(const struct kernel *k, struct test **tests,
 			present++;
 	}
 	kver_format(k->version, v, sizeof(v));
-	if (absent && !present && k->btf_has_kfunc)
+	if (absent && !present && k->btf_has_kfunc) {
 		printf("# WARNING: expected/ says kernel %s has no %s, but vmlinux BTF has it (a backport, or the wrong --kernel-version?)\n",
 		       v, KFUNC_NAME);
-	if (present && !absent && !k->btf_has_kfunc)
+		return false;
+	}
+	if (present && !absent && !k->btf_has_kfunc) {
 		printf("# WARNING: expected/ says kernel %s has %s, but vmlinux BTF lacks it (CONFIG_BPF_ARENA off, or no arena on this arch?)\n",
 		       v, KFUNC_NAME);
+		return false;
+	}
+	return true;
 }
 
 struct run {
@@ -366,7 +382,29 @@ static int finish_json(FILE *f, const char *path, const struct kernel *k,
 	return ret;
 }
 
+static int run_main(int argc, char **argv);
+
+/*
+ * With --bisect, a run that cannot judge this kernel (not root, no BTF) is
+ * 125, and bad usage or input aborts the bisection instead of marking the
+ * commit bad.
+ */
 int main(int argc, char **argv)
+{
+	int ret = run_main(argc, argv);
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--bisect"))
+			continue;
+		if (ret == EXIT_SKIP)
+			return EXIT_BISECT_SKIP;
+		if (ret == EXIT_USAGE)
+			return EXIT_BISECT_ABORT;
+	}
+	return ret;
+}
+
+static int run_main(int argc, char **argv)
 {
 	struct options o = { 0 };
 	struct ruleset rules = { 0 };
@@ -382,6 +420,7 @@ int main(int argc, char **argv)
 	size_t obj_cnt = 0, sel_cnt = 0;
 	const struct pattern *unmatched;
 	FILE *json = NULL;
+	bool consistent;
 	int ret;
 
 	ret = parse_options(argc, argv, &o);
@@ -462,12 +501,14 @@ int main(int argc, char **argv)
 	run.version = k.version;
 
 	report_plan(&k, sel_cnt);
-	check_version_vs_btf(&k, sel, sel_cnt, &rules);
+	consistent = check_version_vs_btf(&k, sel, sel_cnt, &rules);
 	suite_link(&suite, &k);
 	run_tests(&run, selected, o.jobs, o.verbose, &n);
 	report_summary(&k, &n);
 
-	if (n.fail)
+	if (o.bisect && (n.skip || !consistent))
+		ret = EXIT_BISECT_SKIP;
+	else if (n.fail)
 		ret = EXIT_FAIL;
 	else if (!n.pass && n.skip)
 		ret = EXIT_SKIP;
