@@ -33,8 +33,15 @@
 	__conform("prog_type=" #ptype) __conform("attach_type=" #atype)	\
 	__conform("target=" target)
 
-/* The kfunc under test, exactly as the kernel declares it. */
-extern void bpf_arena_free_pages(void *p__map, void *ptr__ign,
+/* Arena pointers: clang-19 casts between them and user addresses. */
+#ifdef __BPF_FEATURE_ADDR_SPACE_CAST
+#define __arena __attribute__((address_space(1)))
+#else
+#define __arena
+#endif
+
+/* The kfunc under test, as the kernel declares it. */
+extern void bpf_arena_free_pages(void *p__map, void __arena *ptr__ign,
 				 __u32 page_cnt) __ksym;
 
 #define ARENA_PAGES 16
@@ -62,6 +69,10 @@ int conform_case_##name(void *ctx)					\
 	__VA_ARGS__;							\
 	return 0;							\
 }									\
+ARENA_CONTROL(name, sec, ptype, atype, target)
+
+/* The control alone, for a case whose function is written out in full. */
+#define ARENA_CONTROL(name, sec, ptype, atype, target)			\
 SEC(sec) __case(ptype, atype, target) __conform("control=" #name)	\
 int conform_control_##name(void *ctx)					\
 {									\

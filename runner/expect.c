@@ -16,6 +16,7 @@ static const char *const outcome_names[] = {
 	[OUT_REJECT] = "reject",
 	[OUT_ABSENT] = "absent",
 	[OUT_SKIP] = "skip",
+	[OUT_ERROR] = "error",
 };
 
 static const char *const flag_names[] = {

@@ -29,6 +29,7 @@ enum outcome {
 	OUT_REJECT,
 	OUT_ABSENT,	/* the kernel has no such kfunc or no arena map */
 	OUT_SKIP,	/* observed only: the control did not load */
+	OUT_ERROR,	/* observed only: a runtime case's check failed */
 };
 
 enum flag_match {

@@ -12,6 +12,15 @@
 void load_prog(const struct linked_prog *lp, __u32 prog_flags, char *log,
 	       size_t log_size, struct load_result *res)
 {
+	int fd = load_prog_fd(lp, prog_flags, log, log_size, res);
+
+	if (fd >= 0)
+		close(fd);
+}
+
+int load_prog_fd(const struct linked_prog *lp, __u32 prog_flags, char *log,
+		 size_t log_size, struct load_result *res)
+{
 	char name[16];
 	/*
 	 * log_level 0 with a log buffer: libbpf loads once without a log and,
@@ -33,12 +42,12 @@ void load_prog(const struct linked_prog *lp, __u32 prog_flags, char *log,
 			   lp->insn_cnt, &opts);
 	res->message[0] = '\0';
 	if (fd >= 0) {
-		close(fd);
 		res->err = 0;
-		return;
+		return fd;
 	}
 	res->err = errno;
 	decisive_line(log, res->message, sizeof(res->message));
+	return -1;
 }
 
 static bool is_trailer(const char *line, size_t len)

@@ -21,6 +21,10 @@ struct load_result {
 void load_prog(const struct linked_prog *lp, __u32 prog_flags, char *log,
 	       size_t log_size, struct load_result *res);
 
+/* The same, but return the program's fd (or -1); the caller closes it. */
+int load_prog_fd(const struct linked_prog *lp, __u32 prog_flags, char *log,
+		 size_t log_size, struct load_result *res);
+
 /*
  * The verifier's own error line: the last line of the log before the
  * statistics ("processed N insns ...") and before the structured report

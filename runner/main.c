@@ -458,7 +458,8 @@ static int run_main(int argc, char **argv)
 		t->sleepable = i % 2;
 		snprintf(t->name, sizeof(t->name), "%s%s", t->c->name,
 			 t->sleepable ? ".s" : "");
-		selected[i] = selection_match(&o.sel, t->name, t->c->name);
+		selected[i] = (t->c->flags & (t->sleepable ? CASE_SLEEPABLE : CASE_PLAIN)) &&
+			      selection_match(&o.sel, t->name, t->c->name);
 		if (selected[i]) {
 			run.wanted[i / 2] = true;
 			sel[sel_cnt++] = t;

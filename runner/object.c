@@ -296,8 +296,9 @@ static int apply_tag(struct elf_ctx *c, struct obj_prog *p, struct obj_map *m,
 {
 	static const char *const keys[] = {
 		"case=", "control=", "prog_type=", "attach_type=", "target=",
+		"run=", "flags=", "what=",
 	};
-	char **slots[5];
+	char **slots[8];
 
 	if (m) {
 		if (strcmp(tag, "unmapped"))
@@ -310,7 +311,15 @@ static int apply_tag(struct elf_ctx *c, struct obj_prog *p, struct obj_map *m,
 	slots[2] = &p->prog_type;
 	slots[3] = &p->attach_type;
 	slots[4] = &p->target;
-	for (int i = 0; i < 5; i++) {
+	slots[5] = &p->run;
+	slots[6] = &p->flags;
+	slots[7] = &p->what;
+	if (!strncmp(tag, "check=", 6)) {
+		p->checks = xrealloc(p->checks, sizeof(char *) * (p->check_cnt + 1));
+		p->checks[p->check_cnt++] = xstrdup(tag + 6);
+		return 0;
+	}
+	for (int i = 0; i < 8; i++) {
 		size_t len = strlen(keys[i]);
 
 		if (strncmp(tag, keys[i], len))
@@ -364,6 +373,11 @@ static int check_programs(struct elf_ctx *c)
 		if (!!p->case_name == !!p->control_of || !p->prog_type ||
 		    !p->attach_type || !p->target)
 			return fail(c, "%s: not declared with ARENA_CASE()", p->func);
+		if (p->flags && strcmp(p->flags, "plain") &&
+		    strcmp(p->flags, "sleepable"))
+			return fail(c, "%s: flags= must be plain or sleepable", p->func);
+		if (p->run && strcmp(p->run, "once") && strcmp(p->run, "stress"))
+			return fail(c, "%s: run= must be once or stress", p->func);
 	}
 	return 0;
 }
@@ -500,6 +514,12 @@ void object_close(struct object *obj)
 		free(p->prog_type);
 		free(p->attach_type);
 		free(p->target);
+		free(p->run);
+		free(p->flags);
+		free(p->what);
+		for (size_t j = 0; j < p->check_cnt; j++)
+			free(p->checks[j]);
+		free(p->checks);
 	}
 	for (size_t i = 0; i < obj->map_cnt; i++)
 		free(obj->maps[i].name);

@@ -32,6 +32,11 @@ struct obj_prog {
 	char *prog_type;	/* tag prog_type=BPF_PROG_TYPE_* */
 	char *attach_type;	/* tag attach_type=BPF_* ("" for none) */
 	char *target;		/* tag target=KIND:NAME ("" for none) */
+	char *run;		/* tag run=once|stress: a runtime case */
+	char *flags;		/* tag flags=plain|sleepable: only that load */
+	char *what;		/* tag what=: what the program checks itself */
+	char **checks;		/* tags check=...: user-space checks */
+	size_t check_cnt;
 	struct bpf_insn *insns;
 	size_t insn_cnt;
 	struct obj_reloc *relocs;

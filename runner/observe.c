@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "runtime.h"
 #include "test.h"
 #include "util.h"
 
@@ -32,6 +34,49 @@ static bool control_loads(const struct conform_case *c, char *log,
 	/* SYSCALL programs, for one, load only when sleepable. */
 	load_prog(&c->control, BPF_F_SLEEPABLE, log, log_size, &sleepable);
 	return !sleepable.err;
+}
+
+static void record_load(struct test *t, const struct load_result *res,
+			const char *log)
+{
+	t->err = res->err;
+	t->observed = res->err ? OUT_REJECT : OUT_ACCEPT;
+	memcpy(t->message, res->message, sizeof(t->message));
+	if (res->err)
+		t->log = xstrdup(log);
+}
+
+/*
+ * A runtime case: on maps of its own, load it, run it, and check what it
+ * did. Accepted means every check held; what was checked goes in reason.
+ */
+static void run_case(struct test *t, char *log, size_t log_size)
+{
+	const struct conform_case *c = t->c;
+	struct harness_map *maps = suite_create_maps(c->obj);
+	struct linked_prog lp = { .src = c->prog.src };
+	struct load_result res;
+	int fd;
+
+	suite_link_prog(c->kernel, c->obj, maps, &lp);
+	if (lp.unloadable[0] || lp.absent[0]) {
+		t->observed = lp.absent[0] ? OUT_ABSENT : OUT_SKIP;
+		snprintf(t->reason, sizeof(t->reason), "%s",
+			 lp.absent[0] ? lp.absent : lp.unloadable);
+		goto out;
+	}
+	fd = load_prog_fd(&lp, t->sleepable ? BPF_F_SLEEPABLE : 0, log,
+			  log_size, &res);
+	record_load(t, &res, log);
+	if (fd < 0)
+		goto out;
+	if (!runtime_run(c, fd, maps, t->sleepable, t->reason, sizeof(t->reason),
+			 t->message, sizeof(t->message)))
+		t->observed = OUT_ERROR;
+	close(fd);
+out:
+	free(lp.insns);
+	suite_destroy_maps(c->obj, maps);
 }
 
 void observe_case(struct test tests[2], char *log, size_t log_size)
@@ -59,17 +104,19 @@ void observe_case(struct test tests[2], char *log, size_t log_size)
 	for (int i = 0; i < 2; i++) {
 		struct test *t = &tests[i];
 
+		if (!(c->flags & (t->sleepable ? CASE_SLEEPABLE : CASE_PLAIN)))
+			continue;
 		if (c->prog.absent[0]) {
 			t->observed = OUT_ABSENT;
 			snprintf(t->reason, sizeof(t->reason), "%s", c->prog.absent);
 			continue;
 		}
+		if (c->run) {
+			run_case(t, log, log_size);
+			continue;
+		}
 		load_prog(&c->prog, t->sleepable ? BPF_F_SLEEPABLE : 0, log,
 			  log_size, &res);
-		t->err = res.err;
-		t->observed = res.err ? OUT_REJECT : OUT_ACCEPT;
-		memcpy(t->message, res.message, sizeof(t->message));
-		if (res.err)
-			t->log = xstrdup(log);
+		record_load(t, &res, log);
 	}
 }

@@ -42,7 +42,12 @@ void report_test(int idx, const struct test *t, bool verbose)
 		       expected);
 		break;
 	case OUT_ACCEPT:
-		printf("# %s: accept (expected %s)\n", t->name, expected);
+		printf("# %s: accept%s%s (expected %s)\n", t->name,
+		       t->reason[0] ? ": " : "", t->reason, expected);
+		break;
+	case OUT_ERROR:
+		printf("# %s: error: %s (expected %s)\n", t->name, t->message,
+		       expected);
 		break;
 	case OUT_ABSENT:
 		printf("# %s: absent: %s (expected %s)\n", t->name, t->reason,

@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "runtime.h"
 #include "suite.h"
 #include "uapi_compat.h"
 #include "util.h"
@@ -62,6 +63,19 @@ static int add_cases(struct suite *s, const struct object *obj, char *err,
 		c->object = obj->path;
 		c->prog.src = p;
 		c->control.src = ctl;
+		c->flags = CASE_PLAIN | CASE_SLEEPABLE;
+		if (p->flags)
+			c->flags = strcmp(p->flags, "plain") ? CASE_SLEEPABLE : CASE_PLAIN;
+		if (p->run || p->check_cnt)
+			c->run = p->run ?: "once";
+		for (size_t j = 0; j < p->check_cnt; j++) {
+			char why[200];
+
+			if (runtime_check_parse(p->checks[j], why, sizeof(why))) {
+				snprintf(err, errlen, "%s: %s: %s", obj->path, p->func, why);
+				return -1;
+			}
+		}
 	}
 	return 0;
 }
@@ -130,8 +144,8 @@ static void link_map(const struct kernel *k, const struct obj_map *m,
 			 "map %s: %s: %s", m->name, h->op, strerror(h->err));
 }
 
-static void link_prog(const struct kernel *k, const struct object *obj,
-		      const struct harness_map *maps, struct linked_prog *lp)
+void suite_link_prog(const struct kernel *k, const struct object *obj,
+		     const struct harness_map *maps, struct linked_prog *lp)
 {
 	const struct obj_prog *p = lp->src;
 	int member = -1;
@@ -180,24 +194,51 @@ static void link_prog(const struct kernel *k, const struct object *obj,
 	}
 }
 
+struct harness_map *suite_create_maps(const struct object *obj)
+{
+	struct harness_map *maps = xcalloc(obj->map_cnt, sizeof(*maps));
+
+	for (size_t j = 0; j < obj->map_cnt; j++)
+		create_map(&obj->maps[j], &maps[j]);
+	return maps;
+}
+
+void suite_destroy_maps(const struct object *obj, struct harness_map *maps)
+{
+	for (size_t j = 0; maps && j < obj->map_cnt; j++) {
+		if (maps[j].mem)
+			munmap(maps[j].mem, maps[j].len);
+		if (maps[j].fd >= 0)
+			close(maps[j].fd);
+	}
+	free(maps);
+}
+
+const struct harness_map *suite_map(const struct object *obj,
+				    const struct harness_map *maps,
+				    const char *name)
+{
+	for (size_t j = 0; j < obj->map_cnt; j++)
+		if (!strcmp(obj->maps[j].name, name))
+			return &maps[j];
+	return NULL;
+}
+
 void suite_link(struct suite *s, const struct kernel *k)
 {
 	s->maps = xcalloc(s->obj_cnt, sizeof(*s->maps));
-	for (size_t i = 0; i < s->obj_cnt; i++) {
-		const struct object *obj = &s->objs[i];
-
-		s->maps[i] = xcalloc(obj->map_cnt, sizeof(**s->maps));
-		for (size_t j = 0; j < obj->map_cnt; j++)
-			create_map(&obj->maps[j], &s->maps[i][j]);
-	}
+	for (size_t i = 0; i < s->obj_cnt; i++)
+		s->maps[i] = suite_create_maps(&s->objs[i]);
 	for (size_t i = 0; i < s->case_cnt; i++) {
 		struct conform_case *c = &s->cases[i];
 		size_t o = 0;
 
 		while (strcmp(s->objs[o].path, c->object))
 			o++;
-		link_prog(k, &s->objs[o], s->maps[o], &c->prog);
-		link_prog(k, &s->objs[o], s->maps[o], &c->control);
+		c->obj = &s->objs[o];
+		c->kernel = k;
+		suite_link_prog(k, c->obj, s->maps[o], &c->prog);
+		suite_link_prog(k, c->obj, s->maps[o], &c->control);
 	}
 }
 
@@ -207,17 +248,8 @@ void suite_close(struct suite *s)
 		free(s->cases[i].prog.insns);
 		free(s->cases[i].control.insns);
 	}
-	for (size_t i = 0; s->maps && i < s->obj_cnt; i++) {
-		for (size_t j = 0; j < s->objs[i].map_cnt; j++) {
-			struct harness_map *h = &s->maps[i][j];
-
-			if (h->mem)
-				munmap(h->mem, h->len);
-			if (h->fd >= 0)
-				close(h->fd);
-		}
-		free(s->maps[i]);
-	}
+	for (size_t i = 0; s->maps && i < s->obj_cnt; i++)
+		suite_destroy_maps(&s->objs[i], s->maps[i]);
 	for (size_t i = 0; i < s->obj_cnt; i++)
 		object_close(&s->objs[i]);
 	free(s->maps);

@@ -29,13 +29,21 @@ struct linked_prog {
 	char absent[REASON_LEN];	/* the kernel lacks the kfunc or arena */
 };
 
+/* Which loads a case has: without and with BPF_F_SLEEPABLE. */
+#define CASE_PLAIN	1u
+#define CASE_SLEEPABLE	2u
+
 struct conform_case {
 	const char *name;
 	const char *attach;		/* SEC() label */
 	const char *prog_type;		/* enum name, from the tag */
 	const char *object;		/* path of the object */
+	unsigned int flags;		/* CASE_PLAIN | CASE_SLEEPABLE */
+	const char *run;		/* NULL, or "once"/"stress": runtime */
 	struct linked_prog prog;
 	struct linked_prog control;
+	const struct object *obj;	/* set by suite_link() */
+	const struct kernel *kernel;
 };
 
 struct harness_map {
@@ -65,6 +73,20 @@ int suite_open(struct suite *s, char **paths, size_t cnt, char *err,
 void suite_link(struct suite *s, const struct kernel *k);
 
 const struct conform_case *suite_find(const struct suite *s, const char *name);
+
+/*
+ * Runtime cases run on maps of their own: create a fresh set for an object,
+ * link one program against it, and destroy the set.
+ */
+struct harness_map *suite_create_maps(const struct object *obj);
+void suite_destroy_maps(const struct object *obj, struct harness_map *maps);
+void suite_link_prog(const struct kernel *k, const struct object *obj,
+		     const struct harness_map *maps, struct linked_prog *lp);
+
+/* The map named NAME in a set, or NULL. */
+const struct harness_map *suite_map(const struct object *obj,
+				    const struct harness_map *maps,
+				    const char *name);
 
 /* Close map fds, unmap arenas, free everything. */
 void suite_close(struct suite *s);

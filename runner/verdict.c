@@ -34,8 +34,10 @@ void verdict_decide(struct test *t, const struct ruleset *rs,
 	}
 	if (r->outcome != t->observed) {
 		snprintf(t->detail, sizeof(t->detail),
-			 "expected %s, observed %s (rule %s:%d)",
+			 "expected %s, observed %s%s%s (rule %s:%d)",
 			 outcome_str(r->outcome), outcome_str(t->observed),
+			 t->observed == OUT_ERROR ? ": " : "",
+			 t->observed == OUT_ERROR ? t->message : "",
 			 r->file, r->line);
 		return;
 	}
