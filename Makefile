@@ -11,7 +11,7 @@ BUILD     := build
 ARCH_INC  := /usr/include/$(shell $(CC) -dumpmachine)
 
 CFLAGS    ?= -O2 -g
-CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Irunner
+ALL_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Irunner $(CFLAGS)
 LDLIBS    := -lbpf -lelf -lz -lpthread
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -Wall -Werror -Iprogs -Irunner \
 	      -I$(ARCH_INC)
@@ -21,13 +21,13 @@ RUNNER_OBJS := $(RUNNER_SRCS:runner/%.c=$(BUILD)/runner/%.o)
 BPF_OBJS    := $(patsubst progs/%.bpf.c,$(BUILD)/progs/%.bpf.o,$(wildcard progs/*.bpf.c))
 UNIT_TESTS  := $(patsubst runner/tests/%.c,$(BUILD)/tests/%,$(wildcard runner/tests/test_*.c))
 
-.PHONY: all check test unit deps vm-deps vmtest matrix clean
+.PHONY: all check test unit deps vm-deps vmtest matrix asan clean
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/conform $(BPF_OBJS)
 
 $(BUILD)/runner/%.o: runner/%.c $(wildcard runner/*.h) | $(BUILD)/runner
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/conform: $(BUILD)/runner/main.o $(RUNNER_OBJS)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
@@ -40,7 +40,7 @@ $(BUILD)/progs/%.bpf.o: progs/%.bpf.c $(wildcard progs/*.h) runner/uapi_compat.h
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/%: runner/tests/%.c $(RUNNER_OBJS) | $(BUILD)/tests
-	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(BUILD)/runner $(BUILD)/progs $(BUILD)/tests:
 	mkdir -p $@
@@ -59,8 +59,15 @@ check: deps
 unit: $(UNIT_TESTS) $(BUILD)/conform $(BUILD)/conform-static $(BPF_OBJS)
 
 test: vm-deps
-	$(MAKE) unit
+	$(MAKE) unit asan
 	scripts/test.sh
+
+# The runner built with AddressSanitizer and UBSan: build/asan/conform
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	     -fno-omit-frame-pointer
+asan:
+	$(MAKE) BUILD=$(BUILD)/asan CC=$(CLANG) CFLAGS="-O1 -g $(SAN_FLAGS)" \
+		LDFLAGS="$(SAN_FLAGS)" $(BUILD)/asan/conform
 
 # Run the suite in a VM: make vmtest KERNEL=6.12 (or a vmlinuz, a bzImage)
 KERNEL  ?= 7.3

@@ -8,7 +8,8 @@ set -euo pipefail
 
 packages=(make gcc clang-19 libbpf-dev libelf-dev zlib1g-dev)
 if [[ "${1:-}" == "--vm" ]]; then
-	packages+=(qemu-system-x86 busybox-static cpio gzip jq shellcheck)
+	packages+=(qemu-system-x86 busybox-static cpio gzip jq shellcheck bpftool valgrind
+		libclang-rt-19-dev)
 fi
 
 missing=()

@@ -94,6 +94,12 @@ version_override() {
 
 # The suite in a VM: 0 failures, and no skip caused by the environment
 # (EPERM): there, fentry and LSM programs must really run.
+# The whole host suite under AddressSanitizer and UBSan.
+asan_suite() {
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		"$build/asan/conform" --objs "$build/progs" --expected "$root/expected"
+}
+
 vm_suite() {
 	"$root/scripts/vmtest.sh" -k "$1" -o "$tmp/vm-$1.json"
 	jq -e '.summary.fail == 0 and ([.cases[] | select(.status == "skip" and
@@ -106,6 +112,10 @@ step "shellcheck" shellcheck "$root"/scripts/*.sh "$root"/scripts/tests/*.sh "$r
 step "live suite on $(uname -r)" live_suite
 step "-j 2 gives the verdicts of -j 1" parallel_same
 step "a broken runtime expectation shows the first differing byte" broken_runtime_check
+step "the host suite under ASan and UBSan" asan_suite
+step "the host suite under valgrind: no errors, leaks or fds" "$root/scripts/tests/valgrind.sh"
+step "nothing left behind, also when killed halfway" "$root/scripts/tests/hygiene.sh"
+step "100 host runs give identical verdicts" "$root/scripts/tests/repeat.sh" 100
 step "--kernel-version 6.8 fails loudly against BTF" version_mismatch
 step "--kernel-version 7.1 expects accept for plain cases" version_override
 for k in $kernels; do

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Leave the system as you found it: the BPF programs and maps the kernel
+# lists, bpffs pins and cgroups are the same before and after a run, a run
+# interrupted with SIGINT and one terminated with SIGTERM halfway, and an
+# interrupted run leaves no half-written JSON behind.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+conform=$root/build/conform
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+snapshot() {
+	{
+		bpftool prog list -j | jq -r '.[] | "prog \(.id) \(.name // "")"'
+		bpftool map list -j | jq -r '.[] | "map \(.id) \(.name // "")"'
+		find /sys/fs/bpf -mindepth 1 2>/dev/null
+		find /sys/fs/cgroup -type d 2>/dev/null
+	} | sort >"$1"
+}
+
+# Nothing that was not there before may remain. (Other processes may
+# free their own objects meanwhile.) The kernel frees programs and maps a
+# little after their last fd is closed, so wait up to 5 s.
+same_as_before() {
+	local tries=50
+	while ((tries--)); do
+		snapshot "$tmp/after"
+		[[ -z $(new_objects) ]] && return 0
+		sleep 0.1
+	done
+	new_objects | head -n 20
+	return 1
+}
+
+new_objects() {
+	{
+		bpftool prog list -j | jq -r '.[] | "prog \(.id) \(.name // "")"'
+		bpftool map list -j | jq -r '.[] | "map \(.id) \(.name // "")"'
+		find /sys/fs/bpf -mindepth 1 2>/dev/null
+		find /sys/fs/cgroup -type d 2>/dev/null
+	} | sort | comm -13 "$tmp/before" -
+}
+
+check() {
+	local name=$1
+	if same_as_before && ! compgen -G "$tmp/out.json.*" >/dev/null; then
+		echo "ok - $name: nothing left behind"
+		pass=$((pass + 1))
+	else
+		echo "not ok - $name: something was left behind"
+		fail=$((fail + 1))
+	fi
+}
+
+snapshot "$tmp/before"
+"$conform" --json "$tmp/out.json" >/dev/null
+check "a whole run"
+# Kill a run halfway: as soon as it reports its 20th test.
+for sig in INT TERM; do
+	rc=0
+	rm -f "$tmp/out.json"
+	coproc RUN { exec "$conform" -j 1 --json "$tmp/out.json"; }
+	pid=$RUN_PID
+	while IFS= read -r line <&"${RUN[0]}"; do
+		[[ $line =~ ^(not\ )?ok\ 20\  ]] && break
+	done
+	kill -s "$sig" "$pid"
+	wait "$pid" || rc=$?
+	echo "# SIG$sig after test 20: exit $rc"
+	if ((rc < 128)); then
+		echo "not ok - the run finished before SIG$sig arrived"
+		fail=$((fail + 1))
+	fi
+	if [[ -e $tmp/out.json ]]; then
+		echo "not ok - a JSON file exists after SIG$sig"
+		fail=$((fail + 1))
+	fi
+	check "a run interrupted with SIG$sig"
+done
+
+echo "hygiene: $pass passed, $fail failed"
+((fail == 0))
