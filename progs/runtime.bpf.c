@@ -151,6 +151,72 @@ NOOP_CASE(rt_noop_not_arena, bpf_arena_free_pages(&results, p, 1))
 /* Pages that were never allocated, after the one that was. */
 NOOP_CASE(rt_noop_never_allocated, bpf_arena_free_pages(&arena, p + PAGE, 3))
 
+/* Bad input: a pointer past the arena's end, and one before its start. */
+NOOP_CASE(rt_bad_ptr_past_end,
+	  bpf_arena_free_pages(&arena, p + 4 * ARENA_PAGES * PAGE, 1))
+NOOP_CASE(rt_bad_ptr_before_start, bpf_arena_free_pages(&arena, p - PAGE, 1))
+
+/* A range that starts before the arena and ends inside it: ignored? */
+NOOP_CASE(rt_bad_ptr_straddle_start, bpf_arena_free_pages(&arena, p - PAGE, 2))
+
+/*
+ * If such a free does free the page inside the arena, the arena must also
+ * count it free: allocating that address again must work.
+ */
+RUN_CASE(rt_bad_ptr_straddle_leak, "syscall", BPF_PROG_TYPE_SYSCALL, )
+__flags("sleepable") __check("pattern:0:1:11")
+__what("after a straddling free, the page's address can be allocated again")
+int conform_case_rt_bad_ptr_straddle_leak(void *ctx)
+{
+	struct rt_result *r = result();
+	void __arena *p, *q;
+
+	if (!r)
+		return 1;
+	p = bpf_arena_alloc_pages(&arena, NULL, 1, NUMA_NO_NODE, 0);
+	if (!p)
+		return 2;
+	fill(p, 1, 0xa5);
+	bpf_arena_free_pages(&arena, p - PAGE, 2);
+	r->got = peek(p);
+	if (r->got) {
+		/* ignored: the page is still ours */
+		fill(p, 1, 11);
+		record(r, 0, p);
+		return 0;
+	}
+	q = bpf_arena_alloc_pages(&arena, p, 1, NUMA_NO_NODE, 0);
+	if (!q)
+		return 3;	/* freed, but still counted in use */
+	fill(q, 1, 11);
+	record(r, 0, q);
+	return 0;
+}
+ARENA_CONTROL(rt_bad_ptr_straddle_leak, "syscall", BPF_PROG_TYPE_SYSCALL, , "")
+
+/* Bad input: a page_cnt far larger than the arena frees up to its end. */
+RUN_CASE(rt_bad_cnt_huge, "syscall", BPF_PROG_TYPE_SYSCALL, ) __flags("sleepable")
+__check("pattern:0:2:48") __check("zero:1:2")
+__what("BPF reads 0 in the first freed page")
+int conform_case_rt_bad_cnt_huge(void *ctx)
+{
+	struct rt_result *r = result();
+	void __arena *p;
+
+	if (!r)
+		return 1;
+	p = bpf_arena_alloc_pages(&arena, NULL, 4, NUMA_NO_NODE, 0);
+	if (!p)
+		return 2;
+	fill(p, 4, 48);
+	record(r, 0, p);
+	record(r, 1, p + 2 * PAGE);
+	bpf_arena_free_pages(&arena, p + 2 * PAGE, 0xffffffff);
+	r->got = peek(p + 2 * PAGE);
+	return r->got ? 3 : 0;
+}
+ARENA_CONTROL(rt_bad_cnt_huge, "syscall", BPF_PROG_TYPE_SYSCALL, , "")
+
 /* A pointer into the middle of a page frees that page. */
 RUN_CASE(rt_unaligned, "syscall", BPF_PROG_TYPE_SYSCALL, ) __flags("sleepable")
 __check("zero:0:1") __what("BPF reads 0 at the start of the page")

@@ -144,13 +144,13 @@ int rule_parse(struct rule *r, const char *line, const char *file, int lineno,
 		what = "kernel range must be *, >=X.Y, <X.Y or X.Y..<X.Y";
 		goto bad;
 	}
-	outcome = lookup_word(outcome_names, 3, w[3]);
-	if (outcome < 0) {
-		what = "outcome must be accept, reject or absent";
+	outcome = lookup_word(outcome_names, 5, w[3]);
+	if (outcome < 0 || outcome == OUT_SKIP) {
+		what = "outcome must be accept, reject, absent or error";
 		goto bad;
 	}
-	if (*msg && outcome != OUT_REJECT) {
-		what = "only a reject rule takes a message";
+	if (*msg && outcome != OUT_REJECT && outcome != OUT_ERROR) {
+		what = "only a reject or error rule takes a message";
 		goto bad;
 	}
 	if (*msg) {

@@ -2,7 +2,9 @@
 /*
  * Expectation rules, one per line of the files in expected/:
  *
- *   CASE-GLOB  plain|sleepable|any  RANGE  accept|reject|absent  [MESSAGE]
+ *   CASE-GLOB  plain|sleepable|any  RANGE  accept|reject|absent|error  [MESSAGE]
+ *
+ * error is for runtime cases: a check is known to fail on those kernels.
  *
  * The first rule that matches a case, its flag and the kernel version
  * decides what is expected.

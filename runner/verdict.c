@@ -41,7 +41,8 @@ void verdict_decide(struct test *t, const struct ruleset *rs,
 			 r->file, r->line);
 		return;
 	}
-	if (t->observed == OUT_REJECT && !rule_message_matches(r, t->message)) {
+	if ((t->observed == OUT_REJECT || t->observed == OUT_ERROR) &&
+	    !rule_message_matches(r, t->message)) {
 		snprintf(t->detail, sizeof(t->detail),
 			 "expected message '%s', verifier said '%s' (rule %s:%d)",
 			 r->message, t->message, r->file, r->line);

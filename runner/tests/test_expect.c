@@ -42,7 +42,7 @@ static void test_parse_errors(void)
 	test_bad("xdp plain 6.9 accept\n", 1, "kernel range");
 	test_bad("xdp plain >6.9 accept\n", 1, "kernel range");
 	test_bad("xdp plain >=6.9 pass\n", 1, "outcome must be");
-	test_bad("xdp plain >=6.9 accept some message\n", 1, "only a reject");
+	test_bad("xdp plain >=6.9 accept some message\n", 1, "only a reject or error");
 	test_bad("xdp plain >=6.9 reject {{unterminated\n", 1, "unterminated {{");
 	test_bad("xdp plain >=6.9 reject {{a(}}\n", 1, "invalid regular");
 	test_bad("xdp @nosuch\n", 1, "unknown profile @nosuch");
