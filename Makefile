@@ -21,7 +21,7 @@ RUNNER_OBJS := $(RUNNER_SRCS:runner/%.c=$(BUILD)/runner/%.o)
 BPF_OBJS    := $(patsubst progs/%.bpf.c,$(BUILD)/progs/%.bpf.o,$(wildcard progs/*.bpf.c))
 UNIT_TESTS  := $(patsubst runner/tests/%.c,$(BUILD)/tests/%,$(wildcard runner/tests/test_*.c))
 
-.PHONY: all check test unit deps vm-deps vmtest matrix asan clean
+.PHONY: all check test unit deps vm-deps vmtest matrix asan fuzz clean
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/conform $(BPF_OBJS)
@@ -42,7 +42,7 @@ $(BUILD)/progs/%.bpf.o: progs/%.bpf.c $(wildcard progs/*.h) runner/uapi_compat.h
 $(BUILD)/tests/%: runner/tests/%.c $(RUNNER_OBJS) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(BUILD)/runner $(BUILD)/progs $(BUILD)/tests:
+$(BUILD)/runner $(BUILD)/progs $(BUILD)/tests $(BUILD)/fuzz:
 	mkdir -p $@
 
 deps:
@@ -59,7 +59,7 @@ check: deps
 unit: $(UNIT_TESTS) $(BUILD)/conform $(BUILD)/conform-static $(BPF_OBJS)
 
 test: vm-deps
-	$(MAKE) unit asan
+	$(MAKE) unit asan fuzz
 	scripts/test.sh
 
 # The runner built with AddressSanitizer and UBSan: build/asan/conform
@@ -68,6 +68,15 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 asan:
 	$(MAKE) BUILD=$(BUILD)/asan CC=$(CLANG) CFLAGS="-O1 -g $(SAN_FLAGS)" \
 		LDFLAGS="$(SAN_FLAGS)" $(BUILD)/asan/conform
+
+# libFuzzer targets for the parsers: build/fuzz/fuzz_*; scripts/fuzz.sh runs them
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZERS    := $(patsubst runner/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard runner/fuzz/fuzz_*.c))
+fuzz: $(FUZZERS)
+
+$(BUILD)/fuzz/%: runner/fuzz/%.c $(RUNNER_SRCS) $(wildcard runner/*.h) | $(BUILD)/fuzz
+	$(CLANG) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Irunner $(FUZZ_FLAGS) \
+		$< $(RUNNER_SRCS) $(LDLIBS) -o $@
 
 # Run the suite in a VM: make vmtest KERNEL=6.12 (or a vmlinuz, a bzImage)
 KERNEL  ?= 7.3

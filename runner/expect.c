@@ -220,22 +220,17 @@ static int expand_profile(struct ruleset *rs, const struct rule *use,
 	return 0;
 }
 
-static int load_file(struct ruleset *rs, const char *path, char *err,
-		     size_t errlen)
+int ruleset_load_stream(struct ruleset *rs, FILE *f, const char *name,
+			char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
 	char *line = NULL;
 	size_t cap = 0;
 	int lineno = 0, ret = 0;
 
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
 	while (getline(&line, &cap, f) >= 0) {
 		struct rule r;
 
-		ret = rule_parse(&r, line, path, ++lineno, err, errlen);
+		ret = rule_parse(&r, line, name, ++lineno, err, errlen);
 		if (ret < 0)
 			break;
 		if (ret == 0)
@@ -254,10 +249,24 @@ static int load_file(struct ruleset *rs, const char *path, char *err,
 		ret = 0;
 	}
 	if (!ret && ferror(f)) {
-		snprintf(err, errlen, "%s: read error", path);
+		snprintf(err, errlen, "%s: read error", name);
 		ret = -1;
 	}
 	free(line);
+	return ret;
+}
+
+static int load_file(struct ruleset *rs, const char *path, char *err,
+		     size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	int ret;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	ret = ruleset_load_stream(rs, f, path, err, errlen);
 	fclose(f);
 	return ret;
 }

@@ -23,6 +23,7 @@
 
 #include <regex.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "version.h"
 
@@ -70,6 +71,13 @@ const char *outcome_str(enum outcome o);
  */
 int ruleset_load(struct ruleset *rs, const char *path, char *err,
 		 size_t errlen);
+
+/*
+ * Add the rules read from f, named name in messages (used by the fuzzer).
+ * On error the ruleset holds what was read before it: free it.
+ */
+int ruleset_load_stream(struct ruleset *rs, FILE *f, const char *name,
+			char *err, size_t errlen);
 
 /*
  * Parse one line (exposed for the unit tests): 1 for a rule, 2 for a
