@@ -21,7 +21,7 @@ RUNNER_OBJS := $(RUNNER_SRCS:runner/%.c=$(BUILD)/runner/%.o)
 BPF_OBJS    := $(patsubst progs/%.bpf.c,$(BUILD)/progs/%.bpf.o,$(wildcard progs/*.bpf.c))
 UNIT_TESTS  := $(patsubst runner/tests/%.c,$(BUILD)/tests/%,$(wildcard runner/tests/test_*.c))
 
-.PHONY: all check test unit deps vm-deps vmtest matrix asan fuzz clean
+.PHONY: all check test unit deps vm-deps vmtest matrix asan fuzz bench clean
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/conform $(BPF_OBJS)
@@ -42,7 +42,7 @@ $(BUILD)/progs/%.bpf.o: progs/%.bpf.c $(wildcard progs/*.h) runner/uapi_compat.h
 $(BUILD)/tests/%: runner/tests/%.c $(RUNNER_OBJS) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(BUILD)/runner $(BUILD)/progs $(BUILD)/tests $(BUILD)/fuzz:
+$(BUILD)/runner $(BUILD)/progs $(BUILD)/tests $(BUILD)/fuzz $(BUILD)/bench:
 	mkdir -p $@
 
 deps:
@@ -77,6 +77,20 @@ fuzz: $(FUZZERS)
 $(BUILD)/fuzz/%: runner/fuzz/%.c $(RUNNER_SRCS) $(wildcard runner/*.h) | $(BUILD)/fuzz
 	$(CLANG) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Irunner $(FUZZ_FLAGS) \
 		$< $(RUNNER_SRCS) $(LDLIBS) -o $@
+
+# make bench: the kfunc's cost per page, here and (BENCH_KERNELS) in VMs
+BENCH_KERNELS ?=
+$(BUILD)/bench/bench.bpf.o: progs/bench/bench.bpf.c progs/conform.h runner/uapi_compat.h | $(BUILD)/bench
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bench/bench: runner/bench/bench.c $(RUNNER_OBJS) | $(BUILD)/bench
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/bench/bench-static: runner/bench/bench.c $(RUNNER_OBJS) | $(BUILD)/bench
+	$(CC) -static $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+bench: $(BUILD)/bench/bench $(BUILD)/bench/bench-static $(BUILD)/bench/bench.bpf.o
+	scripts/bench.sh $(BENCH_KERNELS)
 
 # Run the suite in a VM: make vmtest KERNEL=6.12 (or a vmlinuz, a bzImage)
 KERNEL  ?= 7.3
