@@ -55,6 +55,18 @@ static int message_to_regex(const char *msg, char **out)
 				free(re);
 				return -EINVAL;
 			}
+			/*
+			 * glibc's regcomp() duplicates the tree for every
+			 * repetition of a repetition: "a++++..." takes
+			 * exponential memory (found by fuzz_expect).
+			 */
+			for (const char *q = s + 3; q < end; q++) {
+				if (strchr("*+?{", *q) && strchr("*+?}", q[-1]) &&
+				    q[-2] != '\\') {
+					free(re);
+					return -E2BIG;
+				}
+			}
 			*p++ = '(';
 			memcpy(p, s + 2, (size_t)(end - s - 2));
 			p += end - s - 2;
@@ -153,9 +165,16 @@ int rule_parse(struct rule *r, const char *line, const char *file, int lineno,
 		what = "only a reject or error rule takes a message";
 		goto bad;
 	}
+	if (strlen(msg) > 1000) {
+		what = "message longer than 1000 characters";
+		goto bad;
+	}
 	if (*msg) {
-		if (message_to_regex(msg, &re)) {
-			what = "unterminated {{ in message";
+		int ret = message_to_regex(msg, &re);
+
+		if (ret) {
+			what = ret == -E2BIG ? "a repetition of a repetition in {{...}}" :
+					       "unterminated {{ in message";
 			goto bad;
 		}
 		if (regcomp(&r->re, re, REG_EXTENDED | REG_NOSUB)) {

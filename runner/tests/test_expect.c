@@ -46,6 +46,9 @@ static void test_parse_errors(void)
 	test_bad("xdp plain >=6.9 reject {{unterminated\n", 1, "unterminated {{");
 	test_bad("xdp plain >=6.9 reject {{a(}}\n", 1, "invalid regular");
 	test_bad("xdp @nosuch\n", 1, "unknown profile @nosuch");
+	/* fuzz_expect: exponential regcomp() on stacked repetitions */
+	test_bad("xdp any * reject {{e++++++++++++++++++++++++++++++)+}}\n", 1,
+		 "a repetition of a repetition");
 	test_bad("@p plain * accept\nxdp @p extra\n", 2, "a profile is applied as");
 }
 
