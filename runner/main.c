@@ -475,8 +475,9 @@ static int run_main(int argc, char **argv)
 
 	if (o.list) {
 		for (size_t i = 0; i < sel_cnt; i++)
-			printf("%-34s %-30s %s\n", sel[i]->name,
-			       sel[i]->c->prog_type, sel[i]->c->attach);
+			printf("%-34s %-36s %-38s %s\n", sel[i]->name,
+			       sel[i]->c->prog_type, sel[i]->c->attach,
+			       sel[i]->c->object);
 		ret = EXIT_PASS;
 		goto out;
 	}

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Performance figures for the README, measured in one run:
+#   - the whole host suite (median of 20 runs, -j 1 and -j 2) against a
+#     baseline of one `bpftool prog load` process per test over the same
+#     objects; libbpf 1.1 stops each of those at its first failure, so the
+#     baseline does less work than a real per-case loader would;
+#   - the runner's peak memory (max RSS);
+#   - in a VM (argument: a kernel, default 7.0): boot-to-verdict against a
+#     bare boot that only powers off.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+conform=$root/build/conform
+kernel=${1:-7.0}
+pin=/sys/fs/bpf/conform_perf_baseline
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"; rm -f "$pin"' EXIT
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+time_runs() {
+	local start
+	for _ in $(seq 20); do
+		start=$(date +%s%N)
+		"$conform" "$@" >/dev/null || true
+		echo "$(($(date +%s%N) - start))"
+	done | median
+}
+
+"$conform" >/dev/null || true		# warm the page cache
+tests=$("$conform" -l | wc -l)
+j1=$(time_runs -j 1)
+j2=$(time_runs -j 2)
+
+start=$(date +%s%N)
+"$conform" -l | while read -r _ _ _ object; do
+	bpftool prog load "$object" "$pin" >/dev/null 2>&1 || true
+	rm -f "$pin"
+done
+baseline=$(($(date +%s%N) - start))
+
+rss=$(/usr/bin/time -f %M "$conform" 2>&1 >/dev/null | tail -n 1)
+
+awk -v t="$tests" -v a="$j1" -v b="$j2" 'BEGIN {
+	printf "host suite: %d tests, median of 20 runs: %.1f ms with -j 1, %.1f ms with -j 2\n", t, a / 1e6, b / 1e6 }'
+awk -v b="$baseline" -v j="$j1" -v t="$tests" 'BEGIN {
+	printf "baseline: one bpftool prog load per test: %.1f ms (%.2f ms per test)\n", b / 1e6, b / 1e6 / t
+	printf "ratio: the runner is %.1fx faster than the baseline\n", b / j }'
+echo "max RSS of a whole host run: $((rss / 1024)) MiB ($rss KiB)"
+
+"$root/scripts/vmtest.sh" -k "$kernel" >/dev/null 2>"$tmp/run" || true
+"$root/scripts/vmtest.sh" -k "$kernel" --bare >/dev/null 2>"$tmp/bare" || true
+verdict=$(grep -o 'boot-to-verdict [0-9.]*' "$tmp/run" | cut -d' ' -f2)
+bare=$(grep -o 'bare boot of .*: [0-9.]*s' "$tmp/bare" | grep -o '[0-9.]*s$' | tr -d s)
+awk -v v="$verdict" -v b="$bare" -v k="$kernel" 'BEGIN {
+	printf "VM (%s, TCG): boot-to-verdict %.1f s, bare boot %.1f s, ratio %.2f\n", k, v, b, v / b }'
