@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "expect.h"
 #include "kernel.h"
 #include "report.h"
@@ -37,6 +38,8 @@ struct options {
 	const char *expected;
 	const char *objdir;
 	const char *btf;
+	const char *audit;
+	const char *matrix;
 	struct selection sel;
 };
 
@@ -58,6 +61,10 @@ static const char usage_text[] =
 "      --expected PATH      rules directory or file (default: expected/)\n"
 "      --objs DIR           directory of *.bpf.o (default: progs/ by the binary)\n"
 "      --btf FILE           vmlinux BTF (default /sys/kernel/btf/vmlinux)\n"
+"      --audit PAGE.md      audit a docs.ebpf.io kfunc page against this run\n"
+"                           (and --matrix FILE): Markdown on stdout, KTAP on\n"
+"                           stderr\n"
+"      --matrix FILE        more evidence: build/matrix.json from make matrix\n"
 "  -h, --help               this text\n"
 "\n"
 "Output is KTAP. Exit status: 0 all passed, 1 a test failed, 2 bad usage or\n"
@@ -85,7 +92,8 @@ static int input_error(const char *msg)
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_JSON = 256, OPT_KVER, OPT_EXPECTED, OPT_OBJS, OPT_BTF, OPT_BISECT };
+	enum { OPT_JSON = 256, OPT_KVER, OPT_EXPECTED, OPT_OBJS, OPT_BTF, OPT_BISECT,
+	       OPT_AUDIT, OPT_MATRIX };
 	static const struct option longopts[] = {
 		{ "list", no_argument, NULL, 'l' },
 		{ "test", required_argument, NULL, 't' },
@@ -99,6 +107,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "objs", required_argument, NULL, OPT_OBJS },
 		{ "btf", required_argument, NULL, OPT_BTF },
 		{ "bisect", no_argument, NULL, OPT_BISECT },
+		{ "audit", required_argument, NULL, OPT_AUDIT },
+		{ "matrix", required_argument, NULL, OPT_MATRIX },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -153,6 +163,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_BISECT:
 			o->bisect = true;
 			break;
+		case OPT_AUDIT:
+			o->audit = optarg;
+			break;
+		case OPT_MATRIX:
+			o->matrix = optarg;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			exit(EXIT_PASS);
@@ -164,6 +180,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 	}
 	if (optind < argc)
 		return input_error("unexpected argument (see --help)");
+	if (o->matrix && !o->audit)
+		return input_error("--matrix goes with --audit");
 	return 0;
 }
 
@@ -345,6 +363,36 @@ static void run_tests(struct run *run, bool *selected, int jobs, bool verbose,
 		pthread_join(threads[i], NULL);
 }
 
+/*
+ * The docs audit: this run's results (and a matrix's) against the page's
+ * claims, as Markdown on stdout. 0, or -1 with the reason on stderr.
+ */
+static int write_audit(const struct options *o, const struct docs_page *page,
+		       const struct kernel *k, struct test **sel, size_t cnt,
+		       const struct counts *n)
+{
+	struct audit_evidence ev = { 0 };
+	char err[ERR_LEN], *buf = NULL, *src = default_path("../progs");
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	int ret = -1;
+
+	if (!m || report_json(m, k, sel, cnt, n) || fclose(m))
+		snprintf(err, sizeof(err), "cannot render this run's results");
+	else if (audit_add_json(&ev, buf, len, "host", err, sizeof(err)) ||
+		 (o->matrix && audit_add_file(&ev, o->matrix, "matrix", err, sizeof(err))) ||
+		 audit_write(stdout, page, ev.kernels, ev.cnt, src, err, sizeof(err)))
+		;
+	else
+		ret = 0;
+	if (ret)
+		fprintf(stderr, "conform: audit: %s\n", err);
+	audit_evidence_free(&ev);
+	free(buf);
+	free(src);
+	return ret;
+}
+
 static FILE *open_json(const char *path)
 {
 	FILE *f;
@@ -409,6 +457,7 @@ static int run_main(int argc, char **argv)
 {
 	struct options o = { 0 };
 	struct ruleset rules = { 0 };
+	struct docs_page page = { 0 };
 	struct suite suite = { 0 };
 	struct kernel k = { 0 };
 	struct counts n = { 0 };
@@ -444,6 +493,13 @@ static int run_main(int argc, char **argv)
 	}
 	if (check_rules(&rules, &suite))
 		goto out;
+	if (o.audit) {
+		if (audit_load_page(o.audit, &page, err, sizeof(err))) {
+			input_error(err);
+			goto out;
+		}
+		report_to(stderr);
+	}
 
 	run.suite = &suite;
 	run.rules = &rules;
@@ -522,6 +578,9 @@ static int run_main(int argc, char **argv)
 			ret = EXIT_USAGE;
 		json = NULL;
 	}
+	/* The audit is a report, not a verdict: it succeeds if it is written. */
+	if (o.audit)
+		ret = write_audit(&o, &page, &k, sel, sel_cnt, &n) ? EXIT_USAGE : EXIT_PASS;
 out:
 	if (json) {
 		fclose(json);
@@ -542,6 +601,7 @@ out:
 	kernel_close(&k);
 	suite_close(&suite);
 	ruleset_free(&rules);
+	docs_free(&page);
 	selection_free(&o.sel);
 	return ret;
 }

@@ -6,6 +6,16 @@
 #include "report.h"
 #include "util.h"
 
+/* KTAP goes to stdout, or to stderr when stdout carries the audit report. */
+static FILE *out;
+
+void report_to(FILE *f)
+{
+	out = f;
+}
+
+#define printf(...)	fprintf(out ? out : stdout, __VA_ARGS__)
+
 void report_plan(const struct kernel *k, size_t test_cnt)
 {
 	char v[16];
@@ -68,7 +78,7 @@ void report_test(int idx, const struct test *t, bool verbose)
 	else
 		printf("%sok %d %s\n", t->status == ST_FAIL ? "not " : "", idx,
 		       t->name);
-	fflush(stdout);
+	fflush(out ? out : stdout);
 }
 
 void report_summary(const struct kernel *k, const struct counts *n)
@@ -77,7 +87,7 @@ void report_summary(const struct kernel *k, const struct counts *n)
 	       n->pass, n->fail, n->skip);
 	printf("# %d passed, %d failed, %d skipped on %s\n", n->pass, n->fail,
 	       n->skip, k->release);
-	fflush(stdout);
+	fflush(out ? out : stdout);
 }
 
 static void json_str(FILE *f, const char *s)

@@ -13,6 +13,9 @@ struct counts {
 	int pass, fail, skip;
 };
 
+/* Where KTAP and the summary go (default stdout). */
+void report_to(FILE *f);
+
 void report_plan(const struct kernel *k, size_t test_cnt);
 void report_test(int idx, const struct test *t, bool verbose);
 void report_summary(const struct kernel *k, const struct counts *n);
