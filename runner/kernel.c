@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The kernel under test and its vmlinux BTF. */
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -35,8 +36,11 @@ int kernel_open(struct kernel *k, const char *btf_path, const char *version,
 	snprintf(k->btf_path, sizeof(k->btf_path), "%s", btf_path);
 	k->btf = btf__parse(btf_path, NULL);
 	if (!k->btf) {
+		char why[128];
+
+		libbpf_strerror(errno, why, sizeof(why));
 		snprintf(err, errlen, "cannot read vmlinux BTF %s: %s (the kernel needs CONFIG_DEBUG_INFO_BTF=y)",
-			 btf_path, strerror(errno));
+			 btf_path, why);
 		return -1;
 	}
 	k->btf_has_kfunc = kernel_func_id(k, KFUNC_NAME) > 0;

@@ -3,6 +3,7 @@
  * conform: load every case of the suite on the running kernel, without and
  * with BPF_F_SLEEPABLE, and check each verdict against expected/.
  */
+#include <bpf/libbpf.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
@@ -11,6 +12,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +84,17 @@ static void remove_partial_json(int sig)
 		unlink(json_tmp);
 	signal(sig, SIG_DFL);
 	raise(sig);
+}
+
+/* libbpf's own messages only with -v: the runner says what went wrong. */
+static bool libbpf_verbose;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	if (!libbpf_verbose || level == LIBBPF_DEBUG)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
 }
 
 static int input_error(const char *msg)
@@ -473,9 +486,11 @@ static int run_main(int argc, char **argv)
 	bool consistent;
 	int ret;
 
+	libbpf_set_print(libbpf_print);
 	ret = parse_options(argc, argv, &o);
 	if (ret)
 		return ret;
+	libbpf_verbose = o.verbose;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	objdir = o.objdir ? xstrdup(o.objdir) : default_path("progs");
 	expected = o.expected ? xstrdup(o.expected) : default_path("expected");

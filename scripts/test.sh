@@ -140,6 +140,7 @@ step "a broken runtime expectation shows the first differing byte" broken_runtim
 step "the host suite under ASan and UBSan" asan_suite
 step "the host suite under valgrind: no errors, leaks or fds" "$root/scripts/tests/valgrind.sh"
 step "nothing left behind, also when killed halfway" "$root/scripts/tests/hygiene.sh"
+step "hostile environments: clear messages, documented codes" "$root/scripts/tests/hostile.sh"
 step "100 host runs give identical verdicts" "$root/scripts/tests/repeat.sh" 100
 step "fuzz the parsers for 60 s, replay regressions" "$root/scripts/fuzz.sh" -t 60
 step "--kernel-version 6.8 fails loudly against BTF" version_mismatch

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Hostile environments: each gets a clear one-line message and the
+# documented exit code, never a crash or a false pass.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+conform=$root/build/conform
+tmp=$(mktemp -d)
+mounts=()
+cleanup() {
+	for m in "${mounts[@]}"; do umount "$m" 2>/dev/null || true; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+pass=0
+fail=0
+
+# expect NAME CODE STDERR-REGEX COMMAND...
+expect() {
+	local name=$1 code=$2 pattern=$3 rc=0
+	shift 3
+	"$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+	if ((rc == code)) && [[ $(wc -l <"$tmp/err") == 1 ]] &&
+		grep -Eq -- "$pattern" "$tmp/err"; then
+		echo "ok - $name: exit $rc: $(cat "$tmp/err")"
+		pass=$((pass + 1))
+	else
+		echo "not ok - $name: exit $rc (want $code):"
+		sed 's/^/    /' "$tmp/err" | head -n 10
+		fail=$((fail + 1))
+	fi
+}
+
+chmod 755 "$tmp"
+expect "not root" 4 "must run as root" \
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$conform"
+expect "no vmlinux BTF" 4 "cannot read vmlinux BTF" "$conform" --btf "$tmp/none"
+expect "BTF that is not BTF" 4 "cannot read vmlinux BTF" "$conform" --btf /etc/passwd
+
+mkdir "$tmp/ro" "$tmp/full"
+if mount -t tmpfs -o ro,size=1m conform-ro "$tmp/ro" 2>/dev/null; then
+	mounts+=("$tmp/ro")
+	expect "read-only output directory" 2 "cannot write .*Read-only file system" \
+		"$conform" --json "$tmp/ro/r.json"
+fi
+if mount -t tmpfs -o size=64k conform-full "$tmp/full" 2>/dev/null; then
+	mounts+=("$tmp/full")
+	head -c 65536 /dev/zero >"$tmp/full/filler" 2>/dev/null || true
+	expect "full output directory" 2 "writing .*: No space left on device" \
+		"$conform" --json "$tmp/full/r.json"
+	if compgen -G "$tmp/full/r.json*" >/dev/null; then
+		echo "not ok - a half-written JSON was left in the full directory"
+		fail=$((fail + 1))
+	fi
+fi
+
+# The JIT: arenas need it. Kernels built with CONFIG_BPF_JIT_ALWAYS_ON
+# (Debian's) refuse to turn it off; then there is nothing to test.
+jit=/proc/sys/net/core/bpf_jit_enable
+if [[ -w $jit ]] && old=$(cat "$jit") && echo 0 >"$jit" 2>/dev/null; then
+	rc=0
+	"$conform" -t xdp,syscall >"$tmp/out" 2>&1 || rc=$?
+	echo "$old" >"$jit"
+	if ((rc == 1)) && grep -q 'JIT' "$tmp/out"; then
+		echo "ok - JIT disabled: the loads fail, naming the JIT"
+		pass=$((pass + 1))
+	else
+		echo "not ok - JIT disabled: exit $rc"
+		fail=$((fail + 1))
+	fi
+else
+	echo "ok - JIT disabled: # SKIP this kernel cannot turn the JIT off"
+fi
+
+echo "hostile: $pass passed, $fail failed"
+((fail == 0))
