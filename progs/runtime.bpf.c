@@ -81,20 +81,30 @@ static __always_inline __u64 peek(void __arena *p)
 	return *(volatile __u64 __arena *)p;
 }
 
+/*
+ * The start of most cases: find the results, allocate PAGES pages from MAP
+ * and fill them with BYTE; returns 1 or 2 from the case if that fails.
+ */
+#define SETUP(r, p, map, pages, byte)					\
+	do {								\
+		r = result();						\
+		if (!r)							\
+			return 1;					\
+		p = bpf_arena_alloc_pages(&map, NULL, pages, NUMA_NO_NODE, 0); \
+		if (!p)							\
+			return 2;					\
+		fill(p, pages, byte);					\
+	} while (0)
+
 /* Reading a freed page from BPF gives 0; user space sees a zero page. */
 RUN_CASE(rt_free_basic, "syscall", BPF_PROG_TYPE_SYSCALL, ) __flags("sleepable")
 __check("zero:0:1") __what("BPF reads 0 at the freed page")
 int conform_case_rt_free_basic(void *ctx)
 {
-	struct rt_result *r = result();
+	struct rt_result *r;
 	void __arena *p;
 
-	if (!r)
-		return 1;
-	p = bpf_arena_alloc_pages(&arena, NULL, 1, NUMA_NO_NODE, 0);
-	if (!p)
-		return 2;
-	fill(p, 1, 0xa5);
+	SETUP(r, p, arena, 1, 0xa5);
 	record(r, 0, p);
 	bpf_arena_free_pages(&arena, p, 1);
 	r->got = peek(p);
@@ -107,15 +117,10 @@ RUN_CASE(rt_free_segv, "syscall", BPF_PROG_TYPE_SYSCALL, ) __flags("sleepable")
 __check("segv:0") __what("BPF reads 0 at the freed page")
 int conform_case_rt_free_segv(void *ctx)
 {
-	struct rt_result *r = result();
+	struct rt_result *r;
 	void __arena *p;
 
-	if (!r)
-		return 1;
-	p = bpf_arena_alloc_pages(&arena_segv, NULL, 1, NUMA_NO_NODE, 0);
-	if (!p)
-		return 2;
-	fill(p, 1, 0xa5);
+	SETUP(r, p, arena_segv, 1, 0xa5);
 	record(r, 0, p);
 	bpf_arena_free_pages(&arena_segv, p, 1);
 	r->got = peek(p);
@@ -129,15 +134,10 @@ RUN_CASE(name, "syscall", BPF_PROG_TYPE_SYSCALL, ) __flags("sleepable")	\
 __check("pattern:0:1:165") __what("BPF still reads the data")		\
 int conform_case_##name(void *ctx)					\
 {									\
-	struct rt_result *r = result();					\
+	struct rt_result *r;						\
 	void __arena *p;						\
 									\
-	if (!r)								\
-		return 1;						\
-	p = bpf_arena_alloc_pages(&arena, NULL, 1, NUMA_NO_NODE, 0);	\
-	if (!p)								\
-		return 2;						\
-	fill(p, 1, 0xa5);						\
+	SETUP(r, p, arena, 1, 0xa5);					\
 	record(r, 0, p);						\
 	call;								\
 	r->got = peek(p);						\
@@ -168,15 +168,10 @@ __flags("sleepable") __check("pattern:0:1:11")
 __what("after a straddling free, the page's address can be allocated again")
 int conform_case_rt_bad_ptr_straddle_leak(void *ctx)
 {
-	struct rt_result *r = result();
+	struct rt_result *r;
 	void __arena *p, *q;
 
-	if (!r)
-		return 1;
-	p = bpf_arena_alloc_pages(&arena, NULL, 1, NUMA_NO_NODE, 0);
-	if (!p)
-		return 2;
-	fill(p, 1, 0xa5);
+	SETUP(r, p, arena, 1, 0xa5);
 	bpf_arena_free_pages(&arena, p - PAGE, 2);
 	r->got = peek(p);
 	if (r->got) {
@@ -200,15 +195,10 @@ __check("pattern:0:2:48") __check("zero:1:2")
 __what("BPF reads 0 in the first freed page")
 int conform_case_rt_bad_cnt_huge(void *ctx)
 {
-	struct rt_result *r = result();
+	struct rt_result *r;
 	void __arena *p;
 
-	if (!r)
-		return 1;
-	p = bpf_arena_alloc_pages(&arena, NULL, 4, NUMA_NO_NODE, 0);
-	if (!p)
-		return 2;
-	fill(p, 4, 48);
+	SETUP(r, p, arena, 4, 48);
 	record(r, 0, p);
 	record(r, 1, p + 2 * PAGE);
 	bpf_arena_free_pages(&arena, p + 2 * PAGE, 0xffffffff);
@@ -222,15 +212,10 @@ RUN_CASE(rt_unaligned, "syscall", BPF_PROG_TYPE_SYSCALL, ) __flags("sleepable")
 __check("zero:0:1") __what("BPF reads 0 at the start of the page")
 int conform_case_rt_unaligned(void *ctx)
 {
-	struct rt_result *r = result();
+	struct rt_result *r;
 	void __arena *p;
 
-	if (!r)
-		return 1;
-	p = bpf_arena_alloc_pages(&arena, NULL, 1, NUMA_NO_NODE, 0);
-	if (!p)
-		return 2;
-	fill(p, 1, 0xa5);
+	SETUP(r, p, arena, 1, 0xa5);
 	record(r, 0, p);
 	bpf_arena_free_pages(&arena, p + 100, 1);
 	r->got = peek(p);
@@ -244,15 +229,10 @@ __check("pattern:0:14:16") __check("zero:1:2")
 __what("BPF reads 0 in the last page")
 int conform_case_rt_clamp_end(void *ctx)
 {
-	struct rt_result *r = result();
+	struct rt_result *r;
 	void __arena *p;
 
-	if (!r)
-		return 1;
-	p = bpf_arena_alloc_pages(&arena, NULL, ARENA_PAGES, NUMA_NO_NODE, 0);
-	if (!p)
-		return 2;
-	fill(p, ARENA_PAGES, 16);
+	SETUP(r, p, arena, ARENA_PAGES, 16);
 	record(r, 0, p);
 	record(r, 1, p + (ARENA_PAGES - 2) * PAGE);
 	bpf_arena_free_pages(&arena, p + (ARENA_PAGES - 2) * PAGE, 5);
@@ -295,15 +275,10 @@ __check("pattern:0:1:32") __check("zero:1:2") __check("pattern:2:1:35")
 __what("BPF reads 0 in a freed page")
 int conform_case_rt_partial(void *ctx)
 {
-	struct rt_result *r = result();
+	struct rt_result *r;
 	void __arena *p;
 
-	if (!r)
-		return 1;
-	p = bpf_arena_alloc_pages(&arena, NULL, 4, NUMA_NO_NODE, 0);
-	if (!p)
-		return 2;
-	fill(p, 4, 32);
+	SETUP(r, p, arena, 4, 32);
 	record(r, 0, p);
 	record(r, 1, p + PAGE);
 	record(r, 2, p + 3 * PAGE);
@@ -372,15 +347,10 @@ RUN_CASE(name, sec, ptype, ) __flags("plain") __check("zero:0:1")	\
 __what("a non-sleepable alloc and free ran")				\
 int conform_case_##name(void *ctx)					\
 {									\
-	struct rt_result *r = result();					\
+	struct rt_result *r;						\
 	void __arena *p;						\
 									\
-	if (!r)								\
-		return 1;						\
-	p = bpf_arena_alloc_pages(&arena, NULL, 1, NUMA_NO_NODE, 0);	\
-	if (!p)								\
-		return 2;						\
-	fill(p, 1, 0xa5);						\
+	SETUP(r, p, arena, 1, 0xa5);					\
 	record(r, 0, p);						\
 	bpf_arena_free_pages(&arena, p, 1);				\
 	return 0;							\
