@@ -3,6 +3,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -47,6 +48,37 @@ int kernel_open(struct kernel *k, const char *btf_path, const char *version,
 	return 0;
 }
 
+/*
+ * btf__find_by_name_kind() scans all of vmlinux BTF; the few names that
+ * every case asks for are remembered after the first scan. Worker threads
+ * link runtime cases too, hence the lock.
+ */
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int find_cached(const struct kernel *k, const char *name, int kind)
+{
+	struct kernel *mut = (struct kernel *)k;
+	struct kernel_cache_entry *e;
+	int id = 0;
+
+	pthread_mutex_lock(&cache_lock);
+	for (int i = 0; i < k->cache_cnt && !id; i++)
+		if (k->cache[i].kind == kind && !strcmp(k->cache[i].name, name))
+			id = k->cache[i].id;
+	if (!id) {
+		id = btf__find_by_name_kind(k->btf, name, kind);
+		id = id > 0 ? id : -ENOENT;
+		if (k->cache_cnt < KERNEL_CACHE && strlen(name) < sizeof(e->name)) {
+			e = &mut->cache[mut->cache_cnt++];
+			snprintf(e->name, sizeof(e->name), "%s", name);
+			e->kind = kind;
+			e->id = id;
+		}
+	}
+	pthread_mutex_unlock(&cache_lock);
+	return id;
+}
+
 void kernel_close(struct kernel *k)
 {
 	btf__free(k->btf);
@@ -56,7 +88,7 @@ void kernel_close(struct kernel *k)
 static const struct btf_type *find_enum(const struct kernel *k,
 					const char *enum_name)
 {
-	__s32 id = btf__find_by_name_kind(k->btf, enum_name, BTF_KIND_ENUM);
+	int id = find_cached(k, enum_name, BTF_KIND_ENUM);
 
 	return id > 0 ? btf__type_by_id(k->btf, (__u32)id) : NULL;
 }
@@ -96,9 +128,7 @@ const char *kernel_enum_name(const struct kernel *k, const char *enum_name,
 
 int kernel_func_id(const struct kernel *k, const char *name)
 {
-	__s32 id = btf__find_by_name_kind(k->btf, name, BTF_KIND_FUNC);
-
-	return id > 0 ? id : -ENOENT;
+	return find_cached(k, name, BTF_KIND_FUNC);
 }
 
 static int member_index(const struct btf *btf, __u32 struct_id,

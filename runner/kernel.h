@@ -13,6 +13,16 @@
 #define KFUNC_NAME "bpf_arena_free_pages"
 
 struct btf;
+struct btf_type;
+
+/* Names looked up more than once: vmlinux BTF has no index by name. */
+#define KERNEL_CACHE 16
+
+struct kernel_cache_entry {
+	char name[64];
+	int kind;
+	int id;				/* BTF id, or -ENOENT */
+};
 
 struct kernel {
 	char release[65];		/* uname -r */
@@ -21,9 +31,15 @@ struct kernel {
 	struct btf *btf;		/* vmlinux */
 	char btf_path[256];
 	bool btf_has_kfunc;
+	struct kernel_cache_entry cache[KERNEL_CACHE];
+	int cache_cnt;
 };
 
-/* Returns 0, or -1 with the reason in err. */
+/*
+ * Returns 0, or -1 with the reason in err. Looks up, once, the names every
+ * case needs (the enums and the kfuncs), so that linking does not scan the
+ * whole of vmlinux BTF again and again.
+ */
 int kernel_open(struct kernel *k, const char *btf_path, const char *version,
 		char *err, size_t errlen);
 void kernel_close(struct kernel *k);

@@ -30,14 +30,15 @@ int load_prog_fd(const struct linked_prog *lp, __u32 prog_flags, char *log,
 		    .expected_attach_type = lp->attach_type,
 		    .attach_btf_id = lp->attach_btf_id,
 		    .prog_flags = prog_flags,
-		    .log_buf = log,
+		    .log_buf = log_size ? log : NULL,
 		    .log_size = (__u32)log_size,
 		    .log_level = 0);
 	int fd;
 
 	/* Kernel object names are 15 characters of [A-Za-z0-9_.]. */
 	snprintf(name, sizeof(name), "%s", lp->src->case_name ?: lp->src->control_of);
-	log[0] = '\0';
+	if (log_size)
+		log[0] = '\0';
 	fd = bpf_prog_load(lp->prog_type, name, lp->license, lp->insns,
 			   lp->insn_cnt, &opts);
 	res->message[0] = '\0';
@@ -46,7 +47,8 @@ int load_prog_fd(const struct linked_prog *lp, __u32 prog_flags, char *log,
 		return fd;
 	}
 	res->err = errno;
-	decisive_line(log, res->message, sizeof(res->message));
+	if (log_size)
+		decisive_line(log, res->message, sizeof(res->message));
 	return -1;
 }
 

@@ -16,7 +16,8 @@ struct load_result {
 
 /*
  * Load lp with prog_flags, close the program at once, and fill res. On a
- * rejection the verifier log is left in log (log_size bytes).
+ * rejection the verifier log is left in log (log_size bytes); with
+ * log_size 0 there is no log and no second load to get one.
  */
 void load_prog(const struct linked_prog *lp, __u32 prog_flags, char *log,
 	       size_t log_size, struct load_result *res);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -55,7 +56,8 @@ static const char usage_text[] =
 "  -a, --allow GLOB[,..]    run tests matching GLOB (or @FILE, one per line)\n"
 "  -d, --deny GLOB[,..]     skip tests matching GLOB (or @FILE, a DENYLIST)\n"
 "  -v, --verbose            print the verifier log of failing tests\n"
-"  -j, --jobs N             load with N worker threads (default 1)\n"
+"  -j, --jobs N             load with N worker threads (default: the CPUs,\n"
+"                           at most 8)\n"
 "      --bisect             exit as git bisect run expects: 0 good, 1 bad,\n"
 "                           125 cannot test (a skip, or BTF/version mismatch)\n"
 "      --json FILE          write the results as JSON to FILE\n"
@@ -128,7 +130,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 	char err[ERR_LEN], *end;
 	int c;
 
-	o->jobs = 1;
+	/* Verdicts do not depend on it (make test checks): use the CPUs. */
+	o->jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (o->jobs < 1)
+		o->jobs = 1;
+	if (o->jobs > 8)
+		o->jobs = 8;
 	o->btf = "/sys/kernel/btf/vmlinux";
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "lt:a:d:vj:h", longopts, NULL)) != -1) {
@@ -321,6 +328,7 @@ static void *worker(void *arg)
 	char *log = xcalloc(1, LOG_SIZE);
 
 	for (;;) {
+		struct timespec t0, t1;
 		size_t i;
 
 		pthread_mutex_lock(&run->lock);
@@ -331,7 +339,11 @@ static void *worker(void *arg)
 		if (i >= run->suite->case_cnt)
 			break;
 
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		observe_case(&run->tests[2 * i], log, LOG_SIZE);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		run->tests[2 * i].usec = run->tests[2 * i + 1].usec =
+			(t1.tv_sec - t0.tv_sec) * 1000000LL + (t1.tv_nsec - t0.tv_nsec) / 1000;
 		verdict_decide(&run->tests[2 * i], run->rules, run->version);
 		verdict_decide(&run->tests[2 * i + 1], run->rules, run->version);
 

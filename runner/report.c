@@ -140,7 +140,7 @@ int report_json(FILE *f, const struct kernel *k, struct test **tests,
 		fprintf(f, ", \"sleepable\": %s, \"observed\": ",
 			t->sleepable ? "true" : "false");
 		json_str(f, outcome_str(t->observed));
-		fprintf(f, ", \"errno\": %d, \"message\": ", t->err);
+		fprintf(f, ", \"errno\": %d, \"usec\": %lld, \"message\": ", t->err, t->usec);
 		json_str(f, t->message);
 		fputs(", \"expected\": ", f);
 		json_str(f, r ? outcome_str(r->outcome) : NULL);

@@ -194,12 +194,24 @@ void suite_link_prog(const struct kernel *k, const struct object *obj,
 	}
 }
 
-struct harness_map *suite_create_maps(const struct object *obj)
+static bool references(const struct obj_prog *p, size_t map)
+{
+	for (size_t i = 0; i < p->reloc_cnt; i++)
+		if (p->relocs[i].kind == RELOC_MAP && p->relocs[i].map == (int)map)
+			return true;
+	return false;
+}
+
+struct harness_map *suite_create_maps(const struct object *obj,
+				      const struct obj_prog *only)
 {
 	struct harness_map *maps = xcalloc(obj->map_cnt, sizeof(*maps));
 
-	for (size_t j = 0; j < obj->map_cnt; j++)
-		create_map(&obj->maps[j], &maps[j]);
+	for (size_t j = 0; j < obj->map_cnt; j++) {
+		maps[j].fd = -1;
+		if (!only || references(only, j))
+			create_map(&obj->maps[j], &maps[j]);
+	}
 	return maps;
 }
 
@@ -228,7 +240,7 @@ void suite_link(struct suite *s, const struct kernel *k)
 {
 	s->maps = xcalloc(s->obj_cnt, sizeof(*s->maps));
 	for (size_t i = 0; i < s->obj_cnt; i++)
-		s->maps[i] = suite_create_maps(&s->objs[i]);
+		s->maps[i] = suite_create_maps(&s->objs[i], NULL);
 	for (size_t i = 0; i < s->case_cnt; i++) {
 		struct conform_case *c = &s->cases[i];
 		size_t o = 0;

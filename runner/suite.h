@@ -75,10 +75,12 @@ void suite_link(struct suite *s, const struct kernel *k);
 const struct conform_case *suite_find(const struct suite *s, const char *name);
 
 /*
- * Runtime cases run on maps of their own: create a fresh set for an object,
- * link one program against it, and destroy the set.
+ * Runtime cases run on maps of their own: create a fresh set for an object
+ * (only the maps that program only refers to, unless it is NULL), link one
+ * program against it, and destroy the set.
  */
-struct harness_map *suite_create_maps(const struct object *obj);
+struct harness_map *suite_create_maps(const struct object *obj,
+				      const struct obj_prog *only);
 void suite_destroy_maps(const struct object *obj, struct harness_map *maps);
 void suite_link_prog(const struct kernel *k, const struct object *obj,
 		     const struct harness_map *maps, struct linked_prog *lp);

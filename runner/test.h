@@ -27,6 +27,8 @@ struct test {
 	char reason[1024];			/* why skip or absent */
 	char *log;			/* verifier log of a rejection */
 
+	long long usec;			/* control and both loads of the case */
+
 	/* What we conclude: verdict.c */
 	const struct rule *rule;
 	enum status status;

@@ -63,7 +63,7 @@ static long long now_ns(void)
 static void bench_kfunc(const struct conform_case *c, bool sleepable,
 			struct series *s)
 {
-	struct harness_map *maps = suite_create_maps(c->obj);
+	struct harness_map *maps = suite_create_maps(c->obj, c->prog.src);
 	const struct harness_map *stat = suite_map(c->obj, maps, "bench_stat");
 	struct linked_prog lp = { .src = c->prog.src };
 	char *log = xcalloc(1, LOG_SIZE);
