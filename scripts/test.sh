@@ -142,7 +142,7 @@ step "the host suite under valgrind: no errors, leaks or fds" "$root/scripts/tes
 step "nothing left behind, also when killed halfway" "$root/scripts/tests/hygiene.sh"
 step "hostile environments: clear messages, documented codes" "$root/scripts/tests/hostile.sh"
 step "100 host runs give identical verdicts" "$root/scripts/tests/repeat.sh" 100
-step "fuzz the parsers for 60 s, replay regressions" "$root/scripts/fuzz.sh" -t 60
+step "fuzz the parsers for 60 s in all, replay regressions" "$root/scripts/fuzz.sh" -t 60
 step "--kernel-version 6.8 fails loudly against BTF" version_mismatch
 step "--kernel-version 7.1 expects accept for plain cases" version_override
 if [[ -n $kernels ]]; then
