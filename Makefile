@@ -21,7 +21,8 @@ RUNNER_OBJS := $(RUNNER_SRCS:runner/%.c=$(BUILD)/runner/%.o)
 BPF_OBJS    := $(patsubst progs/%.bpf.c,$(BUILD)/progs/%.bpf.o,$(wildcard progs/*.bpf.c))
 UNIT_TESTS  := $(patsubst runner/tests/%.c,$(BUILD)/tests/%,$(wildcard runner/tests/test_*.c))
 
-.PHONY: all check test unit deps vm-deps vmtest matrix asan fuzz bench clean
+.PHONY: all check test unit deps vm-deps vmtest matrix asan fuzz bench install \
+	bisect-demo clean
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/conform $(BPF_OBJS)
@@ -103,6 +104,17 @@ vmtest: vm-deps
 matrix: vm-deps
 	$(MAKE) $(BUILD)/conform-static $(BPF_OBJS)
 	scripts/matrix.sh $(KERNELS) -- $(ARGS)
+
+# A kselftest-style directory: make install INSTALL_PATH=DIR
+INSTALL_PATH ?= $(BUILD)/kselftest
+install: all $(BUILD)/conform-static
+	scripts/install.sh $(INSTALL_PATH)
+
+# git bisect run over Debian's kernels names the first that accepts a
+# non-sleepable XDP caller, in both directions
+bisect-demo: vm-deps
+	$(MAKE) $(BUILD)/conform-static $(BPF_OBJS)
+	scripts/bisect-demo.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -141,6 +141,7 @@ step "the host suite under ASan and UBSan" asan_suite
 step "the host suite under valgrind: no errors, leaks or fds" "$root/scripts/tests/valgrind.sh"
 step "nothing left behind, also when killed halfway" "$root/scripts/tests/hygiene.sh"
 step "hostile environments: clear messages, documented codes" "$root/scripts/tests/hostile.sh"
+step "make install: a kselftest directory that runs as kselftest would" "$root/scripts/tests/kselftest.sh"
 step "100 host runs give identical verdicts" "$root/scripts/tests/repeat.sh" 100
 step "fuzz the parsers for 60 s in all, replay regressions" "$root/scripts/fuzz.sh" -t 60
 step "--kernel-version 6.8 fails loudly against BTF" version_mismatch
@@ -160,6 +161,8 @@ if [[ -n $kernels ]]; then
 fi
 if [[ -n "$kernels" && -x "$root/scripts/tests/vmtest-errors.sh" ]]; then
 	step "vmtest.sh failure modes" "$root/scripts/tests/vmtest-errors.sh" "${kernels##* }"
+	step "bisect.sh: 0, 1, and 125 for build and boot failures" \
+		"$root/scripts/tests/bisect.sh" "${kernels##* }"
 fi
 
 echo "make-test: $passed passed, $failed failed"

@@ -1,0 +1,366 @@
+#!/usr/bin/env bash
+#
+# bisect.sh - one step of "git bisect run" on a kernel source tree
+#
+# Usage, from the top of a kernel tree:
+#   git bisect run /path/to/scripts/bisect.sh [--pass-is-new] [--] RUNNER-ARGS...
+#
+#   e.g. git bisect run ~/conform/scripts/bisect.sh -a xdp -d xdp.s
+#
+# Each step merges scripts/config into .config (made by "make defconfig" if
+# there is none) and runs "make olddefconfig", builds bzImage with
+# "make -j$(nproc)" (incrementally: never "make clean"), boots
+# arch/x86/boot/bzImage with vmtest.sh and runs "conform --bisect
+# RUNNER-ARGS" in it.  How long each step took goes to stderr.
+#
+# Exit status, as git bisect run expects:
+#   0    good (old): every selected test passed
+#   1    bad (new): a test failed
+#   125  this commit cannot be tested: the config or the build failed,
+#        there is no image, it did not boot, crashed or timed out, or the
+#        runner could not judge it (a skip, vmlinux BTF disagreeing with the
+#        version's rules)
+#   128  abort the bisection: bad runner arguments or expectations, or the
+#        host lacks what every step needs
+#
+# --pass-is-new swaps 0 and 1, for "git bisect start --term-old=X
+# --term-new=Y" when the expectations describe the new behaviour: a pass
+# marks the commit new, a failure old.
+#
+# "--expected FILE|DIR" among RUNNER-ARGS names rules on this host; they are
+# copied into the VM.  The other runner options work as in the VM.
+#
+# Environment, mostly for tests:
+#   BISECT_CONFIG      config fragment  (default: scripts/config)
+#   BISECT_CONFIG_CMD  shell command replacing the config step
+#   BISECT_BUILD_CMD   shell command replacing the build step
+#   BISECT_IMAGE       the image to boot  (default: arch/x86/boot/bzImage)
+#   BISECT_VMTEST      the VM runner  (default: scripts/vmtest.sh)
+#   BISECT_LOG         where the config and build output goes
+#                      (default: $CACHE/bisect/build.log)
+#   VMTEST_*           passed on to vmtest.sh (VMTEST_RUNNER, VMTEST_PROGS ...)
+#   CONFORM_CACHE      cache root, as for vmtest.sh
+
+set -euo pipefail
+
+readonly PROG=${0##*/}
+SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
+readonly SCRIPT_DIR
+readonly REPO_ROOT=${SCRIPT_DIR%/*}
+readonly CACHE=${CONFORM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/arena-conform}
+
+readonly FRAGMENT=${BISECT_CONFIG:-$SCRIPT_DIR/config}
+readonly IMAGE=${BISECT_IMAGE:-arch/x86/boot/bzImage}
+readonly VMTEST=${BISECT_VMTEST:-$SCRIPT_DIR/vmtest.sh}
+readonly LOG=${BISECT_LOG:-$CACHE/bisect/build.log}
+readonly RUNNER=${VMTEST_RUNNER:-$REPO_ROOT/build/conform-static}
+readonly PROGS_DIR=${VMTEST_PROGS:-$REPO_ROOT/build/progs}
+
+readonly EXIT_GOOD=0 EXIT_BAD=1 EXIT_SKIP=125 EXIT_ABORT=128
+# vmtest.sh: no verdict (no boot, a crash, a timeout).
+readonly VMTEST_NO_VERDICT=5
+
+# Options a kernel cannot run the suite without; see scripts/config.
+readonly ESSENTIAL=(CONFIG_BPF_SYSCALL CONFIG_BPF_JIT CONFIG_DEBUG_INFO_BTF)
+
+TMP_DIR=
+T_CONFIG=-
+T_BUILD=-
+T_BOOT=-
+INVERT=0
+RUNNER_ARGS=()
+EXPECTED=
+
+log()
+{
+	printf '%s: %s\n' "$PROG" "$*" >&2
+}
+
+usage()
+{
+	sed -n '3,10s/^# \{0,1\}//p' "$0" >&2
+	exit "$EXIT_ABORT"
+}
+
+# shellcheck disable=SC2317 # called from a trap
+cleanup()
+{
+	if [[ -n $TMP_DIR ]]; then
+		rm -rf -- "$TMP_DIR"
+	fi
+}
+
+now()
+{
+	echo "$EPOCHREALTIME"
+}
+
+since()
+{
+	awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }'
+}
+
+# What this step tests, for the log: the commit, if this is a git tree.
+describe_head()
+{
+	git log -1 --format='%h %s' 2>/dev/null | cut -c 1-72 || echo "(not a git tree)"
+}
+
+# finish CODE WHY: report the step and exit with CODE.
+finish()
+{
+	local code=$1 why=$2 word
+
+	case $code in
+	"$EXIT_GOOD")	word=good ;;
+	"$EXIT_BAD")	word=bad ;;
+	"$EXIT_SKIP")	word=skip ;;
+	*)		word=abort ;;
+	esac
+	if (( INVERT )); then
+		case $code in
+		"$EXIT_GOOD")	word=old ;;
+		"$EXIT_BAD")	word=new ;;
+		esac
+	fi
+	log "$(describe_head): $word, exit $code ($why);" \
+	    "config $T_CONFIG, build $T_BUILD, boot+verdict $T_BOOT"
+	exit "$code"
+}
+
+# Show the end of the config/build log after a failure.
+log_tail()
+{
+	log "last 20 lines of $LOG:"
+	tail -n 20 -- "$LOG" | sed 's/^/    /' >&2
+}
+
+# Split our own options from the runner's; pull out --expected.
+parse_args()
+{
+	while (( $# )); do
+		case $1 in
+		--pass-is-new)	INVERT=1 ;;
+		-h|--help)	usage ;;
+		--)		shift; break ;;
+		*)		break ;;
+		esac
+		shift
+	done
+
+	while (( $# )); do
+		case $1 in
+		--expected)
+			[[ $# -ge 2 ]] || { log "error: --expected needs a path"; usage; }
+			EXPECTED=$2
+			shift
+			;;
+		--expected=*)
+			EXPECTED=${1#*=}
+			;;
+		--bisect)
+			;;
+		*)
+			RUNNER_ARGS+=("$1")
+			;;
+		esac
+		shift
+	done
+	RUNNER_ARGS=(--bisect "${RUNNER_ARGS[@]}")
+}
+
+# Everything every step needs: missing, the bisection must stop, not skip
+# every commit.
+check_host()
+{
+	local -a objs
+
+	[[ -x $VMTEST ]] || { log "error: $VMTEST missing"; exit "$EXIT_ABORT"; }
+	if [[ ! -x $RUNNER ]]; then
+		log "error: runner $RUNNER missing (make build/conform-static)"
+		exit "$EXIT_ABORT"
+	fi
+	objs=("$PROGS_DIR"/*.bpf.o)
+	if [[ ! -f ${objs[0]} ]]; then
+		log "error: no BPF objects in $PROGS_DIR (make)"
+		exit "$EXIT_ABORT"
+	fi
+	if [[ -n $EXPECTED && ! -e $EXPECTED ]]; then
+		log "error: --expected $EXPECTED: no such file or directory"
+		exit "$EXIT_ABORT"
+	fi
+	if [[ -z ${BISECT_CONFIG_CMD:-} || -z ${BISECT_BUILD_CMD:-} ]]; then
+		if [[ ! -f Makefile || ! -f scripts/kconfig/merge_config.sh ]]; then
+			log "error: run this from the top of a kernel source tree ($PWD is not one)"
+			exit "$EXIT_ABORT"
+		fi
+	fi
+	if [[ -z ${BISECT_CONFIG_CMD:-} ]]; then
+		[[ -f $FRAGMENT ]] ||
+			{ log "error: config fragment $FRAGMENT missing"; exit "$EXIT_ABORT"; }
+		if ! command -v pahole >/dev/null; then
+			log "error: pahole missing: no kernel would get BTF (apt-get install dwarves)"
+			exit "$EXIT_ABORT"
+		fi
+	fi
+}
+
+# The runner judges the arguments and the rules on this host, before any
+# build: a typo aborts the bisection at once (the runner's 128).
+check_runner_args()
+{
+	local rules=${EXPECTED:-${VMTEST_EXPECTED:-$REPO_ROOT/expected}}
+	local rc=0
+
+	"$RUNNER" -l --objs "$PROGS_DIR" --expected "$rules" "${RUNNER_ARGS[@]}" \
+		>/dev/null || rc=$?
+	if (( rc != 0 )); then
+		log "error: the runner refuses these arguments (exit $rc); aborting the bisection"
+		exit "$EXIT_ABORT"
+	fi
+}
+
+# The VM reads rules from a directory: a single rules file gets one.
+stage_expected()
+{
+	local name
+
+	[[ -n $EXPECTED ]] || return 0
+	if [[ -d $EXPECTED ]]; then
+		VMTEST_EXPECTED=$(cd -- "$EXPECTED" && pwd -P)
+	else
+		name=${EXPECTED##*/}
+		[[ $name == *.rules ]] || name=$name.rules
+		mkdir "$TMP_DIR/expected"
+		cp -- "$EXPECTED" "$TMP_DIR/expected/$name"
+		VMTEST_EXPECTED=$TMP_DIR/expected
+	fi
+	export VMTEST_EXPECTED
+}
+
+# Fail unless the options the suite cannot do without survived olddefconfig;
+# report the others that did not, as merge_config.sh does without -m.
+check_config()
+{
+	local line opt missing=()
+
+	while IFS= read -r line; do
+		[[ $line =~ ^(CONFIG_[A-Za-z0-9_]+)=(.*)$ ]] || continue
+		opt=${BASH_REMATCH[1]}
+		if ! grep -qxF -- "$line" .config; then
+			missing+=("$opt")
+		fi
+	done <"$FRAGMENT"
+	if (( ${#missing[@]} )); then
+		log "warning: not set as scripts/config asks: ${missing[*]}"
+	fi
+	for opt in "${ESSENTIAL[@]}"; do
+		if ! grep -qx -- "$opt=y" .config; then
+			log "error: $opt is not set after make olddefconfig"
+			return 1
+		fi
+	done
+}
+
+# Called in an "||" list, where set -e does not apply: check each command.
+default_config()
+{
+	if [[ ! -f .config ]]; then
+		make defconfig || return
+	fi
+	bash scripts/kconfig/merge_config.sh -m .config "$FRAGMENT" || return
+	make olddefconfig
+}
+
+default_build()
+{
+	make -j"$(nproc)" bzImage
+}
+
+step_config()
+{
+	local t rc=0
+
+	t=$(now)
+	if [[ -n ${BISECT_CONFIG_CMD:-} ]]; then
+		bash -c "$BISECT_CONFIG_CMD" >>"$LOG" 2>&1 || rc=$?
+	else
+		default_config >>"$LOG" 2>&1 && check_config || rc=$?
+	fi
+	T_CONFIG=$(since "$t")
+	if (( rc )); then
+		log_tail
+		finish "$EXIT_SKIP" "config failed, exit $rc"
+	fi
+}
+
+step_build()
+{
+	local t rc=0
+
+	t=$(now)
+	if [[ -n ${BISECT_BUILD_CMD:-} ]]; then
+		bash -c "$BISECT_BUILD_CMD" >>"$LOG" 2>&1 || rc=$?
+	else
+		default_build >>"$LOG" 2>&1 || rc=$?
+	fi
+	T_BUILD=$(since "$t")
+	if (( rc )); then
+		log_tail
+		finish "$EXIT_SKIP" "build failed, exit $rc"
+	fi
+	if [[ ! -f $IMAGE ]]; then
+		finish "$EXIT_SKIP" "the build made no $IMAGE"
+	fi
+}
+
+# Boot and judge; map vmtest.sh's exit status to git bisect's.
+step_boot()
+{
+	local t rc=0
+
+	t=$(now)
+	"$VMTEST" -k "$IMAGE" -- "${RUNNER_ARGS[@]}" || rc=$?
+	T_BOOT=$(since "$t")
+
+	case $rc in
+	0|1)
+		if (( INVERT )); then
+			finish "$(( !rc ))" "runner exit $rc, --pass-is-new"
+		fi
+		finish "$rc" "runner exit $rc"
+		;;
+	"$EXIT_SKIP")
+		finish "$EXIT_SKIP" "the runner cannot judge this kernel"
+		;;
+	"$VMTEST_NO_VERDICT")
+		finish "$EXIT_SKIP" "no verdict: no boot, a crash or a timeout"
+		;;
+	"$EXIT_ABORT")
+		finish "$EXIT_ABORT" "the runner refused its input"
+		;;
+	*)
+		finish "$EXIT_ABORT" "unexpected exit $rc from $VMTEST"
+		;;
+	esac
+}
+
+main()
+{
+	parse_args "$@"
+	check_host
+	check_runner_args
+
+	trap cleanup EXIT
+	TMP_DIR=$(mktemp -d "${TMPDIR:-/tmp}/bisect.XXXXXX")
+	stage_expected
+
+	mkdir -p -- "$(dirname -- "$LOG")"
+	: >"$LOG"
+	log "$(describe_head): config, build (log: $LOG), boot"
+	step_config
+	step_build
+	step_boot
+}
+
+main "$@"
