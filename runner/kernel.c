@@ -3,13 +3,41 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "kernel.h"
 #include "version.h"
+
+/*
+ * vmlinux BTF, mapped when the kernel allows it (v6.16): sysfs hands out at
+ * most a page per read(), and over 1000 reads are slow in an emulated VM.
+ * Anything else goes to btf__parse(), which also reads ELF files.
+ */
+static struct btf *parse_btf(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct btf *btf = NULL;
+	struct stat st;
+	void *mem;
+
+	if (fd >= 0 && !fstat(fd, &st) && st.st_size > 0) {
+		mem = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (mem != MAP_FAILED) {
+			btf = btf__new(mem, (__u32)st.st_size);
+			munmap(mem, (size_t)st.st_size);
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	return btf ?: btf__parse(path, NULL);
+}
 
 int kernel_open(struct kernel *k, const char *btf_path, const char *version,
 		char *err, size_t errlen)
@@ -35,7 +63,7 @@ int kernel_open(struct kernel *k, const char *btf_path, const char *version,
 		return -1;
 	}
 	snprintf(k->btf_path, sizeof(k->btf_path), "%s", btf_path);
-	k->btf = btf__parse(btf_path, NULL);
+	k->btf = parse_btf(btf_path);
 	if (!k->btf) {
 		char why[128];
 

@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -498,6 +499,12 @@ static int run_main(int argc, char **argv)
 	bool consistent;
 	int ret;
 
+	/*
+	 * Grow the heap in large steps: thousands of small mprotect() and brk()
+	 * calls are cheap on hardware but not in an emulated VM.
+	 */
+	mallopt(M_TOP_PAD, 16 << 20);
+	mallopt(M_ARENA_MAX, 1);
 	libbpf_set_print(libbpf_print);
 	ret = parse_options(argc, argv, &o);
 	if (ret)
@@ -588,7 +595,7 @@ static int run_main(int argc, char **argv)
 
 	report_plan(&k, sel_cnt);
 	consistent = check_version_vs_btf(&k, sel, sel_cnt, &rules);
-	suite_link(&suite, &k);
+	suite_link(&suite, &k, run.wanted);
 	run_tests(&run, selected, o.jobs, o.verbose, &n);
 	report_summary(&k, &n);
 

@@ -236,11 +236,49 @@ const struct harness_map *suite_map(const struct object *obj,
 	return NULL;
 }
 
-void suite_link(struct suite *s, const struct kernel *k)
+static bool same_def(const struct obj_map *a, const struct obj_map *b)
+{
+	return !strcmp(a->name, b->name) && a->type == b->type &&
+	       a->key_size == b->key_size && a->value_size == b->value_size &&
+	       a->max_entries == b->max_entries && a->map_flags == b->map_flags &&
+	       a->map_extra == b->map_extra && a->unmapped == b->unmapped;
+}
+
+/* The shared map for a definition, created on first use. */
+static const struct harness_map *shared_map(struct suite *s,
+					    const struct obj_map *def)
+{
+	struct shared_map *m;
+
+	for (size_t i = 0; i < s->shared_cnt; i++)
+		if (same_def(s->shared[i].def, def))
+			return &s->shared[i].h;
+	s->shared = xrealloc(s->shared, sizeof(*m) * (s->shared_cnt + 1));
+	m = &s->shared[s->shared_cnt++];
+	memset(m, 0, sizeof(*m));
+	m->def = def;
+	create_map(def, &m->h);
+	return &m->h;
+}
+
+static void share_maps(struct suite *s, size_t o, const struct obj_prog *p)
+{
+	for (size_t i = 0; i < p->reloc_cnt; i++) {
+		const struct obj_reloc *r = &p->relocs[i];
+
+		if (r->kind == RELOC_MAP && s->maps[o][r->map].fd < 0)
+			s->maps[o][r->map] = *shared_map(s, &s->objs[o].maps[r->map]);
+	}
+}
+
+void suite_link(struct suite *s, const struct kernel *k, const bool *wanted)
 {
 	s->maps = xcalloc(s->obj_cnt, sizeof(*s->maps));
-	for (size_t i = 0; i < s->obj_cnt; i++)
-		s->maps[i] = suite_create_maps(&s->objs[i], NULL);
+	for (size_t i = 0; i < s->obj_cnt; i++) {
+		s->maps[i] = xcalloc(s->objs[i].map_cnt, sizeof(**s->maps));
+		for (size_t j = 0; j < s->objs[i].map_cnt; j++)
+			s->maps[i][j].fd = -1;
+	}
 	for (size_t i = 0; i < s->case_cnt; i++) {
 		struct conform_case *c = &s->cases[i];
 		size_t o = 0;
@@ -249,6 +287,10 @@ void suite_link(struct suite *s, const struct kernel *k)
 			o++;
 		c->obj = &s->objs[o];
 		c->kernel = k;
+		if (!c->run && (!wanted || wanted[i])) {
+			share_maps(s, o, c->prog.src);
+			share_maps(s, o, c->control.src);
+		}
 		suite_link_prog(k, c->obj, s->maps[o], &c->prog);
 		suite_link_prog(k, c->obj, s->maps[o], &c->control);
 	}
@@ -260,8 +302,16 @@ void suite_close(struct suite *s)
 		free(s->cases[i].prog.insns);
 		free(s->cases[i].control.insns);
 	}
+	/* The per-object views do not own their fds: the shared maps do. */
 	for (size_t i = 0; s->maps && i < s->obj_cnt; i++)
-		suite_destroy_maps(&s->objs[i], s->maps[i]);
+		free(s->maps[i]);
+	for (size_t i = 0; i < s->shared_cnt; i++) {
+		if (s->shared[i].h.mem)
+			munmap(s->shared[i].h.mem, s->shared[i].h.len);
+		if (s->shared[i].h.fd >= 0)
+			close(s->shared[i].h.fd);
+	}
+	free(s->shared);
 	for (size_t i = 0; i < s->obj_cnt; i++)
 		object_close(&s->objs[i]);
 	free(s->maps);

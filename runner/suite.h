@@ -54,10 +54,18 @@ struct harness_map {
 	const char *op;
 };
 
+/* A map the verifier cases share: one per distinct definition. */
+struct shared_map {
+	const struct obj_map *def;
+	struct harness_map h;
+};
+
 struct suite {
 	struct object *objs;
 	size_t obj_cnt;
-	struct harness_map **maps;	/* per object, per map */
+	struct harness_map **maps;	/* per object, per map: views of shared */
+	struct shared_map *shared;
+	size_t shared_cnt;
 	struct conform_case *cases;
 	size_t case_cnt;
 };
@@ -67,10 +75,13 @@ int suite_open(struct suite *s, char **paths, size_t cnt, char *err,
 	       size_t errlen);
 
 /*
- * Create the maps and link every case against the kernel. Without a kernel
- * (listing only), cases are not linked.
+ * Link every case against the kernel, and create the maps that the wanted
+ * verifier cases refer to (wanted: per case, or NULL for all). Maps with
+ * the same definition in several objects are created once: an arena costs
+ * tens of milliseconds in an emulated VM. Runtime cases get their maps
+ * when they run.
  */
-void suite_link(struct suite *s, const struct kernel *k);
+void suite_link(struct suite *s, const struct kernel *k, const bool *wanted);
 
 const struct conform_case *suite_find(const struct suite *s, const char *name);
 

@@ -64,15 +64,20 @@ run_one() {
 }
 
 running=0
+pids=()
 for i in "${!images[@]}"; do
 	if ((running >= jobs)); then
 		wait -n || true
 		running=$((running - 1))
 	fi
 	run_one "$i" "$@" &
+	pids+=($!)
 	running=$((running + 1))
 done
-wait
+# Each one by its pid: a bare "wait" can return before the last job ends.
+for pid in "${pids[@]}"; do
+	wait "$pid" || true
+done
 
 # matrix.json: one entry per kernel, in the order given.
 for i in "${!images[@]}"; do

@@ -218,7 +218,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench: %s\n", err);
 		return EXIT_USAGE;
 	}
-	suite_link(&suite, &k);
+	suite_link(&suite, &k, NULL);
 	bench_kfunc(suite_find(&suite, "bench_syscall"), true, &s[0]);
 	bench_kfunc(suite_find(&suite, "bench_xdp"), false, &s[1]);
 	bench_user(true, &s[2]);
