@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The audit's evidence: the runner's JSON and build/matrix.json, read into
+ * struct audit_kernel, and the docs page itself. See audit.h.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "util.h"
+#include "version.h"
+
+#define PAGE_MAX	(4u << 20)
+#define JSON_MAX	(256u << 20)
+
+static int __attribute__((format(printf, 3, 4)))
+set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Prefix err with "what: ". */
+static void err_prefix(char *err, size_t errlen, const char *what)
+{
+	char *old = xstrdup(err);
+
+	snprintf(err, errlen, "%s: %s", what, old);
+	free(old);
+}
+
+static const char *const observed_names[] = {
+	[AUDIT_ACCEPT] = "accept",
+	[AUDIT_REJECT] = "reject",
+	[AUDIT_ABSENT] = "absent",
+	[AUDIT_SKIP] = "skip",
+	[AUDIT_ERROR] = "error",
+};
+
+const char *audit_observed_str(enum audit_observed o)
+{
+	return o <= AUDIT_ERROR ? observed_names[o] : "?";
+}
+
+int audit_read_file(const char *path, size_t max, char **buf, size_t *len,
+		    char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 4096, n = 0;
+	char *b;
+
+	if (!f)
+		return set_err(err, errlen, "%s: %s", path, strerror(errno));
+	b = xmalloc(cap);
+	for (;;) {
+		size_t got;
+
+		if (n + 1 >= cap) {
+			cap *= 2;
+			b = xrealloc(b, cap);
+		}
+		got = fread(b + n, 1, cap - n - 1, f);
+		n += got;
+		if (n > max) {
+			fclose(f);
+			free(b);
+			return set_err(err, errlen, "%s: larger than %zu bytes", path, max);
+		}
+		if (!got)
+			break;
+	}
+	if (ferror(f)) {
+		fclose(f);
+		free(b);
+		return set_err(err, errlen, "%s: read error", path);
+	}
+	fclose(f);
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+int audit_load_page(const char *path, struct docs_page *page, char *err,
+		    size_t errlen)
+{
+	char *buf;
+	size_t len;
+	int ret;
+
+	memset(page, 0, sizeof(*page));
+	if (audit_read_file(path, PAGE_MAX, &buf, &len, err, errlen))
+		return -1;
+	ret = docs_parse(buf, len, page, err, errlen);
+	if (ret)
+		err_prefix(err, errlen, path);
+	free(buf);
+	return ret;
+}
+
+static void result_free(struct audit_result *r)
+{
+	free(r->name);
+	free(r->prog_type);
+	free(r->attach);
+	free(r->message);
+	free(r->status);
+	free(r->reason);
+}
+
+static void kernel_free(struct audit_kernel *k)
+{
+	for (size_t i = 0; i < k->cnt; i++)
+		result_free(&k->results[i]);
+	free(k->results);
+	free(k->source);
+	free(k->release);
+	free(k->version_str);
+	free(k->note);
+	memset(k, 0, sizeof(*k));
+}
+
+void audit_evidence_free(struct audit_evidence *ev)
+{
+	for (size_t i = 0; i < ev->cnt; i++)
+		kernel_free(&ev->kernels[i]);
+	free(ev->kernels);
+	ev->kernels = NULL;
+	ev->cnt = 0;
+}
+
+/*
+ * The string member KEY of obj: "" if it is missing or null and optional.
+ * NULL (with err set) if it has another type or is required and missing.
+ */
+static const char *member_str(const struct json_value *obj, const char *key,
+			      bool required, const char *where, char *err,
+			      size_t errlen)
+{
+	const struct json_value *v = json_get(obj, key);
+
+	if (v && v->type == JSON_STRING)
+		return v->string;
+	if (!required && (!v || v->type == JSON_NULL))
+		return "";
+	set_err(err, errlen, "%s: \"%s\" must be a string%s", where, key,
+		v ? "" : " (it is missing)");
+	return NULL;
+}
+
+static int result_from_json(struct audit_result *r, const struct json_value *c,
+			    const char *where, char *err, size_t errlen)
+{
+	const char *name, *ptype, *attach, *obs, *msg, *status, *reason;
+	const struct json_value *sl = json_get(c, "sleepable");
+	const struct json_value *en = json_get(c, "errno");
+	long e = 0;
+	int o;
+
+	if (c->type != JSON_OBJECT)
+		return set_err(err, errlen, "%s: must be an object, not %s",
+			       where, json_type_str(c->type));
+	if (!(name = member_str(c, "name", true, where, err, errlen)) ||
+	    !(ptype = member_str(c, "prog_type", true, where, err, errlen)) ||
+	    !(obs = member_str(c, "observed", true, where, err, errlen)) ||
+	    !(attach = member_str(c, "attach", false, where, err, errlen)) ||
+	    !(msg = member_str(c, "message", false, where, err, errlen)) ||
+	    !(status = member_str(c, "status", false, where, err, errlen)) ||
+	    !(reason = member_str(c, "reason", false, where, err, errlen)))
+		return -1;
+	if (!name[0] || !ptype[0])
+		return set_err(err, errlen, "%s: \"name\" and \"prog_type\" must not be empty",
+			       where);
+	if (!sl || sl->type != JSON_BOOL)
+		return set_err(err, errlen, "%s: \"sleepable\" must be true or false",
+			       where);
+	for (o = 0; o <= AUDIT_ERROR; o++)
+		if (!strcmp(obs, observed_names[o]))
+			break;
+	if (o > AUDIT_ERROR)
+		return set_err(err, errlen, "%s: \"observed\" must be accept, reject, absent, skip or error",
+			       where);
+	if (en && en->type != JSON_NULL && json_as_int(en, 0, 4095, &e))
+		return set_err(err, errlen, "%s: \"errno\" must be a number from 0 to 4095",
+			       where);
+	r->name = xstrdup(name);
+	r->prog_type = xstrdup(ptype);
+	r->attach = xstrdup(attach);
+	r->sleepable = sl->boolean;
+	r->observed = (enum audit_observed)o;
+	r->err = (int)e;
+	r->message = xstrdup(msg);
+	r->status = xstrdup(status);
+	r->reason = xstrdup(reason);
+	return 0;
+}
+
+/* Fill k from one runner document; where is its path ("" at the top). */
+static int kernel_from_runner(struct audit_kernel *k,
+			      const struct json_value *doc, const char *source,
+			      const char *where, char *err, size_t errlen)
+{
+	const char *top = where[0] ? where : "the runner's JSON";
+	const struct json_value *cases = json_get(doc, "cases");
+	const char *release, *vstr;
+	char path[128], v[16];
+
+	memset(k, 0, sizeof(*k));
+	if (doc->type != JSON_OBJECT)
+		return set_err(err, errlen, "%s: must be an object, not %s", top,
+			       json_type_str(doc->type));
+	if (!(release = member_str(doc, "kernel", true, top, err, errlen)) ||
+	    !(vstr = member_str(doc, "kernel_version", false, top, err, errlen)))
+		return -1;
+	if (kver_parse(vstr, &k->version) &&
+	    kver_parse_release(release, &k->version))
+		return set_err(err, errlen, "%s: no kernel version in \"kernel_version\" or \"kernel\"",
+			       top);
+	if (!cases || cases->type != JSON_ARRAY)
+		return set_err(err, errlen, "%s: \"cases\" must be an array", top);
+	kver_format(k->version, v, sizeof(v));
+	k->source = xstrdup(source);
+	k->release = xstrdup(release);
+	k->version_str = xstrdup(v);
+	k->note = xstrdup("");
+	k->has_result = true;
+	k->results = xcalloc(cases->cnt, sizeof(*k->results));
+	for (size_t i = 0; i < cases->cnt; i++) {
+		snprintf(path, sizeof(path), "%s%scases[%zu]", where,
+			 where[0] ? "." : "", i);
+		if (result_from_json(&k->results[i], &cases->items[i], path,
+				     err, errlen)) {
+			kernel_free(k);
+			return -1;
+		}
+		k->cnt++;
+	}
+	return 0;
+}
+
+static void append_kernels(struct audit_evidence *ev, struct audit_kernel *k,
+			   size_t n)
+{
+	ev->kernels = xrealloc(ev->kernels, (ev->cnt + n) * sizeof(*k));
+	memcpy(ev->kernels + ev->cnt, k, n * sizeof(*k));
+	ev->cnt += n;
+}
+
+int audit_add_runner(struct audit_evidence *ev, const struct json_value *doc,
+		     const char *source, char *err, size_t errlen)
+{
+	struct audit_kernel k;
+
+	if (kernel_from_runner(&k, doc, source, "", err, errlen))
+		return -1;
+	append_kernels(ev, &k, 1);
+	return 0;
+}
+
+int audit_add_matrix(struct audit_evidence *ev, const struct json_value *doc,
+		     const char *source, char *err, size_t errlen)
+{
+	const struct json_value *list = json_get(doc, "kernels");
+	struct audit_kernel *ks;
+	size_t n = 0;
+
+	if (!list || list->type != JSON_ARRAY)
+		return set_err(err, errlen, "matrix: \"kernels\" must be an array");
+	ks = xcalloc(list->cnt, sizeof(*ks));
+	for (; n < list->cnt; n++) {
+		const struct json_value *e = &list->items[n];
+		const struct json_value *res = json_get(e, "result");
+		struct audit_kernel *k = &ks[n];
+		char where[64], *src;
+		const char *label;
+		long code = -1;
+
+		snprintf(where, sizeof(where), "kernels[%zu]", n);
+		if (e->type != JSON_OBJECT) {
+			set_err(err, errlen, "%s: must be an object", where);
+			goto bad;
+		}
+		label = member_str(e, "kernel", true, where, err, errlen);
+		if (!label)
+			goto bad;
+		if (json_get(e, "exit") && json_as_int(json_get(e, "exit"), 0, 255, &code)) {
+			set_err(err, errlen, "%s: \"exit\" must be a number from 0 to 255", where);
+			goto bad;
+		}
+		src = xasprintf("%s %s", source, label);
+		if (res && res->type != JSON_NULL) {
+			snprintf(where, sizeof(where), "kernels[%zu].result", n);
+			if (kernel_from_runner(k, res, src, where, err, errlen)) {
+				free(src);
+				goto bad;
+			}
+			free(src);
+			continue;
+		}
+		k->source = src;
+		k->release = xstrdup("");
+		k->version_str = xstrdup(label);
+		if (kver_parse_release(label, &k->version))
+			k->version = 0;
+		k->note = code >= 0 ? xasprintf("no result (exit %ld)", code)
+				    : xstrdup("no result");
+	}
+	append_kernels(ev, ks, n);
+	free(ks);
+	return 0;
+bad:
+	for (size_t i = 0; i < n; i++)
+		kernel_free(&ks[i]);
+	free(ks);
+	return -1;
+}
+
+int audit_add_json(struct audit_evidence *ev, const char *buf, size_t len,
+		   const char *source, char *err, size_t errlen)
+{
+	struct json_value doc;
+	int ret;
+
+	if (json_parse(buf, len, &doc, err, errlen))
+		return -1;
+	if (json_get(&doc, "kernels"))
+		ret = audit_add_matrix(ev, &doc, source, err, errlen);
+	else
+		ret = audit_add_runner(ev, &doc, source, err, errlen);
+	json_free(&doc);
+	return ret;
+}
+
+int audit_add_file(struct audit_evidence *ev, const char *path,
+		   const char *source, char *err, size_t errlen)
+{
+	char *buf;
+	size_t len;
+	int ret;
+
+	if (audit_read_file(path, JSON_MAX, &buf, &len, err, errlen))
+		return -1;
+	ret = audit_add_json(ev, buf, len, source, err, errlen);
+	if (ret)
+		err_prefix(err, errlen, path);
+	free(buf);
+	return ret;
+}
+
