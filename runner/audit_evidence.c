@@ -4,7 +4,6 @@
  * struct audit_kernel, and the docs page itself. See audit.h.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,17 +14,6 @@
 
 #define PAGE_MAX	(4u << 20)
 #define JSON_MAX	(256u << 20)
-
-static int __attribute__((format(printf, 3, 4)))
-set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* Prefix err with "what: ". */
 static void err_prefix(char *err, size_t errlen, const char *what)

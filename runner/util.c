@@ -62,6 +62,16 @@ char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
+int set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 const char *errno_name(int err)
 {
 	static __thread char buf[16];

@@ -19,6 +19,10 @@ void *xrealloc(void *p, size_t size);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Format an error message into err; returns -1, for "return set_err(...)". */
+int set_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* "EINVAL" for EINVAL, or the number. */
 const char *errno_name(int err);
 
