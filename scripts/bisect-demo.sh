@@ -35,6 +35,8 @@
 set -euo pipefail
 
 readonly PROG=${0##*/}
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 readonly SCRIPT_DIR
 readonly REPO_ROOT=${SCRIPT_DIR%/*}
@@ -50,11 +52,6 @@ TMP_DIR=
 REPO=
 FIRST_NEW=
 
-log()
-{
-	printf '%s: %s\n' "$PROG" "$*" >&2
-}
-
 # shellcheck disable=SC2317 # called from a trap
 cleanup()
 {
@@ -63,23 +60,7 @@ cleanup()
 	fi
 }
 
-now()
-{
-	echo "$EPOCHREALTIME"
-}
-
 # Seconds since $1, as "12.3s" or "2m05s".
-since()
-{
-	awk -v a="$1" -v b="$(now)" 'BEGIN {
-		s = b - a
-		if (s < 60)
-			printf "%.1fs", s
-		else
-			printf "%dm%02ds", s / 60, s % 60
-	}'
-}
-
 # The demo's git must not depend on the user's configuration (signing,
 # hooks, templates) and needs an identity of its own.
 setup_git()

@@ -44,6 +44,8 @@
 set -euo pipefail
 
 readonly PROG=${0##*/}
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 readonly SCRIPT_DIR
 readonly REPO_ROOT=${SCRIPT_DIR%/*}
@@ -71,11 +73,6 @@ INVERT=0
 RUNNER_ARGS=()
 EXPECTED=
 
-log()
-{
-	printf '%s: %s\n' "$PROG" "$*" >&2
-}
-
 usage()
 {
 	sed -n '3,10s/^# \{0,1\}//p' "$0" >&2
@@ -88,16 +85,6 @@ cleanup()
 	if [[ -n $TMP_DIR ]]; then
 		rm -rf -- "$TMP_DIR"
 	fi
-}
-
-now()
-{
-	echo "$EPOCHREALTIME"
-}
-
-since()
-{
-	awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }'
 }
 
 # What this step tests, for the log: the commit, if this is a git tree.

@@ -33,6 +33,8 @@
 set -euo pipefail
 
 readonly PROG=${0##*/}
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 readonly CACHE=${CONFORM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/arena-conform}
 readonly APT_ROOT=$CACHE/apt
 readonly KERNELS=$CACHE/kernels
@@ -46,17 +48,6 @@ readonly SECURITY_SUITES=(bookworm-security trixie-security)
 
 TMP_DIR=
 APT_OPTS=()
-
-log()
-{
-	printf '%s: %s\n' "$PROG" "$*" >&2
-}
-
-die()
-{
-	log "error: $*"
-	exit 1
-}
 
 usage()
 {

@@ -27,6 +27,8 @@
 set -euo pipefail
 
 readonly PROG=${0##*/}
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 readonly SCRIPT_DIR
 readonly REPO_ROOT=${SCRIPT_DIR%/*}
@@ -43,17 +45,6 @@ readonly TIMEOUT=120
 
 STAGE=
 OLD=
-
-log()
-{
-	printf '%s: %s\n' "$PROG" "$*" >&2
-}
-
-die()
-{
-	log "error: $*"
-	exit 1
-}
 
 usage()
 {

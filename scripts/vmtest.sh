@@ -37,12 +37,15 @@
 set -euo pipefail
 
 readonly PROG=${0##*/}
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd -P)
 readonly SCRIPT_DIR
 readonly REPO_ROOT=${SCRIPT_DIR%/*}
 readonly CACHE=${CONFORM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/arena-conform}
 
 readonly EXIT_NO_VERDICT=5
+readonly DIE_STATUS=$EXIT_NO_VERDICT	# for die() in lib.sh
 
 readonly RUNNER=${VMTEST_RUNNER:-$REPO_ROOT/build/conform-static}
 readonly PROGS_DIR=${VMTEST_PROGS:-$REPO_ROOT/build/progs}
@@ -76,17 +79,6 @@ RUNNER_RC=
 T_BOOT=
 T_START=
 T_END=
-
-log()
-{
-	printf '%s: %s\n' "$PROG" "$*" >&2
-}
-
-die()
-{
-	log "error: $*"
-	exit "$EXIT_NO_VERDICT"
-}
 
 usage()
 {

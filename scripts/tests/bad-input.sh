@@ -8,8 +8,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 conform=${CONFORM:-$root/build/conform}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
 # expect NAME CODE STDERR-REGEX -- ARGS...
 expect() {
@@ -18,12 +18,10 @@ expect() {
 	"$conform" "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
 	lines=$(wc -l <"$tmp/err")
 	if [[ $rc == "$code" && $lines == 1 ]] && grep -Eq -- "$pattern" "$tmp/err"; then
-		echo "ok - $name: exit $rc: $(cat "$tmp/err")"
-		pass=$((pass + 1))
+		ok "$name: exit $rc: $(cat "$tmp/err")"
 	else
-		echo "not ok - $name: exit $rc (want $code), stderr:"
+		not_ok "$name: exit $rc (want $code), stderr:"
 		sed 's/^/    /' "$tmp/err"
-		fail=$((fail + 1))
 	fi
 }
 
@@ -71,12 +69,9 @@ expect "--json into a missing directory" 2 "cannot write $tmp/nodir/r.json" -- \
 expect "no vmlinux BTF" 4 "cannot read vmlinux BTF $tmp/nobtf" -- \
 	--btf "$tmp/nobtf" --json "$tmp/r.json"
 if compgen -G "$tmp/r.json*" >/dev/null; then
-	echo "not ok - a failed run left $(compgen -G "$tmp/r.json*")"
-	fail=$((fail + 1))
+	not_ok "a failed run left $(compgen -G "$tmp/r.json*")"
 else
-	echo "ok - a failed run leaves no JSON behind"
-	pass=$((pass + 1))
+	ok "a failed run leaves no JSON behind"
 fi
 
-echo "bad-input: $pass passed, $fail failed"
-((fail == 0))
+finish bad-input

@@ -17,34 +17,12 @@ bisect=$root/scripts/bisect.sh
 kernel=${1:-7.0}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
 export BISECT_LOG=$tmp/build.log
 tree=$tmp/tree
 mkdir "$tree"
-
-# check NAME COMMAND...: one test, run with set -e in force (see
-# tests/kselftest.sh).
-check() {
-	local name=$1 rc
-	shift
-	set +e
-	(
-		set -e
-		"$@"
-	) >"$tmp/check.out" 2>&1
-	rc=$?
-	set -e
-	if ((rc == 0)); then
-		echo "ok - $name"
-		pass=$((pass + 1))
-	else
-		echo "not ok - $name"
-		sed 's/^/    /' "$tmp/check.out" | tail -n 25
-		fail=$((fail + 1))
-	fi
-}
 
 # step CODE ARGS...: bisect.sh ARGS, run in the fake tree, exits CODE; its
 # stdout and stderr are in $tmp/out and $tmp/err.
@@ -281,5 +259,4 @@ panics() {
 }
 check "a kernel that panics: 125" panics
 
-echo "bisect: $pass passed, $fail failed"
-((fail == 0))
+finish bisect

@@ -12,8 +12,8 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-pass=0
-fail=0
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
 # expect NAME CODE STDERR-REGEX COMMAND...
 expect() {
@@ -22,12 +22,10 @@ expect() {
 	"$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
 	if ((rc == code)) && [[ $(wc -l <"$tmp/err") == 1 ]] &&
 		grep -Eq -- "$pattern" "$tmp/err"; then
-		echo "ok - $name: exit $rc: $(cat "$tmp/err")"
-		pass=$((pass + 1))
+		ok "$name: exit $rc: $(cat "$tmp/err")"
 	else
-		echo "not ok - $name: exit $rc (want $code):"
+		not_ok "$name: exit $rc (want $code):"
 		sed 's/^/    /' "$tmp/err" | head -n 10
-		fail=$((fail + 1))
 	fi
 }
 
@@ -49,8 +47,7 @@ if mount -t tmpfs -o size=64k conform-full "$tmp/full" 2>/dev/null; then
 	expect "full output directory" 2 "writing .*: No space left on device" \
 		"$conform" --json "$tmp/full/r.json"
 	if compgen -G "$tmp/full/r.json*" >/dev/null; then
-		echo "not ok - a half-written JSON was left in the full directory"
-		fail=$((fail + 1))
+		not_ok "a half-written JSON was left in the full directory"
 	fi
 fi
 
@@ -62,15 +59,12 @@ if [[ -w $jit ]] && old=$(cat "$jit") && echo 0 >"$jit" 2>/dev/null; then
 	"$conform" -t xdp,syscall >"$tmp/out" 2>&1 || rc=$?
 	echo "$old" >"$jit"
 	if ((rc == 1)) && grep -q 'JIT' "$tmp/out"; then
-		echo "ok - JIT disabled: the loads fail, naming the JIT"
-		pass=$((pass + 1))
+		ok "JIT disabled: the loads fail, naming the JIT"
 	else
-		echo "not ok - JIT disabled: exit $rc"
-		fail=$((fail + 1))
+		not_ok "JIT disabled: exit $rc"
 	fi
 else
 	echo "ok - JIT disabled: # SKIP this kernel cannot turn the JIT off"
 fi
 
-echo "hostile: $pass passed, $fail failed"
-((fail == 0))
+finish hostile

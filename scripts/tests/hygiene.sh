@@ -9,8 +9,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 conform=$root/build/conform
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
 snapshot() {
 	{
@@ -44,20 +44,18 @@ new_objects() {
 	} | sort | comm -13 "$tmp/before" -
 }
 
-check() {
+check_clean() {
 	local name=$1
 	if same_as_before && ! compgen -G "$tmp/out.json.*" >/dev/null; then
-		echo "ok - $name: nothing left behind"
-		pass=$((pass + 1))
+		ok "$name: nothing left behind"
 	else
-		echo "not ok - $name: something was left behind"
-		fail=$((fail + 1))
+		not_ok "$name: something was left behind"
 	fi
 }
 
 snapshot "$tmp/before"
 "$conform" --json "$tmp/out.json" >/dev/null
-check "a whole run"
+check_clean "a whole run"
 # Kill a run halfway: as soon as it reports its 20th test.
 for sig in INT TERM; do
 	rc=0
@@ -71,15 +69,12 @@ for sig in INT TERM; do
 	wait "$pid" || rc=$?
 	echo "# SIG$sig after test 20: exit $rc"
 	if ((rc < 128)); then
-		echo "not ok - the run finished before SIG$sig arrived"
-		fail=$((fail + 1))
+		not_ok "the run finished before SIG$sig arrived"
 	fi
 	if [[ -e $tmp/out.json ]]; then
-		echo "not ok - a JSON file exists after SIG$sig"
-		fail=$((fail + 1))
+		not_ok "a JSON file exists after SIG$sig"
 	fi
-	check "a run interrupted with SIG$sig"
+	check_clean "a run interrupted with SIG$sig"
 done
 
-echo "hygiene: $pass passed, $fail failed"
-((fail == 0))
+finish hygiene

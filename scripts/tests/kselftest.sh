@@ -12,33 +12,11 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 # The skip test runs the suite as nobody, who must reach the install.
 chmod 755 "$tmp"
 inst=$tmp/arena_conform
-pass=0
-fail=0
-
-# check NAME COMMAND...: one test.  COMMAND runs in a subshell with set -e
-# in force (an "if" would switch it off), so every step of it must succeed.
-check() {
-	local name=$1 rc
-	shift
-	set +e
-	(
-		set -e
-		"$@"
-	) >"$tmp/check.out" 2>&1
-	rc=$?
-	set -e
-	if ((rc == 0)); then
-		echo "ok - $name"
-		pass=$((pass + 1))
-	else
-		echo "not ok - $name"
-		sed 's/^/    /' "$tmp/check.out" | tail -n 20
-		fail=$((fail + 1))
-	fi
-}
 
 # exits CODE OUT COMMAND...: COMMAND exits CODE; its output goes to OUT.
 exits() {
@@ -227,5 +205,4 @@ reinstall() {
 }
 check "a reinstall replaces the old install" reinstall
 
-echo "kselftest: $pass passed, $fail failed"
-((fail == 0))
+finish kselftest

@@ -8,8 +8,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 kernel=${1:?usage: vmtest-errors.sh KERNEL}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
 # expect NAME CODE COMMAND...
 expect() {
@@ -17,25 +17,10 @@ expect() {
 	shift 2
 	"$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
 	if ((rc == code)); then
-		echo "ok - $name: exit $rc"
-		pass=$((pass + 1))
+		ok "$name: exit $rc"
 	else
-		echo "not ok - $name: exit $rc, want $code"
+		not_ok "$name: exit $rc, want $code"
 		tail -n 20 "$tmp/out" "$tmp/err" | sed 's/^/    /'
-		fail=$((fail + 1))
-	fi
-}
-
-# check NAME COMMAND...: one more assertion.
-check() {
-	local name=$1
-	shift
-	if "$@"; then
-		echo "ok - $name"
-		pass=$((pass + 1))
-	else
-		echo "not ok - $name"
-		fail=$((fail + 1))
 	fi
 }
 
@@ -52,5 +37,4 @@ VMTEST_INIT_CRASH=1 expect "a kernel that panics" 5 \
 	"$root/scripts/vmtest.sh" -k "$kernel" -t 120 -- -t xdp
 check "the console tail is shown" grep -q 'Kernel panic\|sysrq' "$tmp/err"
 
-echo "vmtest-errors: $pass passed, $fail failed"
-((fail == 0))
+finish vmtest-errors

@@ -1,0 +1,32 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: GPL-2.0
+# Sourced by the scripts beside it: messages and timing.
+# The sourcing script sets PROG, and may set DIE_STATUS (default 1).
+
+log()
+{
+	printf '%s: %s\n' "$PROG" "$*" >&2
+}
+
+die()
+{
+	log "error: $*"
+	exit "${DIE_STATUS:-1}"
+}
+
+now()
+{
+	echo "$EPOCHREALTIME"
+}
+
+# Seconds since $1, as "12.3s" or "2m05s".
+since()
+{
+	awk -v a="$1" -v b="$(now)" 'BEGIN {
+		s = b - a
+		if (s < 60)
+			printf "%.1fs", s
+		else
+			printf "%dm%02ds", s / 60, s % 60
+	}'
+}
