@@ -96,9 +96,6 @@ int audit_add_file(struct audit_evidence *ev, const char *path,
 
 void audit_evidence_free(struct audit_evidence *ev);
 
-/* "accept", "reject", "absent", "skip" or "error". */
-const char *audit_observed_str(enum audit_observed o);
-
 /* Read and parse a docs page; err starts with "PATH: ". */
 int audit_load_page(const char *path, struct docs_page *page, char *err,
 		    size_t errlen);

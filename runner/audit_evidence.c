@@ -24,19 +24,6 @@ static void err_prefix(char *err, size_t errlen, const char *what)
 	free(old);
 }
 
-static const char *const observed_names[] = {
-	[AUDIT_ACCEPT] = "accept",
-	[AUDIT_REJECT] = "reject",
-	[AUDIT_ABSENT] = "absent",
-	[AUDIT_SKIP] = "skip",
-	[AUDIT_ERROR] = "error",
-};
-
-const char *audit_observed_str(enum audit_observed o)
-{
-	return o <= AUDIT_ERROR ? observed_names[o] : "?";
-}
-
 int audit_read_file(const char *path, size_t max, char **buf, size_t *len,
 		    char *err, size_t errlen)
 {
@@ -92,6 +79,15 @@ int audit_load_page(const char *path, struct docs_page *page, char *err,
 	free(buf);
 	return ret;
 }
+
+/* The runner's words for what it observed, in enum audit_observed order. */
+static const char *const observed_names[] = {
+	[AUDIT_ACCEPT] = "accept",
+	[AUDIT_REJECT] = "reject",
+	[AUDIT_ABSENT] = "absent",
+	[AUDIT_SKIP] = "skip",
+	[AUDIT_ERROR] = "error",
+};
 
 static void result_free(struct audit_result *r)
 {

@@ -139,21 +139,6 @@ int kernel_enum_value(const struct kernel *k, const char *enum_name,
 	return -ENOENT;
 }
 
-const char *kernel_enum_name(const struct kernel *k, const char *enum_name,
-			     __u32 val)
-{
-	const struct btf_type *t = find_enum(k, enum_name);
-	const struct btf_enum *e;
-
-	if (!t)
-		return NULL;
-	e = btf_enum(t);
-	for (int i = 0; i < btf_vlen(t); i++, e++)
-		if ((__u32)e->val == val)
-			return btf__name_by_offset(k->btf, e->name_off);
-	return NULL;
-}
-
 int kernel_func_id(const struct kernel *k, const char *name)
 {
 	return find_cached(k, name, BTF_KIND_FUNC);

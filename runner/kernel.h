@@ -48,10 +48,6 @@ void kernel_close(struct kernel *k);
 int kernel_enum_value(const struct kernel *k, const char *enum_name,
 		      const char *name, __u32 *val);
 
-/* Name of VAL in enum ENUM_NAME, or NULL. */
-const char *kernel_enum_name(const struct kernel *k, const char *enum_name,
-			     __u32 val);
-
 /* BTF id of the kernel function NAME, or -ENOENT. */
 int kernel_func_id(const struct kernel *k, const char *name);
 
