@@ -23,6 +23,7 @@
 #include "audit.h"
 #include "expect.h"
 #include "kernel.h"
+#include "kmsg.h"
 #include "report.h"
 #include "select.h"
 #include "suite.h"
@@ -36,6 +37,7 @@ struct options {
 	bool list;
 	bool verbose;
 	bool bisect;
+	bool kmsg_markers;
 	int jobs;
 	const char *json;
 	const char *kernel_version;
@@ -62,6 +64,8 @@ static const char usage_text[] =
 "      --bisect             exit as git bisect run expects: 0 good, 1 bad,\n"
 "                           125 cannot test (a skip, or BTF/version mismatch)\n"
 "      --json FILE          write the results as JSON to FILE\n"
+"      --kmsg-markers       write \"conform: begin CASE\" and \"conform: end CASE\"\n"
+"                           to /dev/kmsg around each case (for vmtest.sh)\n"
 "      --kernel-version V   judge as kernel V (X.Y[.Z]) instead of uname -r\n"
 "      --expected PATH      rules directory or file (default: expected/)\n"
 "      --objs DIR           directory of *.bpf.o (default: progs/ by the binary)\n"
@@ -109,7 +113,7 @@ static int input_error(const char *msg)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_JSON = 256, OPT_KVER, OPT_EXPECTED, OPT_OBJS, OPT_BTF, OPT_BISECT,
-	       OPT_AUDIT, OPT_MATRIX };
+	       OPT_AUDIT, OPT_MATRIX, OPT_KMSG };
 	static const struct option longopts[] = {
 		{ "list", no_argument, NULL, 'l' },
 		{ "test", required_argument, NULL, 't' },
@@ -125,6 +129,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "bisect", no_argument, NULL, OPT_BISECT },
 		{ "audit", required_argument, NULL, OPT_AUDIT },
 		{ "matrix", required_argument, NULL, OPT_MATRIX },
+		{ "kmsg-markers", no_argument, NULL, OPT_KMSG },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -189,6 +194,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_MATRIX:
 			o->matrix = optarg;
+			break;
+		case OPT_KMSG:
+			o->kmsg_markers = true;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -341,7 +349,9 @@ static void *worker(void *arg)
 			break;
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
+		kmsg_begin(run->suite->cases[i].name);
 		observe_case(&run->tests[2 * i], log, LOG_SIZE);
+		kmsg_end(run->suite->cases[i].name);
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		run->tests[2 * i].usec = run->tests[2 * i + 1].usec =
 			(t1.tv_sec - t0.tv_sec) * 1000000LL + (t1.tv_nsec - t0.tv_nsec) / 1000;
@@ -592,6 +602,10 @@ static int run_main(int argc, char **argv)
 		goto out;
 	}
 	run.version = k.version;
+	if (o.kmsg_markers && kmsg_open()) {
+		fprintf(stderr, "conform: /dev/kmsg: %s\n", strerror(errno));
+		goto out;
+	}
 
 	report_plan(&k, sel_cnt);
 	consistent = check_version_vs_btf(&k, sel, sel_cnt, &rules);
@@ -632,6 +646,7 @@ out:
 	free(paths);
 	free(objdir);
 	free(expected);
+	kmsg_close();
 	kernel_close(&k);
 	suite_close(&suite);
 	ruleset_free(&rules);
