@@ -113,8 +113,9 @@ static char *next_word(char **s)
 int rule_parse(struct rule *r, const char *line, const char *file, int lineno,
 	       char *err, size_t errlen)
 {
-	char *buf = xstrdup(line), *s = buf, *w[4], *msg, *re = NULL;
+	char *buf = xstrdup(line), *s = buf, *w[4], *msg, *re = NULL, *errname;
 	const char *what = NULL;
+	char what_buf[64];
 	int flag, outcome, i;
 
 	memset(r, 0, sizeof(*r));
@@ -156,13 +157,37 @@ int rule_parse(struct rule *r, const char *line, const char *file, int lineno,
 		what = "kernel range must be *, >=X.Y, <X.Y or X.Y..<X.Y";
 		goto bad;
 	}
+	errname = strchr(w[3], ':');
+	if (errname)
+		*errname++ = '\0';
 	outcome = lookup_word(outcome_names, 5, w[3]);
 	if (outcome < 0 || outcome == OUT_SKIP) {
 		what = "outcome must be accept, reject, absent or error";
 		goto bad;
 	}
+	if (errname && outcome != OUT_REJECT) {
+		what = "only a reject rule takes an errno (reject:EACCES)";
+		goto bad;
+	}
+	if (errname) {
+		r->err = errno_parse(errname);
+		if (r->err <= 0) {
+			snprintf(what_buf, sizeof(what_buf),
+				 "unknown errno name '%.40s'", errname);
+			what = what_buf;
+			goto bad;
+		}
+	}
 	if (*msg && outcome != OUT_REJECT && outcome != OUT_ERROR) {
 		what = "only a reject or error rule takes a message";
+		goto bad;
+	}
+	if (!*msg && outcome == OUT_REJECT) {
+		what = "a reject rule needs a message";
+		goto bad;
+	}
+	if (!*msg && outcome == OUT_ERROR) {
+		what = "an error rule needs a message";
 		goto bad;
 	}
 	if (strlen(msg) > 1000) {

@@ -2,9 +2,10 @@
 /*
  * Expectation rules, one per line of the files in expected/:
  *
- *   CASE-GLOB  plain|sleepable|any  RANGE  accept|reject|absent|error  [MESSAGE]
+ *   CASE-GLOB  plain|sleepable|any  RANGE  accept|reject[:ERRNO]|absent|error  [MESSAGE]
  *
  * error is for runtime cases: a check is known to fail on those kernels.
+ * reject and error need a MESSAGE; reject:EACCES also wants that errno.
  *
  * The first rule that matches a case, its flag and the kernel version
  * decides what is expected.
@@ -47,7 +48,8 @@ struct rule {
 	char *range_text;
 	struct krange range;
 	enum outcome outcome;
-	char *message;		/* NULL: any message */
+	int err;		/* reject:ERRNO, a positive errno; 0: any */
+	char *message;		/* reject and error: never NULL */
 	regex_t re;
 	char *file;
 	int line;

@@ -43,7 +43,12 @@ static void print_diag_lines(const char *text)
 
 void report_test(int idx, const struct test *t, bool verbose)
 {
-	const char *expected = t->rule ? outcome_str(t->rule->outcome) : "?";
+	char expected[48];
+
+	snprintf(expected, sizeof(expected), "%s%s%s",
+		 t->rule ? outcome_str(t->rule->outcome) : "?",
+		 t->rule && t->rule->err ? " " : "",
+		 t->rule && t->rule->err ? errno_name(t->rule->err) : "");
 
 	switch (t->observed) {
 	case OUT_REJECT:

@@ -93,8 +93,31 @@ const char *errno_name(int err)
 	case ERANGE: return "ERANGE";
 	case ENOSYS: return "ENOSYS";
 	case EOPNOTSUPP: return "EOPNOTSUPP";
-	case 524: return "ENOTSUPP";
+	case ENOTSUPP: return "ENOTSUPP";
 	}
+	if (err > 0 && strerrorname_np(err))
+		return strerrorname_np(err);
 	snprintf(buf, sizeof(buf), "%d", err);
 	return buf;
+}
+
+int errno_parse(const char *name)
+{
+	static const struct { const char *name; int err; } other[] = {
+		{ "ENOTSUPP", ENOTSUPP },
+		{ "EWOULDBLOCK", EWOULDBLOCK },
+		{ "ENOTSUP", ENOTSUP },
+		{ "EDEADLOCK", EDEADLOCK },
+	};
+
+	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++)
+		if (!strcmp(name, other[i].name))
+			return other[i].err;
+	for (int err = 1; err < 4096; err++) {
+		const char *n = strerrorname_np(err);
+
+		if (n && !strcmp(n, name))
+			return err;
+	}
+	return -1;
 }

@@ -23,7 +23,15 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int set_err(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* The kernel's internal "not supported", which BPF_PROG_LOAD can return. */
+#ifndef ENOTSUPP
+#define ENOTSUPP 524
+#endif
+
 /* "EINVAL" for EINVAL, or the number. */
 const char *errno_name(int err);
+
+/* EINVAL for "EINVAL" (any errno name, and ENOTSUPP), or -1. */
+int errno_parse(const char *name);
 
 #endif /* CONFORM_UTIL_H */

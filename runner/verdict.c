@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "test.h"
+#include "util.h"
 
 const char *status_str(enum status s)
 {
@@ -17,7 +18,7 @@ void verdict_decide(struct test *t, const struct ruleset *rs,
 		    unsigned int version)
 {
 	const struct rule *r = ruleset_lookup(rs, t->c->name, t->sleepable, version);
-	char v[16];
+	char v[32];
 
 	t->rule = r;
 	if (t->observed == OUT_SKIP) {
@@ -46,6 +47,14 @@ void verdict_decide(struct test *t, const struct ruleset *rs,
 		snprintf(t->detail, sizeof(t->detail),
 			 "expected message '%s', verifier said '%s' (rule %s:%d)",
 			 r->message, t->message, r->file, r->line);
+		return;
+	}
+	if (t->observed == OUT_REJECT && r->err && r->err != t->err) {
+		/* errno_name() may return its one buffer: copy the first */
+		snprintf(v, sizeof(v), "%s", errno_name(r->err));
+		snprintf(t->detail, sizeof(t->detail),
+			 "expected errno %s, observed %s (rule %s:%d)", v,
+			 errno_name(t->err), r->file, r->line);
 		return;
 	}
 	t->status = ST_PASS;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The expectation parser, lookup, profiles and message matching. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -50,6 +51,17 @@ static void test_parse_errors(void)
 	test_bad("xdp any * reject {{e++++++++++++++++++++++++++++++)+}}\n", 1,
 		 "a repetition of a repetition");
 	test_bad("@p plain * accept\nxdp @p extra\n", 2, "a profile is applied as");
+	test_bad("xdp plain >=6.9 reject\n", 1, "a reject rule needs a message");
+	test_bad("xdp plain >=6.9 reject:EACCES   \n", 1, "a reject rule needs a message");
+	test_bad("@p plain * accept\n@p sleepable * reject\n", 2,
+		 "a reject rule needs a message");
+	test_bad("rt_x sleepable >=6.9 error\n", 1, "an error rule needs a message");
+	test_bad("xdp plain >=6.9 reject:EFOO no such errno\n", 1,
+		 "unknown errno name 'EFOO'");
+	test_bad("xdp plain >=6.9 reject: empty errno\n", 1, "unknown errno name ''");
+	test_bad("xdp plain >=6.9 accept:EINVAL\n", 1, "only a reject rule takes an errno");
+	test_bad("rt_x sleepable * error:EINVAL check 3 failed\n", 1,
+		 "only a reject rule takes an errno");
 }
 
 static void test_lookup(void)
@@ -60,7 +72,7 @@ static void test_lookup(void)
 	const char *path = write_rules("a.rules",
 		"# comment\n"
 		"*\tany\t<6.9\tabsent\n"
-		"@ns plain 6.9..<7.0 reject program must be sleepable to call {{[a-z_ ]+}} bpf_arena_free_pages\n"
+		"@ns plain 6.9..<7.0 reject:EACCES program must be sleepable to call {{[a-z_ ]+}} bpf_arena_free_pages\n"
 		"@ns plain >=7.0 accept\n"
 		"@ns sleepable >=6.9 reject Only fentry/fexit/fmod_ret, lsm, iter, uprobe, and struct_ops programs can be sleepable\n"
 		"  xdp   sleepable  >=7.3  reject  {{^Program of this type}}\n"
@@ -75,6 +87,7 @@ static void test_lookup(void)
 	r = ruleset_lookup(&rs, "xdp", false, kver(6, 12, 3));
 	CHECK(r && r->outcome == OUT_REJECT && r->line == 7 && r->profile,
 	      "6.12 plain from the profile, at the use line");
+	CHECK(r && r->err == EACCES, "errno from the profile: %d", r ? r->err : -1);
 	CHECK(r && rule_message_matches(r, "program must be sleepable to call sleepable kfunc bpf_arena_free_pages"),
 	      "regex part");
 	CHECK(r && !rule_message_matches(r, "program must be sleepable to call 1 kfunc bpf_arena_free_pages"),
@@ -83,6 +96,7 @@ static void test_lookup(void)
 	CHECK(r && r->outcome == OUT_ACCEPT, "7.0 plain accept");
 	r = ruleset_lookup(&rs, "xdp", true, kver(7, 3, 1));
 	CHECK(r && r->line == 6, "first match wins");
+	CHECK(r && r->err == 0, "no errno: any");
 	CHECK(r && rule_message_matches(r, "Program of this type cannot be sleepable"), "anchored regex");
 	CHECK(r && !rule_message_matches(r, "x Program of this type"), "anchor");
 	r = ruleset_lookup(&rs, "xdp", true, kver(7, 2, 0));
