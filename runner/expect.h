@@ -96,4 +96,24 @@ const struct rule *ruleset_lookup(const struct ruleset *rs, const char *name,
 
 bool rule_message_matches(const struct rule *r, const char *message);
 
+/* A case as the rules see it: its name and the loads it has. */
+#define RULE_CASE_PLAIN		1u	/* loaded without BPF_F_SLEEPABLE */
+#define RULE_CASE_SLEEPABLE	2u	/* loaded with it */
+
+struct rule_case {
+	const char *name;
+	unsigned int flags;	/* RULE_CASE_PLAIN | RULE_CASE_SLEEPABLE */
+};
+
+/*
+ * Check that every rule can decide something for the cases: its glob
+ * matches a case, one of those cases is loaded with its flag, and for some
+ * case and flag it covers, some of its kernel range is not decided by
+ * earlier rules already (a rule shadowed by earlier ones never matters).
+ * A profile application is checked as a whole: some line of it must
+ * decide something. Returns 0, or -1 with err = "file:line: what".
+ */
+int ruleset_check(const struct ruleset *rs, const struct rule_case *cases,
+		  size_t cnt, char *err, size_t errlen);
+
 #endif /* CONFORM_EXPECT_H */

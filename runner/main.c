@@ -265,23 +265,26 @@ static int find_objects(const char *dir, char ***paths, size_t *cnt)
 	return 0;
 }
 
-/* Every rule must be able to match some case: a typo is an input error. */
+/*
+ * Every rule must decide something for some case: a typo, a flag the case
+ * is not loaded with, or a rule that earlier ones shadow is an input error.
+ */
 static int check_rules(const struct ruleset *rs, const struct suite *s)
 {
-	for (int i = 0; i < rs->cnt; i++) {
-		const struct rule *r = &rs->rules[i];
-		size_t j;
+	struct rule_case *cases = xcalloc(s->case_cnt, sizeof(*cases));
+	char err[ERR_LEN];
+	int ret;
 
-		for (j = 0; j < s->case_cnt; j++)
-			if (!fnmatch(r->glob, s->cases[j].name, 0))
-				break;
-		if (j == s->case_cnt) {
-			fprintf(stderr, "conform: %s:%d: '%s' matches no case\n",
-				r->file, r->line, r->glob);
-			return -1;
-		}
+	for (size_t i = 0; i < s->case_cnt; i++) {
+		cases[i].name = s->cases[i].name;
+		cases[i].flags = (s->cases[i].flags & CASE_PLAIN ? RULE_CASE_PLAIN : 0) |
+				 (s->cases[i].flags & CASE_SLEEPABLE ? RULE_CASE_SLEEPABLE : 0);
 	}
-	return 0;
+	ret = ruleset_check(rs, cases, s->case_cnt, err, sizeof(err));
+	if (ret)
+		input_error(err);
+	free(cases);
+	return ret;
 }
 
 /*

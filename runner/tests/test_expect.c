@@ -124,6 +124,92 @@ static void test_directory(void)
 	      strstr(err, "/nonexistent/expected: "), "missing dir: %s", err);
 }
 
+static const struct rule_case check_cases[] = {
+	{ "xdp", RULE_CASE_PLAIN | RULE_CASE_SLEEPABLE },
+	{ "tc", RULE_CASE_PLAIN | RULE_CASE_SLEEPABLE },
+	{ "rt_plain", RULE_CASE_PLAIN },
+	{ "rt_sleepable", RULE_CASE_SLEEPABLE },
+};
+
+/* ruleset_check() of text: NULL if it passes, else its error. */
+static const char *check(const char *text)
+{
+	static char err[512];
+	struct ruleset rs;
+	const char *path = write_rules("check.rules", text);
+	int ret;
+
+	if (ruleset_load(&rs, path, err, sizeof(err)))
+		return err;
+	ret = ruleset_check(&rs, check_cases, 4, err, sizeof(err));
+	ruleset_free(&rs);
+	return ret ? err : NULL;
+}
+
+static void check_bad(const char *text, int line, const char *what)
+{
+	const char *err = check(text);
+	char want[300];
+
+	snprintf(want, sizeof(want), "%s/check.rules:%d: ", dir, line);
+	CHECK(err && !strncmp(err, want, strlen(want)) && strstr(err, what),
+	      "error '%s' for '%s'", err ? err : "(none)", text);
+}
+
+static void check_good(const char *text)
+{
+	const char *err = check(text);
+
+	CHECK(!err, "error '%s' for '%s'", err, text);
+}
+
+static void test_check(void)
+{
+	check_good("*\tany\t<6.9\tabsent\n"
+		   "xdp plain 6.9..<7.0 reject m\n"
+		   "* any >=6.9 accept\n");
+	check_bad("xpd plain >=6.9 accept\n", 1, "'xpd' matches no case");
+
+	/* shadowed: by one rule, by two, for both flags */
+	check_bad("xdp plain * accept\nxdp plain >=6.9 accept\n", 2,
+		  "shadowed: for every case and flag it covers, earlier rules decide all of >=6.9 (xdp plain: from");
+	check_bad("xdp any 6.9..<7.0 accept\nxdp any >=7.0 accept\nxdp sleepable >=6.9 reject m\n",
+		  3, "shadowed");
+	check_bad("xdp plain >=6.9 accept\nxdp sleepable >=6.12 accept\nxdp any >=6.12 accept\n",
+		  3, "shadowed");
+	check_bad("* any * accept\nx* plain <7.0 accept\n", 2, "shadowed");
+	/* the end of a half-open range is not in it */
+	check_good("xdp plain <7.0 accept\nxdp plain 6.9..<7.0.1 accept\n");
+	check_good("xdp plain <7.0 accept\nxdp plain 7.0..<7.1 accept\nxdp plain >=6.1 accept\n");
+	/* partially shadowed: some version, some flag or some case left */
+	check_good("xdp plain >=7.0 accept\nxdp plain >=6.9 reject m\n");
+	check_good("xdp plain * accept\nxdp any >=6.9 accept\n");
+	check_good("xdp any * accept\n* any * accept\n");
+	check_good("rt_* sleepable >=7.0 accept\nrt_sleepable sleepable 6.9..<7.0 accept\n");
+
+	/* a flag that no case it matches is loaded with */
+	check_bad("rt_plain sleepable >=6.9 accept\n", 1,
+		  "no case matching 'rt_plain' is loaded sleepable");
+	check_bad("rt_s* plain >=6.9 accept\n", 1, "is loaded plain");
+	check_good("rt_* sleepable >=6.9 accept\nrt_* plain >=6.9 accept\n");
+	check_good("rt_plain any >=6.9 accept\n");
+
+	/* profiles: some lines of an application may be shadowed, not all */
+	check_good("@p plain * accept\n@p sleepable * reject m\n"
+		   "xdp sleepable * reject n\nxdp @p\n");
+	check_good("@p plain * accept\n@p sleepable * reject m\nrt_plain @p\n");
+	check_bad("@p plain >=7.0 accept\n@p sleepable >=6.9 reject m\n"
+		  "xdp any >=6.1 accept\nxdp @p\ntc @p\n", 4,
+		  "'xdp @p' decides nothing: every rule of @p is shadowed");
+	check_bad("@p plain * accept\n@p sleepable * reject m\n"
+		  "xdp any * accept\nxdp @p\n", 4, "decides nothing");
+	check_bad("@p sleepable * accept\nrt_plain @p\n", 2, "decides nothing");
+	check_bad("@p plain * accept\nxdp @p\nxdp @p\n", 3, "decides nothing");
+	/* a rule below an application it is shadowed by */
+	check_bad("@p any * accept\nxdp @p\nxdp plain >=7.0 accept\n", 3,
+		  "shadowed");
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -131,6 +217,7 @@ int main(void)
 	test_parse_errors();
 	test_lookup();
 	test_directory();
+	test_check();
 	{
 		char cmd[300];
 

@@ -43,6 +43,19 @@ expect "bad range" 2 "range.rules:1: kernel range" -- --expected "$tmp/range.rul
 printf 'xpd plain >=6.9 accept\n' >"$tmp/typo.rules"
 expect "rule naming no case" 2 "typo.rules:1: 'xpd' matches no case" -- \
 	--expected "$tmp/typo.rules"
+printf 'xdp plain >=7.0 accept\n' >>"$tmp/rules/net.rules"
+expect "rule shadowed by earlier rules" 2 \
+	"net.rules:[0-9]+: shadowed: .*\\(xdp plain: from .*net.rules:[0-9]+\\)" -- \
+	--expected "$tmp/rules"
+cp "$tmp/net.rules.orig" "$tmp/rules/net.rules"
+printf 'xdp\t@nosleep\n' >>"$tmp/rules/net.rules"
+expect "profile application that decides nothing" 2 \
+	"net.rules:[0-9]+: 'xdp @nosleep' decides nothing" -- --expected "$tmp/rules"
+cp "$tmp/net.rules.orig" "$tmp/rules/net.rules"
+printf 'rt_deferred_xdp sleepable >=6.9 accept\n' >"$tmp/flag.rules"
+expect "rule for a flag its case is not loaded with" 2 \
+	"flag.rules:1: no case matching 'rt_deferred_xdp' is loaded sleepable" -- \
+	--expected "$tmp/flag.rules"
 printf 'xdp @nosleep\n' >"$tmp/profile.rules"
 expect "unknown profile" 2 "profile.rules:1: unknown profile @nosleep" -- \
 	--expected "$tmp/profile.rules"
