@@ -46,7 +46,7 @@ struct audit_result {
 	enum audit_observed observed;
 	int err;		/* positive errno of a rejection, else 0 */
 	char *message;		/* the verifier's decisive line, or "" */
-	char *status;		/* "pass", "fail" or "skip" */
+	char *status;		/* "pass", "fail", "skip", "xfail" or "xpass" */
 	char *reason;		/* why skipped or absent, or why it failed */
 };
 

@@ -396,6 +396,8 @@ static void run_tests(struct run *run, bool *selected, int jobs, bool verbose,
 			n->pass += t->status == ST_PASS;
 			n->fail += t->status == ST_FAIL;
 			n->skip += t->status == ST_SKIP;
+			n->xfail += t->status == ST_XFAIL;
+			n->xpass += t->status == ST_XPASS;
 		}
 	}
 	for (int i = 0; i < jobs; i++)
@@ -618,9 +620,9 @@ static int run_main(int argc, char **argv)
 
 	if (o.bisect && (n.skip || !consistent))
 		ret = EXIT_BISECT_SKIP;
-	else if (n.fail)
+	else if (n.fail || n.xpass)
 		ret = EXIT_FAIL;
-	else if (!n.pass && n.skip)
+	else if (!n.pass && !n.xfail && n.skip)
 		ret = EXIT_SKIP;
 	else
 		ret = EXIT_PASS;

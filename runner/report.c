@@ -71,6 +71,8 @@ void report_test(int idx, const struct test *t, bool verbose)
 	case OUT_SKIP:
 		break;
 	}
+	if (t->status == ST_XPASS)
+		printf("# %s: XPASS: %s\n", t->name, t->detail);
 	if (t->status == ST_FAIL) {
 		printf("# %s: FAIL: %s\n", t->name, t->detail);
 		if (verbose && t->log && t->log[0]) {
@@ -80,6 +82,11 @@ void report_test(int idx, const struct test *t, bool verbose)
 	}
 	if (t->status == ST_SKIP)
 		printf("ok %d %s # SKIP %s\n", idx, t->name, t->reason);
+	else if (t->status == ST_XFAIL)
+		printf("ok %d %s # XFAIL %s\n", idx, t->name, t->message);
+	else if (t->status == ST_XPASS)
+		printf("not ok %d %s # XPASS the known bug did not reproduce (rule %s:%d)\n",
+		       idx, t->name, t->rule->file, t->rule->line);
 	else
 		printf("%sok %d %s\n", t->status == ST_FAIL ? "not " : "", idx,
 		       t->name);
@@ -88,10 +95,18 @@ void report_test(int idx, const struct test *t, bool verbose)
 
 void report_summary(const struct kernel *k, const struct counts *n)
 {
-	printf("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:%d error:0\n",
-	       n->pass, n->fail, n->skip);
-	printf("# %d passed, %d failed, %d skipped on %s\n", n->pass, n->fail,
-	       n->skip, k->release);
+	char xfail[48] = "", xpass[64] = "";
+
+	printf("# Totals: pass:%d fail:%d xfail:%d xpass:%d skip:%d error:0\n",
+	       n->pass, n->fail, n->xfail, n->xpass, n->skip);
+	if (n->xfail)
+		snprintf(xfail, sizeof(xfail), ", %d xfail (known kernel bugs)",
+			 n->xfail);
+	if (n->xpass)
+		snprintf(xpass, sizeof(xpass), ", %d xpass (known bugs that did not reproduce)",
+			 n->xpass);
+	printf("# %d passed, %d failed%s%s, %d skipped on %s\n", n->pass,
+	       n->fail, xfail, xpass, n->skip, k->release);
 	fflush(out ? out : stdout);
 }
 
@@ -154,10 +169,11 @@ int report_json(FILE *f, const struct kernel *k, struct test **tests,
 		fputs(", \"status\": ", f);
 		json_str(f, status_str(t->status));
 		fputs(", \"reason\": ", f);
-		json_str(f, t->status == ST_FAIL ? t->detail : t->reason);
+		json_str(f, t->status == ST_FAIL || t->status == ST_XPASS ?
+			    t->detail : t->reason);
 		fputc('}', f);
 	}
-	fprintf(f, "\n  ],\n  \"summary\": {\"pass\": %d, \"fail\": %d, \"skip\": %d}\n}\n",
-		n->pass, n->fail, n->skip);
+	fprintf(f, "\n  ],\n  \"summary\": {\"pass\": %d, \"fail\": %d, \"skip\": %d, \"xfail\": %d, \"xpass\": %d}\n}\n",
+		n->pass, n->fail, n->skip, n->xfail, n->xpass);
 	return ferror(f) ? -1 : 0;
 }

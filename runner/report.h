@@ -10,7 +10,7 @@
 #include "test.h"
 
 struct counts {
-	int pass, fail, skip;
+	int pass, fail, skip, xfail, xpass;
 };
 
 /* Where KTAP and the summary go (default stdout). */

@@ -13,6 +13,8 @@ enum status {
 	ST_PASS,
 	ST_FAIL,
 	ST_SKIP,
+	ST_XFAIL,	/* a known kernel bug (an error rule) reproduced */
+	ST_XPASS,	/* it did not: a failure, the rule needs a range */
 };
 
 struct test {
@@ -32,7 +34,7 @@ struct test {
 	/* What we conclude: verdict.c */
 	const struct rule *rule;
 	enum status status;
-	char detail[2 * MESSAGE_LEN];	/* why it failed */
+	char detail[2 * MESSAGE_LEN];	/* why it failed or passed unexpectedly */
 };
 
 /* Load the control and the case of tests[0] (plain) and tests[1]. */

@@ -9,6 +9,7 @@ const char *status_str(enum status s)
 {
 	static const char *const names[] = {
 		[ST_PASS] = "pass", [ST_FAIL] = "fail", [ST_SKIP] = "skip",
+		[ST_XFAIL] = "xfail", [ST_XPASS] = "xpass",
 	};
 
 	return names[s];
@@ -31,6 +32,14 @@ void verdict_decide(struct test *t, const struct ruleset *rs,
 		snprintf(t->detail, sizeof(t->detail),
 			 "no rule in expected/ for %s (%s) on %s",
 			 t->c->name, t->sleepable ? "sleepable" : "plain", v);
+		return;
+	}
+	if (r->outcome == OUT_ERROR && t->observed == OUT_ACCEPT) {
+		t->status = ST_XPASS;
+		kver_format(version, v, sizeof(v));
+		snprintf(t->detail, sizeof(t->detail),
+			 "the known kernel bug did not reproduce: expected error '%s', observed accept (rule %s:%d: give it a kernel range without %s)",
+			 r->message, r->file, r->line, v);
 		return;
 	}
 	if (r->outcome != t->observed) {
@@ -57,5 +66,6 @@ void verdict_decide(struct test *t, const struct ruleset *rs,
 			 errno_name(t->err), r->file, r->line);
 		return;
 	}
-	t->status = ST_PASS;
+	/* An error rule is a kernel bug on record: it reproduced. */
+	t->status = r->outcome == OUT_ERROR ? ST_XFAIL : ST_PASS;
 }
