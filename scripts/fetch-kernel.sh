@@ -13,10 +13,13 @@
 # Only the path is printed on stdout; progress goes to stderr.
 #
 # The archive is found from the system's apt sources, but the system's apt
-# configuration is never touched: a private sources list, state and cache
-# live under the cache directory, and the package lists there are refreshed
-# at most once per CONFORM_APT_MAX_AGE seconds (or with --refresh).  A kernel
-# that is already cached is returned without touching the network.
+# configuration is neither used nor touched: apt runs with a private
+# APT_CONFIG under the cache directory (scripts/apt-private.sh), so none of
+# /etc/apt/apt.conf.d applies, its update hooks included; only
+# Acquire::Check-Valid-Until is carried over.  The package lists there are
+# refreshed at most once per CONFORM_APT_MAX_AGE seconds (or with
+# --refresh).  A kernel that is already cached is returned without touching
+# the network.
 #
 # Environment:
 #   CONFORM_CACHE                cache root
@@ -31,28 +34,36 @@
 # Exit codes: 0 ok, 1 error (not found, download failed), 2 usage.
 
 set -euo pipefail
+shopt -s inherit_errexit
 
 readonly PROG=${0##*/}
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=apt-private.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/apt-private.sh"
 readonly CACHE=${CONFORM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/arena-conform}
 readonly APT_ROOT=$CACHE/apt
 readonly KERNELS=$CACHE/kernels
 readonly TABLE=$APT_ROOT/kernels.tsv
 readonly MAX_AGE=${CONFORM_APT_MAX_AGE:-86400}
-readonly KEYRING=${CONFORM_APT_KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}
 
 readonly MAIN_SUITES=(bookworm bookworm-updates bookworm-backports
 		      trixie trixie-updates trixie-backports sid)
 readonly SECURITY_SUITES=(bookworm-security trixie-security)
 
 TMP_DIR=
-APT_OPTS=()
 
+# usage [STATUS]: the header comment; on stdout for --help (0), else on
+# stderr.
 usage()
 {
-	sed -n '3,13s/^# \{0,1\}//p' "$0" >&2
-	exit 2
+	local status=${1:-2}
+
+	if (( status )); then
+		exec >&2
+	fi
+	awk 'NR > 2 && !/^#/ { exit } NR > 2 { sub(/^# ?/, ""); print }' "$0"
+	exit "$status"
 }
 
 cleanup()
@@ -62,106 +73,9 @@ cleanup()
 	fi
 }
 
-# Print "URI<TAB>SUITE" for each enabled "deb" line of a one-line-style
-# sources file.
-oneline_sources()
-{
-	awk '
-	{ sub(/#.*/, "") }
-	$1 != "deb" { next }
-	{
-		i = 2
-		if ($i ~ /^\[/) {
-			while (i <= NF && $i !~ /\]$/)
-				i++
-			i++
-		}
-		if (i + 1 <= NF)
-			print $i "\t" $(i + 1)
-	}' "$1"
-}
-
-# The same for a deb822-style .sources file.
-deb822_sources()
-{
-	sed '/^[[:space:]]*#/d' "$1" | awk '
-	BEGIN { RS = ""; FS = "\n" }
-	{
-		types = ""; uris = ""; suites = ""; enabled = "yes"
-		for (l = 1; l <= NF; l++) {
-			if ($l !~ /^[A-Za-z-]+:/)
-				continue
-			key = tolower(substr($l, 1, index($l, ":") - 1))
-			val = substr($l, index($l, ":") + 1)
-			if (key == "types")
-				types = val
-			else if (key == "uris")
-				uris = val
-			else if (key == "suites")
-				suites = val
-			else if (key == "enabled")
-				enabled = tolower(val)
-		}
-		gsub(/[[:space:]]/, "", enabled)
-		if (enabled == "no" || (" " types " ") !~ /[[:space:]]deb[[:space:]]/)
-			next
-		nu = split(uris, u, /[[:space:]]+/)
-		ns = split(suites, s, /[[:space:]]+/)
-		for (i = 1; i <= nu; i++)
-			for (j = 1; j <= ns; j++)
-				if (u[i] != "" && s[j] != "")
-					print u[i] "\t" s[j]
-	}'
-}
-
-# All enabled "deb" entries of the system's apt sources, in apt's order.
-system_sources()
-{
-	local f
-
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*; do
-		[[ -f $f && -r $f ]] || continue
-		case $f in
-		*.list)		oneline_sources "$f" ;;
-		*.sources)	deb822_sources "$f" ;;
-		esac
-	done
-}
-
-# Set DEBIAN_URI and SECURITY_URI from the environment or the apt sources.
-find_mirrors()
-{
-	local uri suite sources
-
-	DEBIAN_URI=${CONFORM_DEBIAN_MIRROR:-}
-	SECURITY_URI=${CONFORM_SECURITY_MIRROR:-}
-	sources=$(system_sources)
-
-	while IFS=$'\t' read -r uri suite; do
-		uri=${uri%/}
-		if [[ -z $DEBIAN_URI && $uri == */debian ]]; then
-			DEBIAN_URI=$uri
-		elif [[ -z $SECURITY_URI && ( $uri == */debian-security ||
-					     $suite == *-security ) ]]; then
-			SECURITY_URI=$uri
-		fi
-	done <<<"$sources"
-
-	[[ -n $DEBIAN_URI ]] ||
-		die "no Debian archive ('.../debian') in the apt sources; set CONFORM_DEBIAN_MIRROR"
-
-	if [[ -z $SECURITY_URI ]]; then
-		# scheme://host/debian-security
-		SECURITY_URI=$(sed -E 's|^([a-z0-9+]+://[^/]+).*|\1|' <<<"$DEBIAN_URI")/debian-security
-	fi
-	DEBIAN_URI=${DEBIAN_URI%/}
-	SECURITY_URI=${SECURITY_URI%/}
-}
-
 # Write the private sources list to stdout.
 private_sources()
 {
-	local opts="[arch=amd64 signed-by=$KEYRING]"
 	local suite
 	local -a suites=("${MAIN_SUITES[@]}")
 
@@ -169,43 +83,19 @@ private_sources()
 		suites+=(experimental)
 	fi
 	for suite in "${suites[@]}"; do
-		printf 'deb %s %s %s main\n' "$opts" "$DEBIAN_URI" "$suite"
+		apt_source_line deb "$APT_DEBIAN_URI" "$suite"
 	done
 	for suite in "${SECURITY_SUITES[@]}"; do
-		printf 'deb %s %s %s main\n' "$opts" "$SECURITY_URI" "$suite"
+		apt_source_line deb "$APT_SECURITY_URI" "$suite"
 	done
-}
-
-setup_apt()
-{
-	mkdir -p "$APT_ROOT"/{etc/sources.list.d,etc/preferences.d,state/lists/partial,cache/archives/partial}
-	touch "$APT_ROOT/state/status"
-
-	APT_OPTS=(
-		-o "Dir::Etc::SourceList=$APT_ROOT/etc/sources.list"
-		-o "Dir::Etc::SourceParts=$APT_ROOT/etc/sources.list.d"
-		-o "Dir::Etc::Preferences=$APT_ROOT/etc/preferences"
-		-o "Dir::Etc::PreferencesParts=$APT_ROOT/etc/preferences.d"
-		-o "Dir::State=$APT_ROOT/state"
-		-o "Dir::State::Lists=$APT_ROOT/state/lists"
-		-o "Dir::State::status=$APT_ROOT/state/status"
-		-o "Dir::Cache=$APT_ROOT/cache"
-		-o "Dir::Cache::Archives=$APT_ROOT/cache/archives"
-		-o "APT::Architecture=amd64"
-		-o "APT::Architectures=amd64"
-		-o "Acquire::Languages=none"
-		-o "APT::Sandbox::User=root"
-	)
 }
 
 # Are the private lists present, recent and made from the current sources?
+# A condition: each step checks for itself.
 lists_fresh()
 {
-	local stamp=$APT_ROOT/state/updated
-
-	[[ -f $stamp && -f $TABLE ]] || return 1
-	cmp -s "$stamp" "$APT_ROOT/etc/sources.list" || return 1
-	(( $(date +%s) - $(stat -c %Y "$stamp") < MAX_AGE ))
+	[[ -f $TABLE ]] || return 1
+	apt_lists_fresh "$MAX_AGE"
 }
 
 # Print "EXACT VERSION RANK SUITE PACKAGE" for every package of the lists
@@ -220,7 +110,7 @@ build_table()
 	local suite file
 
 	# shellcheck disable=SC2016 # apt's own $(FIELD) format, not ours
-	apt-get "${APT_OPTS[@]}" indextargets \
+	apt_get indextargets \
 		--format '$(RELEASE) $(FILENAME)' 'Created-By: Packages' |
 	while read -r suite file; do
 		[[ -f $file ]] || continue
@@ -263,18 +153,18 @@ build_table()
 
 refresh_lists()
 {
-	log "updating package lists ($DEBIAN_URI, $SECURITY_URI)"
-	[[ -r $KEYRING ]] ||
-		die "$KEYRING missing (apt-get install debian-archive-keyring)"
+	local rc=0
 
-	if ! apt-get "${APT_OPTS[@]}" -q update >&2; then
+	log "updating package lists ($APT_DEBIAN_URI, $APT_SECURITY_URI)"
+	apt_update || rc=$?
+	if (( rc )); then
 		[[ -f $TABLE ]] || die "apt-get update failed"
 		log "warning: apt-get update failed, using the old package lists"
 		return
 	fi
 	build_table >"$TABLE.new"
 	mv -f "$TABLE.new" "$TABLE"
-	cp "$APT_ROOT/etc/sources.list" "$APT_ROOT/state/updated"
+	apt_stamp_lists
 }
 
 # Make sure there is a kernel table; refresh the lists if they are stale or
@@ -284,10 +174,9 @@ ensure_lists()
 {
 	local force=$1
 
-	find_mirrors
-	setup_apt
-	private_sources >"$APT_ROOT/etc/sources.list.new"
-	mv -f "$APT_ROOT/etc/sources.list.new" "$APT_ROOT/etc/sources.list"
+	apt_find_mirrors
+	apt_private_init "$APT_ROOT" amd64
+	private_sources | apt_set_sources
 
 	if [[ $force == 1 ]] || ! lists_fresh; then
 		refresh_lists
@@ -352,7 +241,7 @@ download()
 	TMP_DIR=$(mktemp -d "$CACHE/tmp.XXXXXX")
 
 	log "downloading $pkg $ver ($suite)"
-	(cd "$TMP_DIR" && apt-get "${APT_OPTS[@]}" -q download "$pkg=$ver") >&2 ||
+	(cd "$TMP_DIR" && apt_get -q download "$pkg=$ver") >&2 ||
 		die "apt-get download $pkg=$ver failed"
 
 	deb=$(find "$TMP_DIR" -maxdepth 1 -name '*.deb' -print -quit)
@@ -462,7 +351,7 @@ main()
 		--refresh)	refresh=1 ;;
 		--list)		do_list=1 ;;
 		-v|--verbose)	verbose=1 ;;
-		-h|--help)	usage ;;
+		-h|--help)	usage 0 ;;
 		-*)		log "unknown option: $1"; usage ;;
 		*)		[[ -z $spec ]] || usage; spec=$1 ;;
 		esac
