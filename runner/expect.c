@@ -256,11 +256,14 @@ static int expand_profile(struct ruleset *rs, const struct rule *use,
 		append(&rs->rules, &rs->cnt, &r);
 		found++;
 	}
-	if (!found) {
-		snprintf(err, errlen, "%s:%d: unknown profile %s", use->file,
-			 use->line, use->profile);
-		return -1;
-	}
+	if (!found && rs->single_file)
+		return set_err(err, errlen,
+			       "%s:%d: unknown profile %s: a single rules file must define the profiles it uses (pass the rules directory instead, e.g. --expected expected/)",
+			       use->file, use->line, use->profile);
+	if (!found)
+		return set_err(err, errlen,
+			       "%s:%d: unknown profile %s (define it above its use, in this file or an earlier one)",
+			       use->file, use->line, use->profile);
 	return 0;
 }
 
@@ -331,11 +334,12 @@ int ruleset_load(struct ruleset *rs, const char *path, char *err,
 	memset(rs, 0, sizeof(*rs));
 	n = scandir(path, &names, rules_file_filter, alphasort);
 	if (n < 0) {
-		if (errno == ENOTDIR)
+		if (errno == ENOTDIR) {
+			rs->single_file = true;
 			ret = load_file(rs, path, err, errlen);
-		else
-			snprintf(err, errlen, "%s: %s", path, strerror(errno)),
-			ret = -1;
+		} else {
+			ret = set_err(err, errlen, "%s: %s", path, strerror(errno));
+		}
 	} else {
 		for (int i = 0; i < n; i++) {
 			char *file = xasprintf("%s/%s", path, names[i]->d_name);

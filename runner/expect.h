@@ -62,6 +62,7 @@ struct ruleset {
 	int cnt;
 	struct rule *profiles;	/* rules whose glob is "@NAME" */
 	int profile_cnt;
+	bool single_file;	/* loaded from one file, not a directory */
 };
 
 const char *outcome_str(enum outcome o);

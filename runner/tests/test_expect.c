@@ -46,7 +46,7 @@ static void test_parse_errors(void)
 	test_bad("xdp plain >=6.9 accept some message\n", 1, "only a reject or error");
 	test_bad("xdp plain >=6.9 reject {{unterminated\n", 1, "unterminated {{");
 	test_bad("xdp plain >=6.9 reject {{a(}}\n", 1, "invalid regular");
-	test_bad("xdp @nosuch\n", 1, "unknown profile @nosuch");
+	test_bad("xdp @nosuch\n", 1, "unknown profile @nosuch: a single rules file must define the profiles it uses (pass the rules directory");
 	/* fuzz_expect: exponential regcomp() on stacked repetitions */
 	test_bad("xdp any * reject {{e++++++++++++++++++++++++++++++)+}}\n", 1,
 		 "a repetition of a repetition");
@@ -122,6 +122,15 @@ static void test_directory(void)
 	ruleset_free(&rs);
 	CHECK(ruleset_load(&rs, "/nonexistent/expected", err, sizeof(err)) == -1 &&
 	      strstr(err, "/nonexistent/expected: "), "missing dir: %s", err);
+
+	/* a profile is defined above its use: 0.rules comes before b.rules */
+	write_rules("0.rules", "xdp @late\n");
+	write_rules("b.rules", "@late any * accept\n");
+	CHECK(ruleset_load(&rs, dir, err, sizeof(err)) == -1 &&
+	      strstr(err, "0.rules:1: unknown profile @late (define it above its use"),
+	      "profile used before its file: %s", err);
+	unlink(write_rules("0.rules", ""));
+	write_rules("b.rules", "xdp any * accept\n");
 }
 
 static const struct rule_case check_cases[] = {

@@ -57,8 +57,14 @@ expect "rule for a flag its case is not loaded with" 2 \
 	"flag.rules:1: no case matching 'rt_deferred_xdp' is loaded sleepable" -- \
 	--expected "$tmp/flag.rules"
 printf 'xdp @nosleep\n' >"$tmp/profile.rules"
-expect "unknown profile" 2 "profile.rules:1: unknown profile @nosleep" -- \
+expect "a single rules file using a profile it does not define" 2 \
+	"profile.rules:1: unknown profile @nosleep: a single rules file must define the profiles it uses \\(pass the rules directory" -- \
 	--expected "$tmp/profile.rules"
+printf 'xdp @nosleep\n' >"$tmp/rules/0-first.rules"
+expect "a profile used above its definition" 2 \
+	"0-first.rules:1: unknown profile @nosleep \\(define it above its use" -- \
+	--expected "$tmp/rules"
+rm "$tmp/rules/0-first.rules"
 expect "unknown -t name" 2 "no test matches 'no_such_case'" -- -t no_such_case
 printf 'xdp\nno_such_case\n' >"$tmp/allow"
 expect "unknown name in -a @file" 2 "allow:2: no test matches 'no_such_case'" -- \
