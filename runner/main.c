@@ -611,6 +611,16 @@ static int run_main(int argc, char **argv)
 		fprintf(stderr, "conform: /dev/kmsg: %s\n", strerror(errno));
 		goto out;
 	}
+	if (!sel_cnt) {
+		selection_why_empty(&o.sel, err, sizeof(err));
+		report_no_tests(&k, err);
+		fprintf(stderr, "conform: no test selected: %s\n", err);
+		ret = EXIT_SKIP;
+		if (json && finish_json(json, o.json, &k, sel, sel_cnt, &n))
+			ret = EXIT_USAGE;
+		json = NULL;
+		goto out;
+	}
 
 	report_plan(&k, sel_cnt);
 	consistent = check_version_vs_btf(&k, sel, sel_cnt, &rules);

@@ -16,7 +16,7 @@ void report_to(FILE *f)
 
 #define printf(...)	fprintf(out ? out : stdout, __VA_ARGS__)
 
-void report_plan(const struct kernel *k, size_t test_cnt)
+static void report_header(const struct kernel *k)
 {
 	char v[16];
 
@@ -25,7 +25,19 @@ void report_plan(const struct kernel *k, size_t test_cnt)
 	printf("# kernel %s, version %s%s, vmlinux BTF %s %s\n", k->release, v,
 	       k->version_overridden ? " (--kernel-version)" : "",
 	       k->btf_has_kfunc ? "has" : "lacks", KFUNC_NAME);
+}
+
+void report_plan(const struct kernel *k, size_t test_cnt)
+{
+	report_header(k);
 	printf("1..%zu\n", test_cnt);
+}
+
+void report_no_tests(const struct kernel *k, const char *why)
+{
+	report_header(k);
+	printf("1..0 # SKIP no test selected: %s\n", why);
+	fflush(out ? out : stdout);
 }
 
 /* Print each line of text as a KTAP diagnostic. */

@@ -17,6 +17,8 @@ struct counts {
 void report_to(FILE *f);
 
 void report_plan(const struct kernel *k, size_t test_cnt);
+/* The selection left nothing to run: "1..0 # SKIP ...", as kselftest does. */
+void report_no_tests(const struct kernel *k, const char *why);
 void report_test(int idx, const struct test *t, bool verbose);
 void report_summary(const struct kernel *k, const struct counts *n);
 

@@ -20,22 +20,29 @@ static void add(struct selection *sel, enum pattern_kind kind,
 	p->text = strndup(text, len);
 	p->origin = xstrdup(origin);
 	p->hits = 0;
+	p->denied = 0;
 	if (!p->text)
 		abort();
 }
 
-static void add_list(struct selection *sel, enum pattern_kind kind,
-		     const char *list, const char *origin)
+/* Add the patterns of a comma-separated list; returns how many. */
+static int add_list(struct selection *sel, enum pattern_kind kind,
+		    const char *list, const char *origin)
 {
+	int cnt = 0;
+
 	while (*list) {
 		size_t len = strcspn(list, ",");
 
-		if (len)
+		if (len) {
 			add(sel, kind, list, len, origin);
+			cnt++;
+		}
 		list += len;
 		if (*list)
 			list++;
 	}
+	return cnt;
 }
 
 static int add_file(struct selection *sel, enum pattern_kind kind,
@@ -44,7 +51,7 @@ static int add_file(struct selection *sel, enum pattern_kind kind,
 	FILE *f = fopen(path, "r");
 	char *line = NULL;
 	size_t cap = 0;
-	int lineno = 0;
+	int lineno = 0, cnt = 0;
 
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -59,9 +66,13 @@ static int add_file(struct selection *sel, enum pattern_kind kind,
 			continue;
 		snprintf(origin, sizeof(origin), "%s:%d", path, lineno);
 		add(sel, kind, s, len, origin);
+		cnt++;
 	}
 	free(line);
 	fclose(f);
+	/* An empty DENYLIST denies nothing; an empty allow-list is a mistake. */
+	if (!cnt && kind != PAT_DENY)
+		return set_err(err, errlen, "%s: the allow-list is empty", path);
 	return 0;
 }
 
@@ -72,7 +83,8 @@ int selection_add(struct selection *sel, enum pattern_kind kind,
 
 	if (arg[0] == '@')
 		return add_file(sel, kind, arg + 1, err, errlen);
-	add_list(sel, kind, arg, opts[kind]);
+	if (!add_list(sel, kind, arg, opts[kind]) && kind != PAT_DENY)
+		return set_err(err, errlen, "%s: the allow-list is empty", opts[kind]);
 	return 0;
 }
 
@@ -103,6 +115,11 @@ bool selection_match(struct selection *sel, const char *test_name,
 		else
 			selected = true;
 	}
+	if (denied && (selected || !have_select))
+		for (size_t i = 0; i < sel->cnt; i++)
+			if (sel->pats[i].kind == PAT_DENY &&
+			    pattern_matches(&sel->pats[i], test_name, case_name))
+				sel->pats[i].denied++;
 	return (selected || !have_select) && !denied;
 }
 
@@ -112,6 +129,32 @@ const struct pattern *selection_unmatched(const struct selection *sel)
 		if (sel->pats[i].kind != PAT_DENY && !sel->pats[i].hits)
 			return &sel->pats[i];
 	return NULL;
+}
+
+void selection_why_empty(const struct selection *sel, char *buf, size_t len)
+{
+	bool have_select = false;
+	size_t n, shown = 0;
+
+	for (size_t i = 0; i < sel->cnt; i++)
+		have_select |= sel->pats[i].kind != PAT_DENY;
+	n = (size_t)snprintf(buf, len, "%s", have_select ?
+			     "every test that -t/-a select is denied by" :
+			     "every test is denied by");
+	for (size_t i = 0; i < sel->cnt; i++) {
+		const struct pattern *p = &sel->pats[i];
+
+		if (p->kind != PAT_DENY || !p->denied)
+			continue;
+		if (shown++ < 3 && n < len)
+			n += (size_t)snprintf(buf + n, len - n, "%s %s '%s'",
+					      shown > 1 ? "," : "", p->origin,
+					      p->text);
+	}
+	if (shown > 3 && n < len)
+		snprintf(buf + n, len - n, " and %zu more", shown - 3);
+	if (!shown)
+		snprintf(buf, len, "the suite has no test");
 }
 
 void selection_free(struct selection *sel)

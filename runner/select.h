@@ -22,6 +22,7 @@ struct pattern {
 	char *text;
 	char *origin;	/* "-t" or "file:line" */
 	int hits;
+	int denied;	/* -d: tests it took out of the selection */
 };
 
 struct selection {
@@ -39,6 +40,12 @@ bool selection_match(struct selection *sel, const char *test_name,
 
 /* After matching every test: a -t or -a pattern that matched nothing. */
 const struct pattern *selection_unmatched(const struct selection *sel);
+
+/*
+ * After matching every test, when none is selected: why, naming the -d
+ * patterns that denied tests ("every test is denied by -d '*'").
+ */
+void selection_why_empty(const struct selection *sel, char *buf, size_t len);
 
 void selection_free(struct selection *sel);
 

@@ -70,6 +70,30 @@ printf 'xdp\nno_such_case\n' >"$tmp/allow"
 expect "unknown name in -a @file" 2 "allow:2: no test matches 'no_such_case'" -- \
 	-a "@$tmp/allow"
 expect "missing -a @file" 2 "nonexistent: No such file" -- -a "@$tmp/nonexistent"
+: >"$tmp/empty"
+expect "empty -a @file" 2 "empty: the allow-list is empty" -- -a "@$tmp/empty"
+printf '# nothing yet\n\n   \n' >"$tmp/comments"
+expect "-a @file of comments only" 2 "comments: the allow-list is empty" -- \
+	-a "@$tmp/comments"
+expect "-a with no pattern" 2 "-a: the allow-list is empty" -- -a ,
+expect "a selection that leaves nothing" 4 "no test selected: every test is denied by -d '\\*'" -- \
+	-d '*' --json "$tmp/none.json"
+if grep -qx "1..0 # SKIP no test selected: every test is denied by -d '\*'" "$tmp/out" &&
+	jq -e '.cases == [] and .summary.pass == 0' "$tmp/none.json" >/dev/null; then
+	ok "an empty selection is KTAP 1..0 # SKIP, and an empty JSON result"
+else
+	not_ok "an empty selection: stdout:"
+	sed 's/^/    /' "$tmp/out"
+fi
+expect "an allow-list denied away" 4 "no test selected: every test that -t/-a select is denied by -d 'xdp\\*'" -- \
+	-a xdp -d 'xdp*,rt_*'
+rc=0
+"$conform" -l -d "@$tmp/empty" >"$tmp/out" 2>"$tmp/err" || rc=$?
+if ((rc == 0)) && [[ ! -s $tmp/err && -s $tmp/out ]]; then
+	ok "an empty DENYLIST denies nothing"
+else
+	not_ok "an empty DENYLIST: exit $rc, stderr: $(cat "$tmp/err")"
+fi
 expect "unknown option" 2 "unrecognized or incomplete option .--frobnicate" -- --frobnicate
 expect "bad -j" 2 "-j takes a number" -- -j 0
 expect "bad --kernel-version" 2 "--kernel-version takes" -- --kernel-version seven
