@@ -2,25 +2,54 @@
 # Run the suite on several kernels and tabulate the verdicts.
 #
 # Usage: matrix.sh [-j JOBS] [-o DIR] KERNEL... [-- RUNNER-ARGS...]
+#        matrix.sh --default-jobs
 #
 #   KERNEL   anything vmtest.sh -k takes: "6.12", "7.3.4", a vmlinuz path
-#   -j JOBS  VMs at a time (default 2)
+#   -j JOBS  VMs at a time (default: what this machine can hold, which
+#            --default-jobs prints: one per 2 CPUs, as a VM has 2, and one
+#            per 3 GiB of available memory; at least 1)
 #   -o DIR   output directory (default build/)
 #
 # Writes DIR/matrix.json (one runner JSON per kernel, with its exit code
 # and timings) and DIR/matrix.md (rows: tests, columns: kernels). Each
 # kernel also gets a bare boot that only powers off, so that boot-to-verdict
-# can be compared with it. Exit 0 when every kernel passed, 1 otherwise.
+# can be compared with it. A kernel without a verdict (it cannot be fetched,
+# does not boot, crashes, times out) is a row with exit 5, "result": null,
+# the error and the last lines of its console. The old matrix.json and
+# matrix.md are removed first, and the new ones appear only complete.
+# Exit 0 when every kernel passed, 1 otherwise, 2 for bad usage.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-jobs=2
+readonly NO_VERDICT=5
+
+# VMs this machine can hold at once.
+default_jobs() {
+	local jobs mem_kib by_mem
+	jobs=$(($(nproc) / 2))
+	mem_kib=$(awk '$1 == "MemAvailable:" { print $2 }' /proc/meminfo)
+	by_mem=$((${mem_kib:-0} / (3 * 1024 * 1024)))
+	((by_mem >= jobs)) || jobs=$by_mem
+	((jobs >= 1)) || jobs=1
+	echo "$jobs"
+}
+
+usage() {
+	echo "usage: matrix.sh [-j JOBS] [-o DIR] KERNEL... [-- RUNNER-ARGS...]" >&2
+	exit 2
+}
+
+if [[ ${1:-} == --default-jobs ]]; then
+	default_jobs
+	exit 0
+fi
+jobs=
 out=$root/build
 while getopts "j:o:" opt; do
 	case $opt in
 	j) jobs=$OPTARG ;;
 	o) out=$OPTARG ;;
-	*) exit 2 ;;
+	*) usage ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -30,42 +59,61 @@ while (($#)) && [[ $1 != -- ]]; do
 	shift
 done
 [[ ${1:-} == -- ]] && shift
-if ((${#kernels[@]} == 0)); then
-	echo "usage: matrix.sh [-j JOBS] [-o DIR] KERNEL... [-- RUNNER-ARGS...]" >&2
+((${#kernels[@]})) || usage
+[[ -n $jobs ]] || jobs=$(default_jobs)
+if ! [[ $jobs =~ ^[1-9][0-9]*$ ]]; then
+	echo "matrix.sh: -j needs a number of VMs, not '$jobs'" >&2
 	exit 2
 fi
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 mkdir -p "$out"
+# A failed run must never leave an old matrix looking current.
+rm -f "$out/matrix.json" "$out/matrix.md"
+work=$(mktemp -d)
+json_tmp=
+md_tmp=
+trap 'rm -rf "$work" ${json_tmp:+"$json_tmp"} ${md_tmp:+"$md_tmp"}' EXIT
 
 # Resolve versions one at a time: the private apt state is not shareable.
+# A kernel that cannot be fetched gets no image, and a row without verdict.
 images=()
-for k in "${kernels[@]}"; do
+for i in "${!kernels[@]}"; do
+	k=${kernels[i]}
 	if [[ -f $k ]]; then
 		images+=("$k")
+	elif image=$("$root/scripts/fetch-kernel.sh" "$k" 2>"$work/$i.err"); then
+		images+=("$image")
+		cat "$work/$i.err" >&2
 	else
-		images+=("$("$root/scripts/fetch-kernel.sh" "$k")")
+		images+=("")
+		cat "$work/$i.err" >&2
 	fi
 done
 
-# run_one INDEX: the suite, then a bare boot, on kernel INDEX.
+# run_one INDEX RUNNER-ARGS...: the suite, then a bare boot, on kernel
+# INDEX. Leaves $work/INDEX.{rc,ktap,err,json,console,bare}.
 run_one() {
-	local i=$1 rc=0 verdict bare
+	local i=$1 rc=0
 	shift
-	"$root/scripts/vmtest.sh" -k "${images[i]}" -o "$work/$i.json" -- "$@" \
-		>"$work/$i.ktap" 2>"$work/$i.err" || rc=$?
+	if [[ -n ${images[i]} ]]; then
+		VMTEST_CONSOLE_LOG=$work/$i.console \
+			"$root/scripts/vmtest.sh" -k "${images[i]}" -o "$work/$i.json" -- "$@" \
+			>"$work/$i.ktap" 2>"$work/$i.err" || rc=$?
+	else
+		rc=$NO_VERDICT
+	fi
 	echo "$rc" >"$work/$i.rc"
-	"$root/scripts/vmtest.sh" -k "${images[i]}" --bare >/dev/null 2>"$work/$i.bare" || true
-	verdict=$(grep -o 'boot-to-verdict [0-9.]*' "$work/$i.err" | tail -n 1 | cut -d' ' -f2)
-	bare=$(grep -o 'bare boot of .*: [0-9.]*s' "$work/$i.bare" | tail -n 1 | grep -o '[0-9.]*s$' | tr -d s)
-	printf '{"verdict_s": %s, "bare_boot_s": %s}\n' "${verdict:-null}" "${bare:-null}" >"$work/$i.time"
-	printf '%-28s exit %d  %s\n' "${kernels[i]}" "$rc" "$(tail -n 1 "$work/$i.ktap")" >&2
+	# Timing a bare boot is only worth it for a kernel that gave a verdict.
+	if ((rc != NO_VERDICT)); then
+		VMTEST_CONSOLE_LOG=$work/$i.bare-console \
+			"$root/scripts/vmtest.sh" -k "${images[i]}" --bare \
+			>/dev/null 2>"$work/$i.bare" || true
+	fi
 }
 
 running=0
 pids=()
-for i in "${!images[@]}"; do
+for i in "${!kernels[@]}"; do
 	if ((running >= jobs)); then
 		wait -n || true
 		running=$((running - 1))
@@ -79,23 +127,64 @@ for pid in "${pids[@]}"; do
 	wait "$pid" || true
 done
 
-# matrix.json: one entry per kernel, in the order given.
-for i in "${!images[@]}"; do
-	result=$work/$i.json
-	[[ -s $result ]] || echo null >"$result"
+# row INDEX: kernel INDEX's entry of matrix.json. Whatever run_one left
+# behind, or did not, this gives a row.
+row() {
+	local i=$1 rc verdict bare error=
+	local result=$work/$i.json
+	rc=$(cat "$work/$i.rc" 2>/dev/null || true)
+	[[ $rc =~ ^[0-9]+$ ]] || rc=$NO_VERDICT
+	if ! jq -e 'type == "object"' "$result" >/dev/null 2>&1; then
+		echo null >"$result"
+		((rc == NO_VERDICT)) || error="vmtest.sh exited $rc without a JSON result"
+		rc=$NO_VERDICT
+	fi
+	if ((rc == NO_VERDICT)); then
+		# Why: vmtest.sh's (or fetch-kernel.sh's) last error line.
+		[[ -n $error ]] ||
+			error=$(grep -a 'error' "$work/$i.err" 2>/dev/null | tail -n 1 || true)
+		[[ -n $error ]] ||
+			error=$(tail -n 1 "$work/$i.err" 2>/dev/null || true)
+		[[ -n $error ]] || error="no verdict"
+	fi
+	verdict=$(grep -ao 'boot-to-verdict [0-9.]*' "$work/$i.err" 2>/dev/null |
+		tail -n 1 | cut -d' ' -f2 || true)
+	bare=$(grep -ao 'bare boot of .*: [0-9.]*s' "$work/$i.bare" 2>/dev/null |
+		tail -n 1 | grep -o '[0-9.]*s$' | tr -d s || true)
+	{ tail -n 20 "$work/$i.console" 2>/dev/null || true; } | tr -d '\r' >"$work/$i.tail"
 	jq -n --arg kernel "${kernels[i]}" --arg image "${images[i]}" \
-		--argjson exit "$(cat "$work/$i.rc")" \
-		--slurpfile result "$result" --slurpfile time "$work/$i.time" \
-		'{kernel: $kernel, image: $image, exit: $exit, result: $result[0]} + $time[0]'
-done | jq -s '{kernels: .}' >"$work/matrix.json"
-mv "$work/matrix.json" "$out/matrix.json"
-
-jq -r -f "$root/scripts/matrix-md.jq" "$out/matrix.json" >"$work/matrix.md"
-mv "$work/matrix.md" "$out/matrix.md"
-echo "matrix: wrote $out/matrix.json and $out/matrix.md" >&2
+		--argjson exit "$rc" --slurpfile result "$result" \
+		--arg verdict "$verdict" --arg bare "$bare" --arg error "$error" \
+		--rawfile tail "$work/$i.tail" '
+		def num: if . == "" then null else tonumber end;
+		{kernel: $kernel, image: (if $image == "" then null else $image end),
+		 exit: $exit, result: $result[0],
+		 verdict_s: ($verdict | num), bare_boot_s: ($bare | num)}
+		+ if $error != "" then
+			{error: $error, console_tail: ($tail | split("\n") | map(select(. != "")))}
+		  else {} end'
+}
 
 status=0
-for i in "${!images[@]}"; do
-	[[ $(cat "$work/$i.rc") == 0 ]] || status=1
+for i in "${!kernels[@]}"; do
+	row "$i" >"$work/$i.row"
+	rc=$(jq .exit "$work/$i.row")
+	((rc == 0)) || status=1
+	printf '%-28s exit %d  %s\n' "${kernels[i]}" "$rc" \
+		"$(jq -r '.error // empty' "$work/$i.row")$(tail -n 1 "$work/$i.ktap" 2>/dev/null)" >&2
 done
+
+# Written next to the final names, then renamed: never half a file.
+json_tmp=$(mktemp "$out/.matrix.json.XXXXXX")
+for i in "${!kernels[@]}"; do
+	cat "$work/$i.row"
+done | jq -s '{kernels: .}' >"$json_tmp"
+md_tmp=$(mktemp "$out/.matrix.md.XXXXXX")
+jq -r -f "$root/scripts/matrix-md.jq" "$json_tmp" >"$md_tmp"
+chmod 644 "$json_tmp" "$md_tmp"
+mv -f "$json_tmp" "$out/matrix.json"
+mv -f "$md_tmp" "$out/matrix.md"
+json_tmp=
+md_tmp=
+echo "matrix: wrote $out/matrix.json and $out/matrix.md" >&2
 exit $status
