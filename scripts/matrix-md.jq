@@ -1,21 +1,78 @@
-# Render build/matrix.json as a Markdown table: rows are tests, columns are
-# kernels, each cell the observed verdict, failures in bold.
-def code:
-  {"accept": "A", "reject": "R", "absent": "·", "skip": "s", "error": "E"}[.observed];
-def cell:
+# Render build/matrix.json as Markdown: a table whose rows are tests and
+# columns kernels, each cell the observed outcome, failures in bold; then
+# the rows whose outcome differs between kernels, and the kernels that gave
+# no verdict, with why.
+
+# The observed outcome: A R · h s E, or ? for one this script does not know.
+# "h" is an absent caused only by a helper kfunc the case also calls (the
+# runner's reason names it): the kernel has bpf_arena_free_pages ($has).
+def outcome($has):
+  if .observed == "absent" and $has
+     and ((.reason // "") | test("has no kfunc ") and (contains("bpf_arena_free_pages") | not))
+  then "h"
+  else {"accept": "A", "reject": "R", "absent": "·", "skip": "s", "error": "E"}[.observed] // "?"
+  end;
+def cell($has):
   if . == null then " "
-  elif .status == "fail" or .status == "xpass" then "**" + code + "✗**"
-  else code end;
+  elif .status == "xfail" then "X"
+  elif .status == "xpass" then "**P✗**"
+  elif .status == "fail" then "**" + outcome($has) + "✗**"
+  else outcome($has) end;
 def testname: .name + (if .sleepable then ".s" else "" end);
 def release: if .result then .result.kernel | sub("-cloud-amd64$"; "") | sub("\\+deb.*$"; "") else .kernel end;
+def summary:
+  if .result then
+    .result.summary
+    | "\(.pass) / \(.fail) / \(.skip)"
+      + ([if (.xfail // 0) > 0 then "\(.xfail) xfail" else empty end,
+          if (.xpass // 0) > 0 then "\(.xpass) xpass" else empty end]
+         | if length > 0 then " (" + join(", ") + ")" else "" end)
+  else "no verdict (exit \(.exit))" end;
 
 .kernels as $k
+| [$k[] | .result.btf_has_kfunc // false] as $has
 | ([$k[] | .result.cases // [] | .[] | testname] | reduce .[] as $n ([]; if index([$n]) then . else . + [$n] end)) as $rows
 | [$k[] | ((.result.cases // []) | map({key: testname, value: .}) | from_entries)] as $cells
+| def line($r): "| " + $r + " | " + ([range($k | length) as $i | $cells[$i][$r] | cell($has[$i])] | join(" | ")) + " |";
+  def header: "| test | " + ([$k[] | release] | join(" | ")) + " |", "|---|" + ([$k[] | "---"] | join("|")) + "|";
+  # Compared: the kernels that have the kfunc (on the others every test
+  # is absent, which says nothing about one test).
+  [range($k | length) | select($has[.])] as $cmp
+| [$rows[] as $r
+   | select([$cmp[] as $i | $cells[$i][$r] // empty | outcome($has[$i])] | unique | length > 1)
+   | $r] as $differ
+| [range($k | length) | select($has[.] | not) | $k[.] | select(.result) | release] as $without
 | "# bpf_arena_free_pages conformance matrix\n",
-  "Cells: **A** accepted, **R** rejected, **·** absent (no kfunc or arena in this kernel), **s** skipped (the kernel cannot load the program type at all; see the JSON for why), **E** a runtime check failed (a known kernel bug when not bold). A plain cell matched `expected/`; a bold cell marked ✗ did not. `name.s` is the case loaded with BPF_F_SLEEPABLE.\n",
-  "| test | " + ([$k[] | release] | join(" | ")) + " |",
-  "|---|" + ([$k[] | "---"] | join("|")) + "|",
-  "| **pass / fail / skip** | " + ([$k[] | if .result then "\(.result.summary.pass) / \(.result.summary.fail) / \(.result.summary.skip)" else "no verdict (exit \(.exit))" end] | join(" | ")) + " |",
+  "Cells, what the kernel did:\n",
+  "- **A** accepted",
+  "- **R** rejected",
+  "- **·** absent: the kernel has no arena or no `bpf_arena_free_pages`",
+  "- **h** absent: the kernel has `bpf_arena_free_pages`, but not a helper kfunc the case also calls (the JSON's `reason` names it)",
+  "- **s** skipped: the kernel cannot load the program type or attach point at all (the JSON says why)",
+  "- **E** error: a runtime check failed",
+  "- **X** xfail: a runtime check failed as `expected/` records for a known kernel bug",
+  "- **P✗** xpass: `expected/` records a known kernel bug, but the check passed (a failure: the rule's kernel range is wrong)",
+  "- **?** an outcome this table does not know (the JSON's `observed` says it)",
+  "- bold with ✗: did not match `expected/`; a plain cell did",
+  "- blank: the test was not run on that kernel\n",
+  "`name.s` is the case loaded with BPF_F_SLEEPABLE. The first row counts pass / fail / skip.\n",
+  header,
+  "| **pass / fail / skip** | " + ([$k[] | summary] | join(" | ")) + " |",
   "| boot-to-verdict / bare boot | " + ([$k[] | if .verdict_s and .bare_boot_s then "\(.verdict_s)s / \(.bare_boot_s)s" else "?" end] | join(" | ")) + " |",
-  ($rows[] as $r | "| " + $r + " | " + ([$cells[] | .[$r] | cell] | join(" | ")) + " |")
+  ($rows[] as $r | line($r)),
+  "\n## Rows that differ across kernels\n",
+  (if ($without | length) > 0 then
+     "Kernels without `bpf_arena_free_pages` (\($without | join(", "))), where every test is absent, are left out of the comparison.\n"
+   else empty end),
+  if ($cmp | length) < 2 then "Fewer than two kernels with the kfunc gave a verdict: nothing to compare."
+  elif ($differ | length) == 0 then "No test's outcome differs between these kernels."
+  else "\($differ | length) of \($rows | length) tests have a different outcome on some kernel.\n", header, ($differ[] as $r | line($r))
+  end,
+  ([$k[] | select(.result == null)] as $none
+   | if ($none | length) == 0 then empty
+     else "\n## Kernels without a verdict\n",
+       ($none[] | "- **\(.kernel)** (exit \(.exit)): \(.error // "no verdict")",
+         if (.console_tail // []) | length > 0 then
+           "\n  Last lines of its console:\n\n  ```", (.console_tail[] | "  " + .), "  ```"
+         else empty end)
+     end)
