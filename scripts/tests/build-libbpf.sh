@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# scripts/build-libbpf.sh: a static libbpf >= 1.6 from Debian's source.
+#   The layout (lib/libbpf.a, lib/pkgconfig/libbpf.pc, include/bpf/*.h,
+#   include/linux/bpf.h) and a static program linked against it; a second
+#   run does nothing and touches no network; LIBBPF_SRC builds a tree and
+#   fetches nothing, and a changed source file is rebuilt; the patches of
+#   debian/patches/series are applied; a tarball that does not match its
+#   .dsc, a missing LIBBPF_SRC and a version too old fail with exit 1.
+# The first run in a cold cache downloads the source (about 13 MB).
+# Ends with "build-libbpf: N passed, N failed".
+set -euo pipefail
+shopt -s inherit_errexit
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+build=$root/scripts/build-libbpf.sh
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+
+cache=${CONFORM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/arena-conform}
+
+# No network: a dead proxy and a mirror that does not exist.
+offline() {
+	http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9 \
+		CONFORM_DEBIAN_MIRROR=http://127.0.0.1:9/debian "$@"
+}
+
+# run CODE OUTFILE COMMAND...: COMMAND exits CODE; stdout to OUTFILE,
+# stderr to OUTFILE.err.
+run() {
+	local code=$1 out=$2 rc=0
+	shift 2
+	"$@" >"$out" 2>"$out.err" || rc=$?
+	cat "$out.err"
+	if ((rc != code)); then
+		echo "exit $rc, want $code"
+		return 1
+	fi
+}
+
+at_least_16() {
+	[[ $(printf '1.6\n%s\n' "$1" | sort -V | head -n 1) == 1.6 ]]
+}
+
+layout() {
+	local v
+	run 0 "$tmp/first" "$build" "$tmp/out"
+	v=$(<"$tmp/first")
+	echo "built $v"
+	at_least_16 "$v"
+	[[ -f $tmp/out/lib/libbpf.a && -f $tmp/out/include/bpf/libbpf.h &&
+	   -f $tmp/out/include/bpf/bpf.h && -f $tmp/out/include/bpf/btf.h &&
+	   -f $tmp/out/include/linux/bpf.h ]]
+	[[ $(sed -n 's/^Version: //p' "$tmp/out/lib/pkgconfig/libbpf.pc") == "$v" ]]
+	grep -q "^version: $v\$" "$tmp/out/.source"
+	grep -q "built libbpf $v into $tmp/out in [0-9.]*s" "$tmp/first.err"
+}
+check "a build: lib/libbpf.a, include/bpf/*.h, libbpf.pc, version >= 1.6" layout
+
+# The object API, linked statically, as the runner will be.
+links() {
+	cat >"$tmp/prog.c" <<-'EOF'
+	#include <stdio.h>
+	#include <bpf/libbpf.h>
+	#include <bpf/btf.h>
+	int main(void)
+	{
+		struct bpf_object *obj = bpf_object__open("/nonexistent.bpf.o");
+
+		printf("%u.%u %s\n", libbpf_major_version(), libbpf_minor_version(),
+		       obj ? "opened" : "refused");
+		return 0;
+	}
+	EOF
+	"${CC:-cc}" -static -I"$tmp/out/include" "$tmp/prog.c" "$tmp/out/lib/libbpf.a" \
+		-lelf -lz -o "$tmp/prog"
+	"$tmp/prog" 2>/dev/null | tee "$tmp/prog.out"
+	grep -qx "$(cut -d. -f1,2 "$tmp/first") refused" "$tmp/prog.out"
+}
+check "a static program using bpf_object__open() links and runs" links
+
+again() {
+	local before
+	before=$(stat -c %y "$tmp/out/lib/libbpf.a")
+	offline run 0 "$tmp/second" "$build" "$tmp/out"
+	grep -q 'is up to date' "$tmp/second.err"
+	cmp "$tmp/first" "$tmp/second"
+	[[ $(stat -c %y "$tmp/out/lib/libbpf.a") == "$before" ]]
+}
+check "a second run does nothing, offline" again
+
+# A tree of our own: the cached one, copied.
+tree=$(sed -n 's/^source: //p' "$tmp/out/.source")
+cp -a "$tree" "$tmp/src"
+
+from_tree() {
+	offline run 0 "$tmp/t1" env LIBBPF_SRC="$tmp/src" "$build" "$tmp/own"
+	grep -qx "source: $tmp/src" "$tmp/own/.source"
+	cmp "$tmp/first" "$tmp/t1"
+	offline run 0 "$tmp/t2" env LIBBPF_SRC="$tmp/src" "$build" "$tmp/own"
+	grep -q 'is up to date' "$tmp/t2.err"
+	sleep 1
+	touch "$tmp/src/src/libbpf.c"
+	offline run 0 "$tmp/t3" env LIBBPF_SRC="$tmp/src" "$build" "$tmp/own"
+	grep -q 'built libbpf' "$tmp/t3.err"
+}
+check "LIBBPF_SRC: built offline; a changed source file is rebuilt" from_tree
+
+too_old() {
+	offline run 1 "$tmp/old" env LIBBPF_SRC="$tmp/src" LIBBPF_MIN_VERSION=99.0 \
+		"$build" "$tmp/own"
+	grep -q 'libbpf [0-9.]* is older than the 99.0 the runner needs' "$tmp/old.err"
+	# Built anew, too old: not "up to date" the next time.
+	rm -rf "$tmp/own"
+	offline run 1 "$tmp/old" env LIBBPF_SRC="$tmp/src" LIBBPF_MIN_VERSION=99.0 \
+		"$build" "$tmp/own"
+	[[ ! -e $tmp/own/.source ]]
+	offline run 0 "$tmp/old2" env LIBBPF_SRC="$tmp/src" "$build" "$tmp/own"
+	grep -q 'built libbpf' "$tmp/old2.err"
+}
+check "a version older than LIBBPF_MIN_VERSION fails, and is not kept as built" too_old
+
+no_tree() {
+	run 1 "$tmp/nt" env LIBBPF_SRC="$tmp/none" "$build" "$tmp/nt-out"
+	grep -q "LIBBPF_SRC=$tmp/none: no such directory" "$tmp/nt.err"
+}
+check "LIBBPF_SRC that does not exist: exit 1" no_tree
+
+usage_errors() {
+	run 2 "$tmp/u" "$build"
+	run 2 "$tmp/u" "$build" --bogus "$tmp/x"
+	run 0 "$tmp/u" "$build" --help
+	grep -q 'OUTDIR/lib/libbpf.a' "$tmp/u"
+}
+check "no OUTDIR or an unknown option: 2; --help: 0, on stdout" usage_errors
+
+# A cache of our own holding a source package with a Debian patch: the
+# cached .dsc and .orig tarball, and a Debian tarball with
+# debian/patches/series.
+plant() {
+	local dsc orig f c=$tmp/cache2 sum size
+	dsc=$(<"$cache/libbpf/current")
+	orig=$(awk '/^Checksums-Sha256:/ { on = 1; next }
+		on && !/^ / { exit }
+		on && $3 ~ /\.orig\.tar\./ { print $3 }' "$cache/libbpf/dl/$dsc")
+	[[ -n $orig ]]
+	mkdir -p "$c/libbpf/dl" "$tmp/deb/debian/patches"
+	cp "$cache/libbpf/dl/$orig" "$c/libbpf/dl/"
+	cat >"$tmp/deb/debian/patches/01-marker.patch" <<-'EOF'
+	--- a/PATCHED-BY-SERIES
+	+++ b/PATCHED-BY-SERIES
+	@@ -0,0 +1 @@
+	+applied
+	EOF
+	printf '# a comment\n01-marker.patch\n' >"$tmp/deb/debian/patches/series"
+	tar -C "$tmp/deb" -cJf "$c/libbpf/dl/libbpf_0.0-1.debian.tar.xz" debian
+	{
+		echo "Format: 3.0 (quilt)"
+		echo "Source: libbpf"
+		echo "Version: 0.0-1"
+		echo "Checksums-Sha256:"
+		for f in "$orig" libbpf_0.0-1.debian.tar.xz; do
+			sum=$(sha256sum <"$c/libbpf/dl/$f" | cut -d' ' -f1)
+			size=$(stat -c %s "$c/libbpf/dl/$f")
+			echo " $sum $size $f"
+		done
+	} >"$c/libbpf/dl/libbpf_0.0-1.dsc"
+	echo libbpf_0.0-1.dsc >"$c/libbpf/current"
+}
+
+patched() {
+	plant
+	offline run 0 "$tmp/p" env CONFORM_CACHE="$tmp/cache2" "$build" "$tmp/p-out"
+	grep -q 'applied 1 patch(es) of debian/patches/series' "$tmp/p.err"
+	[[ $(<"$tmp/cache2/libbpf/src/libbpf-0.0-1/PATCHED-BY-SERIES") == applied ]]
+	[[ -f $tmp/cache2/libbpf/src/libbpf-0.0-1/debian/patches/series ]]
+}
+check "debian/patches/series is applied with patch, offline from the cache" patched
+
+corrupt() {
+	rm -rf "$tmp/cache2/libbpf/src"
+	printf 'x' >>"$tmp/cache2/libbpf/dl/libbpf_0.0-1.debian.tar.xz"
+	offline run 1 "$tmp/c" env CONFORM_CACHE="$tmp/cache2" "$build" "$tmp/c-out"
+	grep -q 'do not match its checksums' "$tmp/c.err"
+	[[ ! -e $tmp/cache2/libbpf/src/libbpf-0.0-1 ]]
+}
+check "a cached tarball that does not match the .dsc: exit 1, nothing unpacked" corrupt
+
+finish build-libbpf
