@@ -27,7 +27,8 @@ def summary:
       + ([if (.xfail // 0) > 0 then "\(.xfail) xfail" else empty end,
           if (.xpass // 0) > 0 then "\(.xpass) xpass" else empty end]
          | if length > 0 then " (" + join(", ") + ")" else "" end)
-  else "no verdict (exit \(.exit))" end;
+  else "no verdict (exit \(.exit))" end
+  + if .result and .exit != 0 then ", **exit \(.exit)**" else "" end;
 
 .kernels as $k
 | [$k[] | .result.btf_has_kfunc // false] as $has
@@ -68,11 +69,13 @@ def summary:
   elif ($differ | length) == 0 then "No test's outcome differs between these kernels."
   else "\($differ | length) of \($rows | length) tests have a different outcome on some kernel.\n", header, ($differ[] as $r | line($r))
   end,
-  ([$k[] | select(.result == null)] as $none
-   | if ($none | length) == 0 then empty
-     else "\n## Kernels without a verdict\n",
-       ($none[] | "- **\(.kernel)** (exit \(.exit)): \(.error // "no verdict")",
+  (def problems($title):
+     if length == 0 then empty
+     else "\n## " + $title + "\n",
+       (.[] | "- **\(.kernel)** (exit \(.exit)): \(.error // "no verdict")",
          if (.console_tail // []) | length > 0 then
            "\n  Last lines of its console:\n\n  ```", (.console_tail[] | "  " + .), "  ```"
          else empty end)
-     end)
+     end;
+   ([$k[] | select(.result == null)] | problems("Kernels without a verdict")),
+   ([$k[] | select(.result and .error)] | problems("Kernels whose exit status no failed test explains")))

@@ -15,7 +15,9 @@
 # kernel also gets a bare boot that only powers off, so that boot-to-verdict
 # can be compared with it. A kernel without a verdict (it cannot be fetched,
 # does not boot, crashes, times out) is a row with exit 5, "result": null,
-# the error and the last lines of its console. The old matrix.json and
+# the error and the last lines of its console; so is one whose exit status
+# no failed test explains (a kernel warning, say), with its result. The
+# old matrix.json and
 # matrix.md are removed first, and the new ones appear only complete.
 # Exit 0 when every kernel passed, 1 otherwise, 2 for bad usage.
 set -euo pipefail
@@ -139,13 +141,16 @@ row() {
 		((rc == NO_VERDICT)) || error="vmtest.sh exited $rc without a JSON result"
 		rc=$NO_VERDICT
 	fi
-	if ((rc == NO_VERDICT)); then
+	# A failure no test explains (a kernel WARN during the suite, say) is
+	# reported like a missing verdict: why, and the console.
+	if ((rc == NO_VERDICT)) || { ((rc != 0)) &&
+		jq -e '.summary.fail == 0 and (.summary.xpass // 0) == 0' "$result" >/dev/null; }; then
 		# Why: vmtest.sh's (or fetch-kernel.sh's) last error line.
 		[[ -n $error ]] ||
 			error=$(grep -a 'error' "$work/$i.err" 2>/dev/null | tail -n 1 || true)
 		[[ -n $error ]] ||
 			error=$(tail -n 1 "$work/$i.err" 2>/dev/null || true)
-		[[ -n $error ]] || error="no verdict"
+		[[ -n $error ]] || error="vmtest.sh exited $rc"
 	fi
 	verdict=$(grep -ao 'boot-to-verdict [0-9.]*' "$work/$i.err" 2>/dev/null |
 		tail -n 1 | cut -d' ' -f2 || true)
