@@ -61,7 +61,7 @@ unit: $(UNIT_TESTS) $(BUILD)/conform $(BUILD)/conform-static $(BPF_OBJS)
 
 test: vm-deps
 	$(MAKE) unit asan fuzz
-	scripts/test.sh
+	VM_JOBS=$(VM_JOBS) scripts/test.sh
 
 # The runner built with AddressSanitizer and UBSan: build/asan/conform
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -100,10 +100,13 @@ vmtest: vm-deps
 	$(MAKE) $(BUILD)/conform-static $(BPF_OBJS)
 	scripts/vmtest.sh -k $(KERNEL) -o $(BUILD)/vmtest.json -- $(ARGS)
 
-# The suite on several kernels: build/matrix.json and build/matrix.md
+# The suite on several kernels: build/matrix.json and build/matrix.md.
+# VM_JOBS VMs at a time (also for make test); by default what the machine
+# can hold: one (2 CPUs) per 2 CPUs and per 3 GiB of available memory.
+VM_JOBS ?= $(shell scripts/matrix.sh --default-jobs)
 matrix: vm-deps
 	$(MAKE) $(BUILD)/conform-static $(BPF_OBJS)
-	scripts/matrix.sh $(KERNELS) -- $(ARGS)
+	scripts/matrix.sh -j $(VM_JOBS) $(KERNELS) -- $(ARGS)
 
 # A kselftest-style directory: make install INSTALL_PATH=DIR
 INSTALL_PATH ?= $(BUILD)/kselftest
