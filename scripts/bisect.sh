@@ -5,7 +5,8 @@
 # Usage, from the top of a kernel tree:
 #   git bisect run /path/to/scripts/bisect.sh [--pass-is-new] [--] RUNNER-ARGS...
 #
-#   e.g. git bisect run ~/conform/scripts/bisect.sh -a xdp -d xdp.s
+#   e.g. git bisect run ~/conform/scripts/bisect.sh -a xdp -d xdp.s \
+#            --expected old.rules       (the rules: see below)
 #
 # Each step merges scripts/config into .config (made by "make defconfig" if
 # there is none) and runs "make olddefconfig", builds bzImage with
@@ -15,20 +16,36 @@
 #
 # Exit status, as git bisect run expects:
 #   0    good (old): every selected test passed
-#   1    bad (new): a test failed
+#   1    bad (new): a test failed, or the kernel crashed while the suite
+#        ran (an oops, panic, BUG, WARN, lockdep report or RCU stall: see
+#        vmtest.sh), which is a verdict on the commit
 #   125  this commit cannot be tested: the config or the build failed,
-#        there is no image, it did not boot, crashed or timed out, or the
-#        runner could not judge it (a skip, vmlinux BTF disagreeing with the
-#        version's rules)
+#        there is no image, it did not boot or panicked before the suite
+#        started, it timed out, or the runner could not judge it (a skip,
+#        vmlinux BTF disagreeing with the version's rules)
 #   128  abort the bisection: bad runner arguments or expectations, or the
 #        host lacks what every step needs
 #
 # --pass-is-new swaps 0 and 1, for "git bisect start --term-old=X
 # --term-new=Y" when the expectations describe the new behaviour: a pass
-# marks the commit new, a failure old.
+# marks the commit new, a failure old.  A crash is then 125: it shows
+# neither the old behaviour nor the new.
+#
+# The rules: they must hold for every commit of the range, whatever
+# version it reports.  The default expected/ does not do: each side of a
+# change passes its own version's rules.  Nor do rules ranged by version:
+# inside a merge window a commit still reports the previous release while
+# carrying the new code, and an -rc already reports the release to come.
+# Give a rules file with "*" ranges that describes the old behaviour (with
+# --pass-is-new, the new one):
+#   printf 'xdp\tplain\t*\treject\tprogram must be sleepable\n' >old.rules
+#   git bisect run ~/conform/scripts/bisect.sh -a xdp -d xdp.s --expected old.rules
 #
 # "--expected FILE|DIR" among RUNNER-ARGS names rules on this host; they are
-# copied into the VM.  The other runner options work as in the VM.
+# copied into the VM, as are the list files of "-a @FILE" and "-d @FILE".
+# The other runner options work as in the VM.
+#
+# -h, --help prints this text.
 #
 # Environment, mostly for tests:
 #   BISECT_CONFIG      config fragment  (default: scripts/config)
@@ -42,6 +59,7 @@
 #   CONFORM_CACHE      cache root, as for vmtest.sh
 
 set -euo pipefail
+shopt -s inherit_errexit
 
 readonly PROG=${0##*/}
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -73,10 +91,17 @@ INVERT=0
 RUNNER_ARGS=()
 EXPECTED=
 
+# usage [STATUS]: the header comment; on stdout for --help (0), else on
+# stderr, and abort the bisection.
 usage()
 {
-	sed -n '3,10s/^# \{0,1\}//p' "$0" >&2
-	exit "$EXIT_ABORT"
+	local status=${1:-$EXIT_ABORT}
+
+	if (( status )); then
+		exec >&2
+	fi
+	awk 'NR > 2 && !/^#/ { exit } NR > 2 { sub(/^# ?/, ""); print }' "$0"
+	exit "$status"
 }
 
 # shellcheck disable=SC2317 # called from a trap
@@ -128,7 +153,7 @@ parse_args()
 	while (( $# )); do
 		case $1 in
 		--pass-is-new)	INVERT=1 ;;
-		-h|--help)	usage ;;
+		-h|--help)	usage 0 ;;
 		--)		shift; break ;;
 		*)		break ;;
 		esac
@@ -304,12 +329,21 @@ step_build()
 # Boot and judge; map vmtest.sh's exit status to git bisect's.
 step_boot()
 {
-	local t rc=0
+	local t rc=0 what='' cases=''
 
 	t=$(now)
-	"$VMTEST" -k "$IMAGE" -- "${RUNNER_ARGS[@]}" || rc=$?
+	VMTEST_VERDICT_FILE=$TMP_DIR/verdict "$VMTEST" -k "$IMAGE" -- "${RUNNER_ARGS[@]}" || rc=$?
 	T_BOOT=$(since "$t")
+	if [[ -s $TMP_DIR/verdict ]]; then
+		read -r what cases <"$TMP_DIR/verdict"
+	fi
 
+	if [[ $rc == 1 && $what == crash ]]; then
+		if (( INVERT )); then
+			finish "$EXIT_SKIP" "the kernel crashed during $cases; with --pass-is-new a crash is neither old nor new"
+		fi
+		finish "$EXIT_BAD" "the kernel crashed during $cases"
+	fi
 	case $rc in
 	0|1)
 		if (( INVERT )); then
@@ -321,7 +355,7 @@ step_boot()
 		finish "$EXIT_SKIP" "the runner cannot judge this kernel"
 		;;
 	"$VMTEST_NO_VERDICT")
-		finish "$EXIT_SKIP" "no verdict: no boot, a crash or a timeout"
+		finish "$EXIT_SKIP" "no verdict: no boot, a panic before the suite, or a timeout"
 		;;
 	"$EXIT_ABORT")
 		finish "$EXIT_ABORT" "the runner refused its input"

@@ -9,13 +9,30 @@
 #   -o FILE     write the runner's JSON result to FILE
 #   -t SECONDS  kill the VM after this long (default 300)
 #   --bare      boot the same initramfs, but power off at once (boot time)
-#   ARGS        passed to the runner: conform --json FILE ARGS...
+#   ARGS        passed to the runner: conform --json FILE ARGS...; a list
+#               file of -a, -d or -t (-d @DENYLIST, --deny=@FILE) is copied
+#               into the VM and the argument rewritten to the copy
 #
-# The runner's output is streamed to stdout and its exit code is ours.
+# The runner's output is streamed to stdout and, as a rule, its exit code
+# is ours.  The guest's init runs it with --kmsg-markers: "conform: begin
+# CASE" and "conform: end CASE" in the kernel log around each case.
+#
+# Exit code 1 also means the kernel reported a crash while the suite ran:
+# an oops, a panic, a BUG, a WARN ("WARNING:"), a lockdep report, "BUG:
+# sleeping function called from invalid context", an RCU stall or a hung
+# task, each at the start of a console line.  That is a verdict on the
+# kernel: the report (its lines from the console) goes to stderr with the
+# case in flight, the one with a begin and no end before it.  A bare "Call
+# Trace" without such a header (sysrq 'l' or 't') is not a crash.  A WARN
+# while booting, before the suite, is reported but is no verdict.
+#
 # Exit code 5 means there is no verdict: the VM did not boot, the kernel
-# crashed (panic, oops, BUG, call trace), the run timed out, or the runner
-# never reported back.  A boot that dies before the suite starts is retried
-# once.
+# panicked before the suite started, the run timed out, or the runner never
+# reported back.  A boot that dies before the suite starts is retried
+# once; the first attempt's console is kept as CONSOLE.try1.log beside
+# the console log.  2: a list file named in ARGS does not exist.
+#
+# -h, --help prints this text.
 #
 # Environment:
 #   VMTEST_RUNNER        static runner  (default: build/conform-static)
@@ -29,12 +46,21 @@
 #   VMTEST_CPU           qemu -cpu model  (default: qemu's)
 #   VMTEST_APPEND        extra kernel command line
 #   VMTEST_BOOT_TIMEOUT  seconds from power-on to the suite's start (60)
-#   VMTEST_FATAL         console log ERE that means a crash
+#   VMTEST_FATAL         ERE of a crash report's first line, after the
+#                        console timestamp (default: the headers above)
+#   VMTEST_SYSRQ_AT      CASE:KEY, for testing: the runner writes KEY to
+#                        /proc/sysrq-trigger right after CASE's begin marker
+#                        (c: crash during CASE; l: backtraces, no crash)
+#   VMTEST_INIT_CRASH    1, for testing: init crashes the kernel before the
+#                        suite starts
+#   VMTEST_VERDICT_FILE  write what the exit code stands for: "runner RC",
+#                        "crash CASE[,CASE]" or "none REASON"
 #   VMTEST_CONSOLE_LOG   where to keep the kernel console log
 #                        (default: $CACHE/vmtest/console-RELEASE.log)
 #   CONFORM_CACHE        cache root, as for fetch-kernel.sh
 
 set -euo pipefail
+shopt -s inherit_errexit
 
 readonly PROG=${0##*/}
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -54,14 +80,28 @@ readonly BUSYBOX=${VMTEST_BUSYBOX:-/bin/busybox}
 readonly QEMU=${VMTEST_QEMU:-qemu-system-x86_64}
 readonly MEM=${VMTEST_MEM:-1G}
 readonly SMP=${VMTEST_SMP:-2}
-readonly FATAL_RE=${VMTEST_FATAL:-'Kernel panic|Oops|BUG:|Call Trace'}
+# The first line of a kernel crash report, after the console timestamp
+# ("[    1.234567] ", and a caller id "[T42] " if the kernel adds one).
+# Lockdep's reports ("possible circular locking dependency", "inconsistent
+# lock state", "possible recursive locking", "suspicious RCU usage") start
+# with "WARNING:", "sleeping function called from invalid context" and soft
+# lockups with "BUG:".  "Call Trace" alone is not here: sysrq 'l' and 't'
+# print backtraces without anything being wrong.
+readonly FATAL_RE=${VMTEST_FATAL:-'Kernel panic - not syncing|Oops[: ]|general protection fault|(watchdog: )?BUG:|kernel BUG at|WARNING:|UBSAN:|(rcu: )?INFO: rcu_[a-z_]+ (self-)?detected stalls?|INFO: task .* blocked for more than|Watchdog detected hard LOCKUP'}
+readonly CONSOLE_PREFIX_RE='^(\[[^]]*\] *)*'
 
 readonly BOOT_TIMEOUT=${VMTEST_BOOT_TIMEOUT:-60}
 
 # BPF LSM programs need "bpf" in the active LSM list; Debian's kernels
 # have it in CONFIG_LSM, but say so explicitly.  A panic (and so an oops)
-# reboots at once, and -no-reboot turns that into a qemu exit.
-readonly BASE_CMDLINE=(console=ttyS0 panic=-1 oops=panic rdinit=/init
+# reboots at once, and -no-reboot turns that into a qemu exit.  The
+# runner's markers go to the console at the default message level (4,
+# warning): loglevel=7 lets them (and every WARN) through, "quiet" would
+# not (init sets the console level again, in case VMTEST_APPEND has it),
+# and printk.devkmsg=on keeps the kernel from rate-limiting them (by
+# default 10 lines per 5 s from /dev/kmsg).
+readonly BASE_CMDLINE=(console=ttyS0 loglevel=7 printk.devkmsg=on
+		       panic=-1 oops=panic rdinit=/init
 		       "lsm=lockdown,capability,landlock,yama,apparmor,bpf")
 
 TMP_DIR=
@@ -79,11 +119,26 @@ RUNNER_RC=
 T_BOOT=
 T_START=
 T_END=
+NONCE=
 
+# The console of the last boot, set by console_crash().
+SUITE_SEEN=0	# init's "suite start" marker is on the console
+BOOT_SPLAT=	# the first crash header before it
+SPLAT=		# the first crash header after it
+SPLAT_CASES=	# the cases in flight then, comma-separated
+SPLAT_AFTER=	# the last case that had ended before it
+
+# usage [STATUS]: the header comment; on stdout for --help (0), else on
+# stderr (exit 5, as before: no verdict).
 usage()
 {
-	sed -n '3,18s/^# \{0,1\}//p' "$0" >&2
-	exit "$EXIT_NO_VERDICT"
+	local status=${1:-$EXIT_NO_VERDICT}
+
+	if (( status )); then
+		exec >&2
+	fi
+	awk 'NR > 2 && !/^#/ { exit } NR > 2 { sub(/^# ?/, ""); print }' "$0"
+	exit "$status"
 }
 
 stop_qemu()
@@ -125,7 +180,8 @@ bzimage_release()
 		return 1
 	[[ $magic == HdrS ]] || return 1
 
-	off=$(od -An -tu2 -j 526 -N 2 -- "$file" | tr -d ' ')
+	off=$(od -An -tu2 -j 526 -N 2 -- "$file" | tr -d ' ') || return 1
+	[[ $off =~ ^[0-9]+$ ]] || return 1
 	dd if="$file" bs=1 skip=$((off + 512)) count=256 status=none |
 		tr '\0' '\n' | sed -n '1s/ .*//p' 
 }
@@ -170,6 +226,8 @@ check_inputs()
 
 # The guest's /init.  Kernel command line: vmtest.nonce= makes the markers
 # unforgeable by the runner's output, vmtest.mode= is run, bare or crash.
+# /conform/args holds the runner's arguments, one a line, /conform/sysrq_at
+# VMTEST_SYSRQ_AT.
 write_init()
 {
 	cat <<'EOF'
@@ -194,6 +252,8 @@ mount -t securityfs securityfs /sys/kernel/security
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
 ip link set lo up
 hostname vmtest
+# The runner's markers and every WARN on the console, even with "quiet".
+echo 7 >/proc/sys/kernel/printk
 
 nonce=
 mode=run
@@ -220,14 +280,25 @@ while IFS= read -r arg; do
 	set -- "$@" "$arg"
 done </conform/args
 
+# The runner's test hook: write KEY to /proc/sysrq-trigger at CASE's begin.
+if [ -s /conform/sysrq_at ]; then
+	read -r CONFORM_SYSRQ_AT </conform/sysrq_at
+	export CONFORM_SYSRQ_AT
+fi
+
+# A kernel that dies before the suite starts (for testing).
+if [ "$mode" = crash ]; then
+	echo c >/proc/sysrq-trigger
+fi
+
 # Closing ttyS1 at the end of the group waits for its output to drain.
+# "suite start" on the console: from here a crash is the kernel's verdict.
 {
 	echo "$mark START"
-	if [ "$mode" = crash ]; then
-		echo c >/proc/sysrq-trigger
-	fi
+	echo "vmtest: suite start $nonce" >/dev/kmsg
 	cd /conform && ./conform --json /tmp/result.json "$@" </dev/null
 	rc=$?
+	echo "vmtest: suite end $nonce, exit $rc" >/dev/kmsg
 	if [ -f /tmp/result.json ]; then
 		echo "$mark JSON-BEGIN"
 		# gzip: the serial port moves about 400 KB/s
@@ -241,12 +312,72 @@ poweroff -f
 EOF
 }
 
+# Does the runner know --kmsg-markers?  (The bench runner does not.)
+runner_has_markers()
+{
+	local help
+
+	help=$("$RUNNER" --help 2>&1 || true)
+	[[ $help == *--kmsg-markers* ]]
+}
+
+# guest_lists DIR ARGS...: print ARGS one a line, with every list file of
+# -a, -d and -t ("-d @FILE", "-d@FILE", "--deny @FILE", "--deny=@FILE")
+# copied into DIR/lists/ and the argument naming the copy, as the guest
+# sees it (/conform/lists/N-NAME).
+guest_lists()
+{
+	local dir=$1 arg prev='' opt file label n=0
+
+	shift
+	for arg in "$@"; do
+		opt=
+		file=
+		case $prev in
+		-a|-d|-t|--allow|--deny|--test)
+			if [[ $arg == @* ]]; then
+				file=${arg#@}
+			fi
+			label="$prev "
+			prev=
+			;;
+		*)
+			case $arg in
+			-[adt]@*)
+				opt=${arg:0:2}
+				file=${arg:3}
+				;;
+			--allow=@*|--deny=@*|--test=@*)
+				opt=${arg%%=*}=
+				file=${arg#*=@}
+				;;
+			esac
+			label=$opt
+			prev=$arg
+			;;
+		esac
+		if [[ -z $file ]]; then
+			printf '%s\n' "$arg"
+			continue
+		fi
+		if [[ ! -f $file || ! -r $file ]]; then
+			log "error: runner argument $label@$file: no such file"
+			exit 2
+		fi
+		n=$((n + 1))
+		mkdir -p "$dir/lists"
+		cp -- "$file" "$dir/lists/$n-${file##*/}"
+		printf '%s@/conform/lists/%s\n' "$opt" "$n-${file##*/}"
+	done
+}
+
 # build_initramfs OUT RUNNER_ARGS...
 build_initramfs()
 {
 	local out=$1
 	local root=$TMP_DIR/root
 	local applet arg
+	local -a args=()
 
 	shift
 	for arg in "$@"; do
@@ -263,6 +394,11 @@ build_initramfs()
 
 	if [[ -f $RUNNER ]]; then
 		cp -- "$RUNNER" "$root/conform/conform"
+		if runner_has_markers; then
+			args=(--kmsg-markers)
+		else
+			log "warning: $RUNNER has no --kmsg-markers: a crash cannot be pinned on a case"
+		fi
 	fi
 	if [[ -d $PROGS_DIR ]]; then
 		find "$PROGS_DIR" -maxdepth 1 -name '*.bpf.o' \
@@ -271,10 +407,16 @@ build_initramfs()
 	if [[ -d $EXPECTED_DIR ]]; then
 		cp -R -- "$EXPECTED_DIR/." "$root/conform/expected/"
 	fi
-	if (( $# )); then
-		printf '%s\n' "$@" >"$root/conform/args"
-	else
-		: >"$root/conform/args"
+	{
+		if (( ${#args[@]} )); then
+			printf '%s\n' "${args[@]}"
+		fi
+		guest_lists "$root/conform" "$@"
+	} >"$root/conform/args"
+	if [[ -n ${VMTEST_SYSRQ_AT:-} ]]; then
+		[[ $VMTEST_SYSRQ_AT =~ ^[A-Za-z0-9_]+:[[:alnum:]]$ ]] ||
+			die "VMTEST_SYSRQ_AT must be CASE:KEY (a case name, one sysrq key), not '$VMTEST_SYSRQ_AT'"
+		printf '%s\n' "$VMTEST_SYSRQ_AT" >"$root/conform/sysrq_at"
 	fi
 	write_init >"$root/init"
 	chmod 755 "$root/init"
@@ -372,6 +514,7 @@ run_vm()
 	QEMU_RC=0 BOOT_TIMED_OUT=0 STARTED=0 FINISHED=0 GOT_JSON=0
 	RUNNER_RC='' T_START='' T_END=''
 	nonce=$(od -An -tx1 -N 8 /dev/urandom | tr -d ' \n')
+	NONCE=$nonce
 	cmdline="${BASE_CMDLINE[*]} vmtest.nonce=$nonce vmtest.mode=$mode"
 	if [[ -n ${VMTEST_APPEND:-} ]]; then
 		cmdline+=" $VMTEST_APPEND"
@@ -420,15 +563,99 @@ console_tail()
 	fi
 }
 
-# What went wrong with the last boot, or nothing if all went well.
+# Read the console of the last boot: was the suite started (init's marker
+# with this boot's nonce), which crash report came first before and after
+# that, which cases were in flight then.  The report's lines go to
+# $TMP_DIR/splat.txt.  Sets SUITE_SEEN, BOOT_SPLAT, SPLAT, SPLAT_CASES and
+# SPLAT_AFTER.
+console_crash()
+{
+	local summary
+
+	SUITE_SEEN=0 BOOT_SPLAT='' SPLAT='' SPLAT_CASES='' SPLAT_AFTER=''
+	: >"$TMP_DIR/splat.txt"
+	[[ -s $TMP_DIR/console.log ]] || return 0
+
+	# The regexes through the environment: awk -v would eat backslashes.
+	summary=$(tr -d '\r' <"$TMP_DIR/console.log" |
+		START="vmtest: suite start $NONCE" HDR="$FATAL_RE" \
+		PREFIX="$CONSOLE_PREFIX_RE" REPORT="$TMP_DIR/splat.txt" awk '
+		BEGIN {
+			start = ENVIRON["START"]; prefix = ENVIRON["PREFIX"]
+			hdr = "^(" ENVIRON["HDR"] ")"; report = ENVIRON["REPORT"]
+			seen = 0; seq = 0; taking = 0
+		}
+		{
+			line = $0
+			msg = $0
+			sub(prefix, "", msg)
+			gsub(/\037/, " ", msg)
+		}
+		taking {
+			if (msg ~ /^(conform: (begin|end) |vmtest: suite end )/ || ++taken > 100) {
+				taking = 0
+			} else {
+				print line > report
+				if (msg ~ /^---\[ end (trace|Kernel panic)/)
+					taking = 0
+			}
+		}
+		!seen {
+			if (index(msg, start) == 1)
+				seen = 1
+			else if (boot == "" && msg ~ hdr)
+				boot = msg
+			prev = line
+			prevmsg = msg
+			next
+		}
+		msg ~ /^conform: begin / {
+			name = substr(msg, 16)
+			open[name] = ++seq
+			byseq[seq] = name
+		}
+		msg ~ /^conform: end / {
+			name = substr(msg, 14)
+			delete open[name]
+			after = name
+		}
+		splat == "" && msg ~ hdr {
+			splat = msg
+			for (i = 1; i <= seq; i++)
+				if ((byseq[i] in open) && open[byseq[i]] == i)
+					cases = cases (cases == "" ? "" : ",") byseq[i]
+			if (prevmsg ~ /cut here|^=+$/)
+				print prev > report
+			print line > report
+			taking = 1
+			taken = 0
+		}
+		{ prev = line; prevmsg = msg }
+		END {
+			printf "%d\037%s\037%s\037%s\037%s\n", seen, boot, splat, cases, after
+		}')
+	IFS=$'\037' read -r SUITE_SEEN BOOT_SPLAT SPLAT SPLAT_CASES SPLAT_AFTER <<<"$summary"
+}
+
+# Is the last boot's crash report a verdict on the kernel?  One while the
+# suite ran, unless it is init (that is, this script's guest) dying.
+crash_verdict()
+{
+	(( SUITE_SEEN )) && [[ -n $SPLAT && $SPLAT != *"Attempted to kill init"* ]]
+}
+
+# What went wrong with the last boot, or nothing if all went well or a
+# crash report is the verdict (crash_verdict).
 diagnose()
 {
-	local timeout=${1:-?} hit
+	local timeout=${1:-?}
 
-	hit=$(grep -a -m 1 -E "$FATAL_RE" "$TMP_DIR/console.log" 2>/dev/null |
-	      tr -d '\r') || true
-	if [[ -n $hit ]]; then
-		echo "kernel crashed: $hit"
+	if (( SUITE_SEEN )) && [[ -n $SPLAT ]]; then
+		if [[ $SPLAT == *"Attempted to kill init"* ]]; then
+			echo "the guest's init died while the suite ran: $SPLAT"
+		fi
+	elif [[ -n $BOOT_SPLAT ]] && (( ! FINISHED )); then
+		echo "kernel crashed before the suite started: $BOOT_SPLAT"
 	elif (( BOOT_TIMED_OUT )); then
 		echo "the suite did not start within ${BOOT_TIMEOUT}s of power-on"
 	elif (( QEMU_RC == 124 || QEMU_RC == 137 )); then
@@ -442,14 +669,66 @@ diagnose()
 	fi
 }
 
-# Boot with kvm in bare mode; succeed if that works here.
-kvm_works()
+# The crash verdict: the report, the case in flight.
+report_crash()
 {
-	local image=$1 initrd=$2
+	local release=$1 during
 
-	[[ -r /dev/kvm && -w /dev/kvm ]] || return 1
+	if [[ -n $SPLAT_CASES ]]; then
+		during="during case ${SPLAT_CASES//,/, }"
+	elif [[ -n $SPLAT_AFTER ]]; then
+		during="while no case was running (after case $SPLAT_AFTER)"
+	else
+		during="before the first case"
+	fi
+	log "error: $release: the kernel crashed $during: $SPLAT"
+	log "the report, from the kernel console (full log: $CONSOLE_LOG):"
+	sed 's/^/    /' "$TMP_DIR/splat.txt" >&2
+	if (( FINISHED )); then
+		log "(the runner itself exited $RUNNER_RC; the crash is the verdict)"
+	fi
+}
+
+# verdict WHAT...: for VMTEST_VERDICT_FILE.
+verdict()
+{
+	if [[ -n ${VMTEST_VERDICT_FILE:-} ]]; then
+		printf '%s\n' "$*" >"$VMTEST_VERDICT_FILE"
+	fi
+}
+
+# Boot with kvm in bare mode; KVM_WORKS=1 if that works here.
+KVM_WORKS=0
+kvm_probe()
+{
+	local image=$1 initrd=$2 problem
+
+	KVM_WORKS=0
+	[[ -r /dev/kvm && -w /dev/kvm ]] || return 0
 	run_vm "$image" "$initrd" bare kvm 10 >/dev/null
-	(( FINISHED )) && [[ -z $(diagnose) ]]
+	console_crash
+	problem=$(diagnose)
+	if (( FINISHED )) && [[ -z $problem ]]; then
+		KVM_WORKS=1
+	fi
+}
+
+# write_json FILE: the runner's JSON result, if there is one and FILE.
+write_json()
+{
+	local json_out=$1 rc=0
+
+	[[ -n $json_out ]] || return 0
+	if (( ! GOT_JSON )); then
+		log "warning: the runner wrote no JSON result; $json_out not written"
+		return 0
+	fi
+	JSON_TMP=$(mktemp "$(dirname -- "$json_out")/.${json_out##*/}.XXXXXX")
+	base64 -d "$TMP_DIR/result.b64" | gzip -dc >"$JSON_TMP" || rc=$?
+	(( rc == 0 )) || die "corrupt JSON result from the VM"
+	chmod 644 "$JSON_TMP"
+	mv -f -- "$JSON_TMP" "$json_out"
+	JSON_TMP=
 }
 
 elapsed()
@@ -462,7 +741,7 @@ elapsed()
 main()
 {
 	local spec='' json_out='' timeout=300 bare=0
-	local image release initrd accel problem attempt mode
+	local image release initrd accel problem attempt mode try1_log
 
 	while (( $# )); do
 		case $1 in
@@ -470,7 +749,7 @@ main()
 		-o)	[[ $# -ge 2 ]] || usage; json_out=$2; shift ;;
 		-t)	[[ $# -ge 2 ]] || usage; timeout=$2; shift ;;
 		--bare)	bare=1 ;;
-		-h|--help) usage ;;
+		-h|--help) usage 0 ;;
 		--)	shift; break ;;
 		*)	log "unknown argument: $1"; usage ;;
 		esac
@@ -499,6 +778,8 @@ main()
 
 	CONSOLE_LOG=${VMTEST_CONSOLE_LOG:-$CACHE/vmtest/console-${release//\//_}.log}
 	mkdir -p "$(dirname -- "$CONSOLE_LOG")"
+	try1_log=${CONSOLE_LOG%.log}.try1.log
+	rm -f -- "$try1_log"
 
 	TMP_DIR=$(mktemp -d "${TMPDIR:-/tmp}/vmtest.XXXXXX")
 	initrd=$TMP_DIR/initramfs.cpio.gz
@@ -506,7 +787,8 @@ main()
 
 	accel=${VMTEST_ACCEL:-tcg}
 	if [[ $accel == auto ]]; then
-		if kvm_works "$image" "$initrd"; then
+		kvm_probe "$image" "$initrd"
+		if (( KVM_WORKS )); then
 			accel=kvm
 		else
 			log "kvm does not work here, using tcg"
@@ -525,6 +807,7 @@ main()
 	for attempt in 1 2; do
 		run_vm "$image" "$initrd" "$mode" "$accel" "$timeout"
 		cp -f "$TMP_DIR/console.log" "$CONSOLE_LOG" 2>/dev/null || true
+		console_crash
 		problem=$(diagnose "$timeout")
 
 		[[ -n $problem ]] || break
@@ -535,13 +818,29 @@ main()
 		if (( QEMU_RC == 1 )) && [[ ! -s $TMP_DIR/console.log ]]; then
 			break
 		fi
-		log "boot failed ($problem), retrying once"
+		cp -f "$TMP_DIR/console.log" "$try1_log" 2>/dev/null || : >"$try1_log"
+		log "boot failed ($problem), retrying once;" \
+		    "the first attempt's console is in $try1_log"
 	done
 
+	if crash_verdict; then
+		report_crash "$release"
+		write_json "$json_out"
+		verdict "crash ${SPLAT_CASES:--}"
+		exit 1
+	fi
 	if [[ -n $problem ]]; then
 		log "error: $release: $problem"
 		console_tail
+		if [[ -s $try1_log ]]; then
+			log "the first attempt's console: $try1_log"
+		fi
+		verdict "none $problem"
 		exit "$EXIT_NO_VERDICT"
+	fi
+	if [[ -n $BOOT_SPLAT ]]; then
+		log "warning: $release reported while booting, before the suite" \
+		    "(no verdict on it; see $CONSOLE_LOG): $BOOT_SPLAT"
 	fi
 
 	if (( bare )); then
@@ -549,19 +848,8 @@ main()
 		exit 0
 	fi
 
-	if [[ -n $json_out ]]; then
-		if (( GOT_JSON )); then
-			JSON_TMP=$(mktemp "$(dirname -- "$json_out")/.${json_out##*/}.XXXXXX")
-			base64 -d "$TMP_DIR/result.b64" | gzip -dc >"$JSON_TMP" ||
-				die "corrupt JSON result from the VM"
-			chmod 644 "$JSON_TMP"
-			mv -f -- "$JSON_TMP" "$json_out"
-			JSON_TMP=
-		else
-			log "warning: the runner wrote no JSON result; $json_out not written"
-		fi
-	fi
-
+	write_json "$json_out"
+	verdict "runner $RUNNER_RC"
 	log "$release ($accel): boot $(elapsed "$T_BOOT" "$T_START")s," \
 	    "suite $(elapsed "$T_START" "$T_END")s," \
 	    "boot-to-verdict $(elapsed "$T_BOOT" "$T_END")s, exit $RUNNER_RC"

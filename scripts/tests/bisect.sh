@@ -5,12 +5,16 @@
 #     or rules, not a kernel tree: 125 or 128; vmtest.sh's exit codes
 #     mapped (a fake vmtest.sh), with and without --pass-is-new; the
 #     default config and build steps, with a fake make;
+#     a crash verdict from vmtest.sh is 1 (bad), 125 with --pass-is-new;
 #   in a VM, with a Debian kernel standing in for the built image
 #     (argument: a fetch-kernel.sh version of 6.9 or later, default 7.0):
-#     passing and failing expectations give 0 and 1; an image that is not
-#     a kernel, a truncated one and a kernel that panics give 125.
+#     passing and failing expectations give 0 and 1; a crash during xdp
+#     (sysrq c) gives 1, backtraces without a crash (sysrq l) 0; an image
+#     that is not a kernel, a truncated one and a kernel that panics before
+#     the suite starts give 125; -d @DENYLIST works.
 # Ends with "bisect: N passed, N failed".
 set -euo pipefail
+shopt -s inherit_errexit
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 bisect=$root/scripts/bisect.sh
@@ -45,7 +49,7 @@ timed() {
 rules() {
 	printf 'xdp\tplain\t*\t%s\n' "$2" >"$tmp/$1.rules"
 }
-rules rejects reject
+rules rejects $'reject\tprogram must be sleepable'
 rules accepts accept
 
 # --- Without a VM -----------------------------------------------------------
@@ -91,13 +95,16 @@ not_a_tree() {
 }
 check "the default steps outside a kernel tree: 128" not_a_tree
 
-# A fake vmtest.sh: records its arguments and the rules it was given, and
-# exits FAKE_RC.
+# A fake vmtest.sh: records its arguments and the rules it was given,
+# writes FAKE_VERDICT to the verdict file, and exits FAKE_RC.
 cat >"$tmp/vmtest" <<'EOF'
 #!/usr/bin/env bash
 printf '%s\n' "$@" >"$FAKE_ARGS"
 if [[ -n ${VMTEST_EXPECTED:-} ]]; then
 	cat "$VMTEST_EXPECTED"/*.rules >"$FAKE_ARGS.rules"
+fi
+if [[ -n ${FAKE_VERDICT:-} ]]; then
+	echo "$FAKE_VERDICT" >"$VMTEST_VERDICT_FILE"
 fi
 exit "$FAKE_RC"
 EOF
@@ -132,6 +139,15 @@ inverted() {
 	maps 5 125 --pass-is-new
 }
 check "--pass-is-new: 0 and 1 swap, 125 stays 125" inverted
+
+crash_verdict() {
+	FAKE_VERDICT='crash xdp' maps 1 1
+	grep -q ': bad, exit 1 (the kernel crashed during xdp)' "$tmp/err"
+	FAKE_VERDICT='crash xdp' maps 1 125 --pass-is-new
+	grep -q 'a crash is neither old nor new' "$tmp/err"
+	FAKE_VERDICT='runner 1' maps 1 0 --pass-is-new
+}
+check "a crash verdict from vmtest.sh: 1 (bad); with --pass-is-new 125" crash_verdict
 
 passes_args() {
 	FAKE_RC=0 FAKE_ARGS=$tmp/args BISECT_VMTEST=$tmp/vmtest \
@@ -255,8 +271,34 @@ check "a truncated image that does not boot: 125" truncated
 
 panics() {
 	VMTEST_INIT_CRASH=1 vm 125 -a xdp
-	grep -q 'Kernel panic\|sysrq' "$tmp/err"
+	grep -q 'kernel crashed before the suite started: Kernel panic' "$tmp/err"
+	grep -q 'skip, exit 125 (no verdict' "$tmp/err"
 }
-check "a kernel that panics: 125" panics
+check "a kernel that panics before the suite starts: 125" panics
+
+crash_during_xdp() {
+	VMTEST_SYSRQ_AT=xdp:c vm 1 -a xdp
+	grep -q 'the kernel crashed during case xdp' "$tmp/err"
+	grep -q ': bad, exit 1 (the kernel crashed during xdp)' "$tmp/err"
+}
+check "$kernel crashing during xdp (sysrq c): 1 (bad)" crash_during_xdp
+
+backtraces() {
+	VMTEST_SYSRQ_AT=xdp:l vm 0 -a xdp
+	grep -qx 'ok 1 xdp' "$tmp/out"
+	grep -q ': good, exit 0' "$tmp/err"
+}
+check "$kernel with backtraces during xdp (sysrq l): 0 (good), no crash" backtraces
+
+denylist() {
+	printf '# not this one\nxdp.s\n' >"$tmp/DENYLIST"
+	vm 0 -a xdp -d @"$tmp/DENYLIST"
+	grep -qx 'ok 1 xdp' "$tmp/out"
+	if grep -q 'xdp\.s' "$tmp/out"; then
+		return 1
+	fi
+	grep -q ': good, exit 0' "$tmp/err"
+}
+check "$kernel with -d @DENYLIST: 0 (good), the list applied in the VM" denylist
 
 finish bisect
