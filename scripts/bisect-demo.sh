@@ -2,7 +2,7 @@
 #
 # bisect-demo.sh - git bisect, for real, on Debian's kernel series
 #
-# Usage: bisect-demo.sh
+# Usage: bisect-demo.sh [-h|--help]
 #
 # Which is the first kernel in which a program that is not sleepable (XDP)
 # may call bpf_arena_free_pages()?  A throwaway git repository gets one
@@ -25,7 +25,8 @@
 # new, then lets git bisect run find the first new one.
 #
 # Exit status: 0 both directions name a 7.0 kernel, 1 they do not (or a
-# step went wrong), 2 the runner or the BPF objects are not built.
+# step went wrong), 2 the runner or the BPF objects are not built, or bad
+# usage.  -h, --help prints this text.
 #
 # Environment:
 #   BISECT_DEMO_KERNELS  the series, oldest first
@@ -33,6 +34,7 @@
 #   CONFORM_CACHE        cache root, as for fetch-kernel.sh and vmtest.sh
 
 set -euo pipefail
+shopt -s inherit_errexit
 
 readonly PROG=${0##*/}
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -52,6 +54,19 @@ TMP_DIR=
 REPO=
 FIRST_NEW=
 
+# usage [STATUS]: the header comment; on stdout for --help (0), else on
+# stderr.
+usage()
+{
+	local status=${1:-2}
+
+	if (( status )); then
+		exec >&2
+	fi
+	awk 'NR > 2 && !/^#/ { exit } NR > 2 { sub(/^# ?/, ""); print }' "$0"
+	exit "$status"
+}
+
 # shellcheck disable=SC2317 # called from a trap
 cleanup()
 {
@@ -60,7 +75,6 @@ cleanup()
 	fi
 }
 
-# Seconds since $1, as "12.3s" or "2m05s".
 # The demo's git must not depend on the user's configuration (signing,
 # hooks, templates) and needs an identity of its own.
 setup_git()
@@ -84,7 +98,7 @@ make_repo()
 		image=$("$SCRIPT_DIR/fetch-kernel.sh" "$series" 2>>"$TMP_DIR/fetch.log") || {
 			tail -n 20 "$TMP_DIR/fetch.log" >&2
 			log "error: cannot fetch Debian's $series kernel"
-			return 1
+			exit 1
 		}
 		dir=${image%/*}
 		exact=${dir##*/}
@@ -123,7 +137,8 @@ show_steps()
 }
 
 # endpoint REV WANT_CODE LOG OLD NEW STEP...: run the step on REV outside
-# of a bisection; it must give WANT_CODE.
+# of a bisection; ENDPOINT_OK=1 if it gives WANT_CODE.
+ENDPOINT_OK=0
 endpoint()
 {
 	local rev=$1 want=$2 out=$3 old=$4 new=$5 rc=0 term
@@ -140,12 +155,15 @@ endpoint()
 		fi
 		log "error: $(kernel_of "$rev") must be $term, but the step exited $rc"
 		tail -n 20 "$out" | sed 's/^/    /' >&2
-		return 1
+		ENDPOINT_OK=0
+		return
 	fi
+	ENDPOINT_OK=1
 }
 
 # direction NAME OLD NEW RULES [--pass-is-new]: bisect with terms OLD and
-# NEW; set FIRST_NEW to the kernel git bisect names.
+# NEW; set FIRST_NEW to the kernel git bisect names, or to nothing (after
+# saying why) if it names none.
 direction()
 {
 	local name=$1 old=$2 new=$3 rules=$4
@@ -158,18 +176,19 @@ direction()
 	newest=$(git -C "$REPO" rev-parse main)
 	FIRST_NEW=
 
-	endpoint "$oldest" 0 "$TMP_DIR/$name-oldest.log" "$old" "$new" "${step[@]}" ||
-		return 1
-	endpoint "$newest" 1 "$TMP_DIR/$name-newest.log" "$old" "$new" "${step[@]}" ||
-		return 1
+	endpoint "$oldest" 0 "$TMP_DIR/$name-oldest.log" "$old" "$new" "${step[@]}"
+	(( ENDPOINT_OK )) || return 0
+	endpoint "$newest" 1 "$TMP_DIR/$name-newest.log" "$old" "$new" "${step[@]}"
+	(( ENDPOINT_OK )) || return 0
 
 	start=(git bisect start)
 	if [[ $old != good ]]; then
 		start+=(--term-old="$old" --term-new="$new")
 	fi
+	# In an "||" list set -e is off: chain the steps.
 	(
-		cd "$REPO"
-		"${start[@]}" "$newest" "$oldest" >/dev/null
+		cd "$REPO" &&
+		"${start[@]}" "$newest" "$oldest" >/dev/null &&
 		git bisect run "${step[@]}"
 	) >"$TMP_DIR/$name-run.log" 2>&1 || rc=$?
 	show_steps "$old" "$new" <"$TMP_DIR/$name-run.log"
@@ -178,7 +197,7 @@ direction()
 		log "error: git bisect run did not name a first $new commit (exit $rc)"
 		tail -n 30 "$TMP_DIR/$name-run.log" | sed 's/^/    /' >&2
 		git -C "$REPO" bisect reset main >/dev/null 2>&1 || true
-		return 1
+		return 0
 	fi
 	first=$(git -C "$REPO" rev-parse "refs/bisect/$new")
 	FIRST_NEW=$(kernel_of "$first")
@@ -195,6 +214,12 @@ is_expected()
 main()
 {
 	local t0 t a_first='' b_first='' t_fetch t_a t_b ok=1 source
+
+	case ${1:-} in
+	-h|--help)	usage 0 ;;
+	'')		;;
+	*)		log "unknown argument: $1"; usage ;;
+	esac
 
 	if [[ ! -x $REPO_ROOT/build/conform-static ]] ||
 	   ! compgen -G "$REPO_ROOT/build/progs/*.bpf.o" >/dev/null; then
@@ -215,25 +240,23 @@ main()
 
 	echo "One commit per Debian kernel, oldest first:"
 	t=$(now)
-	make_repo || exit 1
+	make_repo
 	t_fetch=$(since "$t")
 
 	echo
 	echo "(a) git bisect start; good = rejects, as every kernel did before"
 	echo "    (rules: xdp plain * reject \"$OLD_MESSAGE\")"
 	t=$(now)
-	if direction a good bad "$TMP_DIR/rejects.rules"; then
-		a_first=$FIRST_NEW
-	fi
+	direction a good bad "$TMP_DIR/rejects.rules"
+	a_first=$FIRST_NEW
 	t_a=$(since "$t")
 
 	echo
 	echo "(b) git bisect start --term-old=rejects --term-new=accepts"
 	echo "    (rules: xdp plain * accept; bisect.sh --pass-is-new)"
 	t=$(now)
-	if direction b rejects accepts "$TMP_DIR/accepts.rules" --pass-is-new; then
-		b_first=$FIRST_NEW
-	fi
+	direction b rejects accepts "$TMP_DIR/accepts.rules" --pass-is-new
+	b_first=$FIRST_NEW
 	t_b=$(since "$t")
 
 	echo
