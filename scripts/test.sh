@@ -276,6 +276,9 @@ main() {
 		step "bisect.sh: 0, 1, and 125 for build and boot failures" \
 			"$root/scripts/tests/bisect.sh" "${kernels##* }"
 	fi
+	step "apt-private.sh: none of the system's apt hooks run" "$root/scripts/tests/apt-private.sh"
+	step "build-libbpf.sh: a static libbpf >= 1.6, offline the second time" "$root/scripts/tests/build-libbpf.sh"
+	step "every scripts/*.sh --help: exit 0, its usage" "$root/scripts/tests/help.sh"
 
 	echo "make-test: $passed passed, $failed failed, $skipped skipped"
 	((failed == 0))
