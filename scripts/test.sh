@@ -284,6 +284,9 @@ main() {
 	((failed == 0))
 }
 
+# One compound command, read whole before it runs: an edit of this file
+# while the tests run cannot change what bash reads after main returns.
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
 	main "$@"
+	exit
 fi
