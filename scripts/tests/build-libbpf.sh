@@ -2,10 +2,12 @@
 # scripts/build-libbpf.sh: a static libbpf >= 1.6 from Debian's source.
 #   The layout (lib/libbpf.a, lib/pkgconfig/libbpf.pc, include/bpf/*.h,
 #   include/linux/bpf.h) and a static program linked against it; a second
-#   run does nothing and touches no network; LIBBPF_SRC builds a tree and
-#   fetches nothing, and a changed source file is rebuilt; the patches of
-#   debian/patches/series are applied; a tarball that does not match its
-#   .dsc, a missing LIBBPF_SRC and a version too old fail with exit 1.
+#   run does nothing and touches no network.  With fake trees (instant
+#   builds): LIBBPF_SRC builds a libbpf checkout or a kernel's tools/lib/bpf
+#   and fetches nothing, a changed source file or CC is rebuilt, CC reaches
+#   make; the patches of debian/patches/series are applied; a tarball that
+#   does not match its .dsc, a missing LIBBPF_SRC and a version older than
+#   1.6 fail with exit 1.
 # The first run in a cold cache downloads the source (about 13 MB).
 # Ends with "build-libbpf: N passed, N failed".
 set -euo pipefail
@@ -17,8 +19,6 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
-
-cache=${CONFORM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/arena-conform}
 
 # No network: a dead proxy and a mirror that does not exist.
 offline() {
@@ -90,36 +90,102 @@ again() {
 }
 check "a second run does nothing, offline" again
 
-# A tree of our own: the cached one, copied.
-tree=$(sed -n 's/^source: //p' "$tmp/out/.source")
-cp -a "$tree" "$tmp/src"
+# Fake trees, for the script's own logic without a real build: a libbpf
+# checkout (src/Makefile) and a kernel's tools/lib/bpf, whose Makefiles
+# take what libbpf's take and install a one-object libbpf.a, a header and
+# libbpf.pc with the version of libbpf.map.  fake_libbpf DIR VERSION.
+# shellcheck disable=SC2016 # make's $(...), not the shell's
+fake_libbpf() {
+	local dir=$1/src
+	mkdir -p "$dir"
+	printf 'LIBBPF_%s {\n};\n' "$2" >"$dir/libbpf.map"
+	echo '/* fake */' >"$dir/libbpf.h"
+	echo 'int libbpf_fake(void) { return 0; }' >"$dir/libbpf.c"
+	{
+		echo 'VERSION := $(shell grep -oE "^LIBBPF_[0-9.]+" libbpf.map | cut -d_ -f2)'
+		echo 'install:'
+		printf '\t@test "$(BUILD_STATIC_ONLY)" = y\n'
+		printf '\tmkdir -p $(OBJDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/bpf\n'
+		printf '\t$(CC) -c libbpf.c -o $(OBJDIR)/libbpf.o\n'
+		printf '\tar rcs $(DESTDIR)$(LIBDIR)/libbpf.a $(OBJDIR)/libbpf.o\n'
+		printf '\tcp libbpf.h $(DESTDIR)$(INCLUDEDIR)/bpf/\n'
+		printf '\tprintf "Version: %%s\\n" $(VERSION) >$(DESTDIR)$(LIBDIR)/pkgconfig/libbpf.pc\n'
+		printf '\techo "$(CC)" >$(OBJDIR)/cc\n'
+		echo 'install_uapi_headers:'
+		printf '\tmkdir -p $(DESTDIR)$(UAPIDIR)/linux && touch $(DESTDIR)$(UAPIDIR)/linux/bpf.h\n'
+	} >"$dir/Makefile"
+}
+
+# shellcheck disable=SC2016 # make's $(...), not the shell's
+fake_kernel() {
+	local dir=$1/tools/lib/bpf
+	mkdir -p "$dir" "$1/tools/include/uapi/linux"
+	touch "$1"/tools/include/uapi/linux/{bpf.h,bpf_common.h,btf.h}
+	printf 'LIBBPF_%s {\n};\n' "$2" >"$dir/libbpf.map"
+	echo '/* fake */' >"$dir/libbpf.h"
+	echo 'int libbpf_fake(void) { return 0; }' >"$dir/libbpf.c"
+	{
+		echo 'VERSION := $(shell grep -oE "^LIBBPF_[0-9.]+" libbpf.map | cut -d_ -f2)'
+		echo '$(OUTPUT)libbpf.a:'
+		printf '\t$(CC) -c libbpf.c -o $(OUTPUT)libbpf.o && ar rcs $@ $(OUTPUT)libbpf.o\n'
+		echo 'install_headers:'
+		printf '\tmkdir -p $(DESTDIR)$(prefix)/include/bpf && cp libbpf.h $(DESTDIR)$(prefix)/include/bpf/\n'
+		echo 'install_pkgconfig:'
+		printf '\tmkdir -p $(DESTDIR)$(libdir)/pkgconfig\n'
+		printf '\tprintf "Version: %%s\\n" $(VERSION) >$(DESTDIR)$(libdir)/pkgconfig/libbpf.pc\n'
+	} >"$dir/Makefile"
+}
+
+fake_libbpf "$tmp/src" 1.7.0
+fake_libbpf "$tmp/old-src" 1.5.0
+fake_kernel "$tmp/linux" 1.8.0
 
 from_tree() {
 	offline run 0 "$tmp/t1" env LIBBPF_SRC="$tmp/src" "$build" "$tmp/own"
+	[[ $(<"$tmp/t1") == 1.7.0 ]]
 	grep -qx "source: $tmp/src" "$tmp/own/.source"
-	cmp "$tmp/first" "$tmp/t1"
+	[[ -f $tmp/own/lib/libbpf.a && -f $tmp/own/include/bpf/libbpf.h &&
+	   -f $tmp/own/include/linux/bpf.h ]]
 	offline run 0 "$tmp/t2" env LIBBPF_SRC="$tmp/src" "$build" "$tmp/own"
 	grep -q 'is up to date' "$tmp/t2.err"
 	sleep 1
 	touch "$tmp/src/src/libbpf.c"
 	offline run 0 "$tmp/t3" env LIBBPF_SRC="$tmp/src" "$build" "$tmp/own"
-	grep -q 'built libbpf' "$tmp/t3.err"
+	grep -q 'built libbpf 1.7.0' "$tmp/t3.err"
 }
-check "LIBBPF_SRC: built offline; a changed source file is rebuilt" from_tree
+check "LIBBPF_SRC: built offline, then up to date; a changed source file is rebuilt" \
+	from_tree
+
+cc_passed() {
+	offline run 0 "$tmp/cc1" env LIBBPF_SRC="$tmp/src" CC=gcc "$build" "$tmp/own"
+	grep -q 'built libbpf' "$tmp/cc1.err"
+	[[ $(<"$tmp/own/obj/cc") == gcc ]]
+	grep -qx 'cc: gcc' "$tmp/own/.source"
+	offline run 0 "$tmp/cc2" env LIBBPF_SRC="$tmp/src" CC=gcc "$build" "$tmp/own"
+	grep -q 'is up to date' "$tmp/cc2.err"
+}
+check "CC reaches libbpf's make; another CC is another build" cc_passed
+
+kernel_tree() {
+	offline run 0 "$tmp/k" env LIBBPF_SRC="$tmp/linux/tools/lib/bpf" "$build" "$tmp/kout"
+	[[ $(<"$tmp/k") == 1.8.0 ]]
+	[[ -f $tmp/kout/lib/libbpf.a && -f $tmp/kout/include/bpf/libbpf.h &&
+	   -f $tmp/kout/include/linux/btf.h && -f $tmp/kout/lib/pkgconfig/libbpf.pc ]]
+}
+check "LIBBPF_SRC=tools/lib/bpf of a kernel tree: the same layout" kernel_tree
 
 too_old() {
-	offline run 1 "$tmp/old" env LIBBPF_SRC="$tmp/src" LIBBPF_MIN_VERSION=99.0 \
-		"$build" "$tmp/own"
-	grep -q 'libbpf [0-9.]* is older than the 99.0 the runner needs' "$tmp/old.err"
-	# Built anew, too old: not "up to date" the next time.
-	rm -rf "$tmp/own"
-	offline run 1 "$tmp/old" env LIBBPF_SRC="$tmp/src" LIBBPF_MIN_VERSION=99.0 \
-		"$build" "$tmp/own"
-	[[ ! -e $tmp/own/.source ]]
-	offline run 0 "$tmp/old2" env LIBBPF_SRC="$tmp/src" "$build" "$tmp/own"
-	grep -q 'built libbpf' "$tmp/old2.err"
+	offline run 1 "$tmp/old" env LIBBPF_SRC="$tmp/old-src" "$build" "$tmp/old-out"
+	grep -q 'libbpf 1.5.0 is older than the 1.6 the runner needs' "$tmp/old.err"
+	# Built, too old: not "up to date" the next time either.
+	[[ ! -e $tmp/old-out/.source ]]
+	offline run 1 "$tmp/old" env LIBBPF_SRC="$tmp/old-src" "$build" "$tmp/old-out"
+	grep -q 'building libbpf 1.5.0' "$tmp/old.err"
+	# An up-to-date build is held to LIBBPF_MIN_VERSION as well.
+	offline run 1 "$tmp/old" env LIBBPF_MIN_VERSION=99.0 "$build" "$tmp/out"
+	grep -q 'is older than the 99.0 the runner needs' "$tmp/old.err"
 }
-check "a version older than LIBBPF_MIN_VERSION fails, and is not kept as built" too_old
+check "a libbpf older than 1.6 (LIBBPF_MIN_VERSION) fails, built or up to date" too_old
 
 no_tree() {
 	run 1 "$tmp/nt" env LIBBPF_SRC="$tmp/none" "$build" "$tmp/nt-out"
@@ -135,18 +201,13 @@ usage_errors() {
 }
 check "no OUTDIR or an unknown option: 2; --help: 0, on stdout" usage_errors
 
-# A cache of our own holding a source package with a Debian patch: the
-# cached .dsc and .orig tarball, and a Debian tarball with
-# debian/patches/series.
+# A cache of our own holding a source package: the fake libbpf as the
+# .orig tarball, and a Debian tarball with debian/patches/series.
 plant() {
-	local dsc orig f c=$tmp/cache2 sum size
-	dsc=$(<"$cache/libbpf/current")
-	orig=$(awk '/^Checksums-Sha256:/ { on = 1; next }
-		on && !/^ / { exit }
-		on && $3 ~ /\.orig\.tar\./ { print $3 }' "$cache/libbpf/dl/$dsc")
-	[[ -n $orig ]]
-	mkdir -p "$c/libbpf/dl" "$tmp/deb/debian/patches"
-	cp "$cache/libbpf/dl/$orig" "$c/libbpf/dl/"
+	local c=$tmp/cache2 f sum size
+	mkdir -p "$c/libbpf/dl" "$tmp/pkg" "$tmp/deb/debian/patches"
+	cp -a "$tmp/src" "$tmp/pkg/libbpf-0.0"
+	tar -C "$tmp/pkg" -czf "$c/libbpf/dl/libbpf_0.0.orig.tar.gz" libbpf-0.0
 	cat >"$tmp/deb/debian/patches/01-marker.patch" <<-'EOF'
 	--- a/PATCHED-BY-SERIES
 	+++ b/PATCHED-BY-SERIES
@@ -160,7 +221,7 @@ plant() {
 		echo "Source: libbpf"
 		echo "Version: 0.0-1"
 		echo "Checksums-Sha256:"
-		for f in "$orig" libbpf_0.0-1.debian.tar.xz; do
+		for f in libbpf_0.0.orig.tar.gz libbpf_0.0-1.debian.tar.xz; do
 			sum=$(sha256sum <"$c/libbpf/dl/$f" | cut -d' ' -f1)
 			size=$(stat -c %s "$c/libbpf/dl/$f")
 			echo " $sum $size $f"
@@ -175,6 +236,7 @@ patched() {
 	grep -q 'applied 1 patch(es) of debian/patches/series' "$tmp/p.err"
 	[[ $(<"$tmp/cache2/libbpf/src/libbpf-0.0-1/PATCHED-BY-SERIES") == applied ]]
 	[[ -f $tmp/cache2/libbpf/src/libbpf-0.0-1/debian/patches/series ]]
+	grep -qx 'package: libbpf_0.0-1.dsc' "$tmp/p-out/.source"
 }
 check "debian/patches/series is applied with patch, offline from the cache" patched
 
