@@ -13,8 +13,9 @@
 #   OUTDIR/lib/libbpf.a              the static library (link with -lelf -lz)
 #   OUTDIR/lib/pkgconfig/libbpf.pc   its version (prefix empty, libdir /lib)
 #   OUTDIR/include/bpf/*.h           libbpf.h, bpf.h, btf.h, bpf_helpers.h ...
-#   OUTDIR/include/linux/*.h         the UAPI headers libbpf was built with
-#                                    (bpf.h, bpf_common.h, btf.h)
+#   OUTDIR/uapi/linux/*.h            the UAPI headers libbpf was built with
+#                                    (bpf.h, bpf_common.h, btf.h), apart:
+#                                    the suite builds against the system's
 #   OUTDIR/obj/                      objects and build.log
 #   OUTDIR/.source                   what was built: source, version, CC
 #
@@ -311,7 +312,7 @@ build()
 		env -u MAKEFLAGS -u MFLAGS -u MAKEOVERRIDES -u MAKELEVEL -u CFLAGS \
 			make -C "$dir" -j"$(nproc)" "${vars[@]}" BUILD_STATIC_ONLY=y \
 			OBJDIR="$out/obj" DESTDIR="$out" PREFIX= LIBDIR=/lib \
-			INCLUDEDIR=/include UAPIDIR=/include \
+			INCLUDEDIR=/include UAPIDIR=/uapi \
 			install install_uapi_headers >"$out/obj/build.log" 2>&1 || rc=$?
 		;;
 	kernel)
@@ -326,9 +327,9 @@ build()
 			install -m 644 "$out/obj/libbpf.a" "$out/lib/libbpf.a" || rc=$?
 		fi
 		if (( rc == 0 )); then
-			mkdir -p "$out/include/linux"
+			mkdir -p "$out/uapi/linux"
 			install -m 644 "$dir"/../../include/uapi/linux/{bpf.h,bpf_common.h,btf.h} \
-				"$out/include/linux/" || rc=$?
+				"$out/uapi/linux/" || rc=$?
 		fi
 		;;
 	esac
