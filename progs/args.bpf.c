@@ -14,18 +14,10 @@ struct {
 } array SEC(".maps");
 
 /* A second arena, for the "two arenas in one program" case. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARENA);
-	__uint(map_flags, BPF_F_MMAPABLE);
-	__uint(max_entries, ARENA_PAGES);
-} arena2 SEC(".maps");
+EXTRA_ARENA(arena2, BPF_F_MMAPABLE);
 
-/* An arena the runner never mmap()s: its user address is never set. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARENA);
-	__uint(map_flags, BPF_F_MMAPABLE);
-	__uint(max_entries, ARENA_PAGES);
-} arena_unmapped SEC(".maps") __conform("unmapped");
+/* An arena nobody mmap()s: its user address is never set. */
+EXTRA_ARENA(arena_unmapped, BPF_F_MMAPABLE, __conform("unmapped"));
 
 #define SYSCALL_CASE(name, ...)						\
 	ARENA_CASE_BODY(name, "syscall", BPF_PROG_TYPE_SYSCALL, , "",	\
@@ -60,5 +52,3 @@ SYSCALL_CASE(arena_unmapped, bpf_arena_free_pages(&arena_unmapped, NULL, 1))
 SYSCALL_CASE(two_arenas,
 	     bpf_arena_free_pages(&arena, NULL, 1);
 	     bpf_arena_free_pages(&arena2, NULL, 1))
-
-char LICENSE[] SEC("license") = "GPL";

@@ -20,5 +20,3 @@ ARENA_CASE(cgroup_device, "cgroup/dev", BPF_PROG_TYPE_CGROUP_DEVICE,
 
 /* Not listed by the docs page. */
 ARENA_CASE(sock_ops, "sockops", BPF_PROG_TYPE_SOCK_OPS, BPF_CGROUP_SOCK_OPS, "")
-
-char LICENSE[] SEC("license") = "GPL";

@@ -40,27 +40,62 @@
 #define __arena
 #endif
 
-/* The kfunc under test, as the kernel declares it. */
+/*
+ * The kfunc under test, as the kernel declares it. Every kfunc a case
+ * calls is declared __weak: libbpf then loads an object even if the kernel
+ * lacks the kfunc, and turns the call into one the verifier refuses ("invalid
+ * func unknown#2002000..."). The runner sees that refusal: "absent".
+ */
 extern void bpf_arena_free_pages(void *p__map, void __arena *ptr__ign,
-				 __u32 page_cnt) __ksym;
+				 __u32 page_cnt) __ksym __weak;
 
 #define ARENA_PAGES 16
 
-/* The arena every case frees from. The runner creates and mmap()s it. */
+/*
+ * The arena every case frees from; libbpf creates and mmap()s it. The
+ * runner links every object of progs/ into one, so what every object
+ * declares is weak: the linker keeps one.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARENA);
 	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, ARENA_PAGES);
-} arena SEC(".maps");
+} arena SEC(".maps") __weak;
 
-/* The call every plain case makes: free one page of the arena. */
+/*
+ * Another arena. libbpf allows one BPF_MAP_TYPE_ARENA map per object, so
+ * every other arena is declared as an ARRAY tagged "conform:arena", which
+ * the runner turns into an arena (bpf_map__set_type()) before
+ * bpf_object__prepare(). Tag it "conform:unmapped" as well for an arena
+ * that is never mmap()ed.
+ */
+#define EXTRA_ARENA(name, flags, ...)					\
+struct {								\
+	__uint(type, BPF_MAP_TYPE_ARRAY);				\
+	__uint(map_flags, flags);					\
+	__uint(max_entries, ARENA_PAGES);				\
+} name SEC(".maps") __conform("arena") __VA_ARGS__
+
+/*
+ * The license of every case but those that say otherwise with
+ * __conform("license=...").
+ */
+char LICENSE[] SEC("license") __weak = "GPL";
+
+/*
+ * The call every plain case makes: free one page of the arena. The docs
+ * audit writes its example from a template of this call and of the arena
+ * above (runner/audit.c, for "call=free_one_page"): keep them in step.
+ */
 #define FREE_ONE_PAGE()	bpf_arena_free_pages(&arena, NULL, 1)
 
 /*
  * ARENA_CASE_BODY(name, sec, ptype, atype, target, body...) defines the case
  * "name", whose body is the given statements, and its control.
  * ARENA_CASE(name, sec, ptype, atype, target) is the common case: free one
- * page of the arena.
+ * page of the arena. Only it is tagged "call=free_one_page": the runner
+ * reports the tag, and the docs audit lets only such cases (loaded with a
+ * GPL-compatible license) speak for a program type.
  */
 #define ARENA_CASE_BODY(name, sec, ptype, atype, target, ...)		\
 SEC(sec) __case(ptype, atype, target) __conform("case=" #name)		\
@@ -80,6 +115,7 @@ int conform_control_##name(void *ctx)					\
 }
 
 #define ARENA_CASE(name, sec, ptype, atype, target)			\
+	__conform("call=free_one_page")					\
 	ARENA_CASE_BODY(name, sec, ptype, atype, target, FREE_ONE_PAGE())
 
 #endif /* CONFORM_H */

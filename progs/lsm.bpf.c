@@ -10,5 +10,3 @@ ARENA_CASE(lsm_plain_hook, "lsm/socket_sock_rcv_skb", BPF_PROG_TYPE_LSM,
 	   BPF_LSM_MAC, "func:bpf_lsm_socket_sock_rcv_skb")
 ARENA_CASE(lsm_cgroup, "lsm_cgroup/socket_bind", BPF_PROG_TYPE_LSM,
 	   BPF_LSM_CGROUP, "func:bpf_lsm_socket_bind")
-
-char LICENSE[] SEC("license") = "GPL";

@@ -26,5 +26,3 @@ ARENA_CASE(flow_dissector, "flow_dissector", BPF_PROG_TYPE_FLOW_DISSECTOR,
 ARENA_CASE(sk_lookup, "sk_lookup", BPF_PROG_TYPE_SK_LOOKUP, BPF_SK_LOOKUP, "")
 ARENA_CASE(sk_reuseport, "sk_reuseport", BPF_PROG_TYPE_SK_REUSEPORT,
 	   BPF_SK_REUSEPORT_SELECT, "")
-
-char LICENSE[] SEC("license") = "GPL";

@@ -18,9 +18,9 @@
 
 extern void __arena *bpf_arena_alloc_pages(void *p__map, void __arena *addr__ign,
 					   __u32 page_cnt, int node_id,
-					   __u64 flags) __ksym;
+					   __u64 flags) __ksym __weak;
 extern int bpf_arena_reserve_pages(void *p__map, void __arena *addr__ign,
-				   __u32 page_cnt) __ksym;
+				   __u32 page_cnt) __ksym __weak;
 
 struct rt_result {
 	__u64 addr[4];		/* user addresses, for the check= tags */
@@ -35,11 +35,7 @@ struct {
 } results SEC(".maps");
 
 /* An arena whose user-space faults on absent pages are SIGSEGV. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARENA);
-	__uint(map_flags, BPF_F_MMAPABLE | BPF_F_SEGV_ON_FAULT);
-	__uint(max_entries, ARENA_PAGES);
-} arena_segv SEC(".maps");
+EXTRA_ARENA(arena_segv, BPF_F_MMAPABLE | BPF_F_SEGV_ON_FAULT);
 
 #define __run(kind)	__conform("run=" kind)
 #define __flags(f)	__conform("flags=" f)
@@ -71,9 +67,9 @@ struct bpf_iter_num {
 	__u64 __opaque[1];
 } __attribute__((aligned(8)));
 
-extern int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __ksym;
-extern int *bpf_iter_num_next(struct bpf_iter_num *it) __ksym;
-extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __ksym;
+extern int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __ksym __weak;
+extern int *bpf_iter_num_next(struct bpf_iter_num *it) __ksym __weak;
+extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __ksym __weak;
 
 /* Page i of p gets byte (byte + i) in every position. */
 static __always_inline void fill(void __arena *p, __u32 pages, __u8 byte)
@@ -402,5 +398,3 @@ int conform_case_rt_stress(struct stress_op *op)
 	return 0;
 }
 ARENA_CONTROL(rt_stress, "syscall", BPF_PROG_TYPE_SYSCALL, , "")
-
-char LICENSE[] SEC("license") = "GPL";

@@ -9,5 +9,3 @@ ARENA_CASE(struct_ops_sleepable_member, "struct_ops/test_sleepable",
 	   BPF_PROG_TYPE_STRUCT_OPS, , "struct_ops:bpf_dummy_ops.test_sleepable")
 ARENA_CASE(struct_ops_plain_member, "struct_ops/test_1",
 	   BPF_PROG_TYPE_STRUCT_OPS, , "struct_ops:bpf_dummy_ops.test_1")
-
-char LICENSE[] SEC("license") = "GPL";

@@ -3,5 +3,3 @@
 #include "conform.h"
 
 ARENA_CASE(syscall, "syscall", BPF_PROG_TYPE_SYSCALL, , "")
-
-char LICENSE[] SEC("license") = "GPL";

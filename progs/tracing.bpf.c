@@ -41,5 +41,3 @@ ARENA_CASE(raw_tp, "raw_tp/sched_switch", BPF_PROG_TYPE_RAW_TRACEPOINT, , "")
 ARENA_CASE(raw_tp_writable, "raw_tp.w/bpf_test_finish",
 	   BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE, , "")
 ARENA_CASE(perf_event, "perf_event", BPF_PROG_TYPE_PERF_EVENT, , "")
-
-char LICENSE[] SEC("license") = "GPL";
