@@ -10,10 +10,25 @@ CC        ?= gcc
 BUILD     := build
 ARCH_INC  := /usr/include/$(shell $(CC) -dumpmachine)
 
+# libbpf >= 1.6 (bpf_object__prepare()): a system one if there is one,
+# else Debian's source package built into build/libbpf (scripts/
+# build-libbpf.sh), or LIBBPF_SRC=DIR (a kernel tree's tools/lib/bpf).
+LIBBPF_DIR ?= $(CURDIR)/build/libbpf
+ifeq ($(shell pkg-config --atleast-version=1.6 libbpf 2>/dev/null && echo y),y)
+LIBBPF_A   :=
+LIBBPF_INC :=
+else
+LIBBPF_A   := $(LIBBPF_DIR)/lib/libbpf.a
+LIBBPF_INC := -I$(LIBBPF_DIR)/include
+endif
+
 CFLAGS    ?= -O2 -g
-ALL_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Irunner $(CFLAGS)
-LDLIBS    := -lbpf -lelf -lz -lpthread
-BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -Wall -Werror -Iprogs -Irunner \
+ALL_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE $(LIBBPF_INC) -Irunner $(CFLAGS)
+# --wrap=syscall: runner/bpf_time.c counts the time libbpf spends in bpf().
+# --wrap=btf__load_vmlinux_btf: runner/kernel.c lends libbpf its vmlinux BTF.
+LDLIBS    := $(if $(LIBBPF_A),$(LIBBPF_A),-lbpf) -lelf -lz -lpthread \
+	     -Wl,--wrap=syscall -Wl,--wrap=btf__load_vmlinux_btf
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -Wall -Werror $(LIBBPF_INC) -Iprogs -Irunner \
 	      -I$(ARCH_INC)
 
 RUNNER_SRCS := $(filter-out runner/main.c,$(wildcard runner/*.c))
@@ -27,7 +42,10 @@ UNIT_TESTS  := $(patsubst runner/tests/%.c,$(BUILD)/tests/%,$(wildcard runner/te
 
 all: $(BUILD)/conform $(BPF_OBJS)
 
-$(BUILD)/runner/%.o: runner/%.c $(wildcard runner/*.h) | $(BUILD)/runner
+$(LIBBPF_DIR)/lib/libbpf.a:
+	scripts/build-libbpf.sh $(LIBBPF_DIR)
+
+$(BUILD)/runner/%.o: runner/%.c $(wildcard runner/*.h) $(LIBBPF_A) | $(BUILD)/runner
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/conform: $(BUILD)/runner/main.o $(RUNNER_OBJS)
@@ -37,7 +55,7 @@ $(BUILD)/conform: $(BUILD)/runner/main.o $(RUNNER_OBJS)
 $(BUILD)/conform-static: $(BUILD)/runner/main.o $(RUNNER_OBJS)
 	$(CC) -static $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(BUILD)/progs/%.bpf.o: progs/%.bpf.c $(wildcard progs/*.h) runner/uapi_compat.h | $(BUILD)/progs
+$(BUILD)/progs/%.bpf.o: progs/%.bpf.c $(wildcard progs/*.h) runner/uapi_compat.h $(LIBBPF_A) | $(BUILD)/progs
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/%: runner/tests/%.c $(RUNNER_OBJS) | $(BUILD)/tests
@@ -75,8 +93,8 @@ FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=a
 FUZZERS    := $(patsubst runner/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard runner/fuzz/fuzz_*.c))
 fuzz: $(FUZZERS)
 
-$(BUILD)/fuzz/%: runner/fuzz/%.c $(RUNNER_SRCS) $(wildcard runner/*.h) | $(BUILD)/fuzz
-	$(CLANG) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Irunner $(FUZZ_FLAGS) \
+$(BUILD)/fuzz/%: runner/fuzz/%.c $(RUNNER_SRCS) $(wildcard runner/*.h) $(LIBBPF_A) | $(BUILD)/fuzz
+	$(CLANG) -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE $(LIBBPF_INC) -Irunner $(FUZZ_FLAGS) \
 		$< $(RUNNER_SRCS) $(LDLIBS) -o $@
 
 # make bench: the kfunc's cost per page, here and (BENCH_KERNELS) in VMs

@@ -85,7 +85,7 @@ static int message_to_regex(const char *msg, char **out)
 
 static void rule_free(struct rule *r)
 {
-	if (r->message)
+	if (r->is_regex)
 		regfree(&r->re);
 	free(r->glob);
 	free(r->range_text);
@@ -194,7 +194,10 @@ int rule_parse(struct rule *r, const char *line, const char *file, int lineno,
 		what = "message longer than 1000 characters";
 		goto bad;
 	}
-	if (*msg) {
+	if (*msg && !strstr(msg, "{{")) {
+		/* A plain substring: no regex (glibc's are costly to match and free). */
+		r->message = xstrdup(msg);
+	} else if (*msg) {
 		int ret = message_to_regex(msg, &re);
 
 		if (ret) {
@@ -206,6 +209,7 @@ int rule_parse(struct rule *r, const char *line, const char *file, int lineno,
 			what = "invalid regular expression in message";
 			goto bad;
 		}
+		r->is_regex = true;
 		free(re);
 		r->message = xstrdup(msg);
 	}
@@ -392,6 +396,8 @@ bool rule_message_matches(const struct rule *r, const char *message)
 {
 	if (!r->message)
 		return true;
+	if (!r->is_regex)
+		return strstr(message ? message : "", r->message) != NULL;
 	return !regexec(&r->re, message ? message : "", 0, NULL, 0);
 }
 

@@ -50,7 +50,8 @@ struct rule {
 	enum outcome outcome;
 	int err;		/* reject:ERRNO, a positive errno; 0: any */
 	char *message;		/* reject and error: never NULL */
-	regex_t re;
+	bool is_regex;		/* the message has {{...}} parts */
+	regex_t re;		/* then compiled; else matched with strstr() */
 	char *file;
 	int line;
 	char *profile;		/* "@NAME" if it came from a profile */

@@ -3,40 +3,67 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include "kernel.h"
 #include "version.h"
 
+/* See kernel_lend_btf(). */
+struct btf *__real_btf__load_vmlinux_btf(void);
+struct btf *__wrap_btf__load_vmlinux_btf(void);
+
 /*
- * vmlinux BTF, mapped when the kernel allows it (v6.16): sysfs hands out at
- * most a page per read(), and over 1000 reads are slow in an emulated VM.
- * Anything else goes to btf__parse(), which also reads ELF files.
+ * vmlinux BTF: libbpf maps /sys/kernel/btf/vmlinux where the kernel allows
+ * it (v6.16) and parses it in place; any other file goes to btf__parse(),
+ * which reads raw BTF and ELF files.
  */
 static struct btf *parse_btf(const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct btf *btf = NULL;
-	struct stat st;
-	void *mem;
+	struct btf *btf;
 
-	if (fd >= 0 && !fstat(fd, &st) && st.st_size > 0) {
-		mem = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (mem != MAP_FAILED) {
-			btf = btf__new(mem, (__u32)st.st_size);
-			munmap(mem, (size_t)st.st_size);
-		}
-	}
-	if (fd >= 0)
-		close(fd);
-	return btf ?: btf__parse(path, NULL);
+	if (strcmp(path, "/sys/kernel/btf/vmlinux"))
+		return btf__parse(path, NULL);
+	btf = __real_btf__load_vmlinux_btf();
+	return libbpf_get_error(btf) ? NULL : btf;
+}
+
+/*
+ * vmlinux BTF is parsed once per run. bpf_object__prepare() needs it too
+ * (kfunc ids, CO-RE) and parses it again, and libbpf has no API to take a
+ * parsed one, so the runner is linked with -Wl,--wrap=btf__load_vmlinux_btf
+ * and lends libbpf its own copy. libbpf then owns it and frees it with the
+ * object. With a shared libbpf the wrapper is never called, and nothing
+ * changes but the second parse.
+ */
+static struct btf *lent;
+
+struct btf *__wrap_btf__load_vmlinux_btf(void)
+{
+	struct btf *btf = lent;
+
+	lent = NULL;
+	return btf ?: __real_btf__load_vmlinux_btf();
+}
+
+void kernel_lend_btf(struct kernel *k)
+{
+	if (!k->btf_lent && !strcmp(k->btf_path, "/sys/kernel/btf/vmlinux"))
+		lent = k->btf;
+}
+
+bool kernel_lend_end(struct kernel *k)
+{
+	if (lent == k->btf)
+		lent = NULL;
+	else if (k->btf)
+		k->btf_lent = true;
+	return k->btf_lent;
 }
 
 int kernel_open(struct kernel *k, const char *btf_path, const char *version,
@@ -109,7 +136,8 @@ static int find_cached(const struct kernel *k, const char *name, int kind)
 
 void kernel_close(struct kernel *k)
 {
-	btf__free(k->btf);
+	if (!k->btf_lent)
+		btf__free(k->btf);
 	k->btf = NULL;
 }
 
@@ -142,6 +170,43 @@ int kernel_enum_value(const struct kernel *k, const char *enum_name,
 int kernel_func_id(const struct kernel *k, const char *name)
 {
 	return find_cached(k, name, BTF_KIND_FUNC);
+}
+
+static void emit(void *ctx, const char *fmt, va_list args)
+{
+	vfprintf(ctx, fmt, args);
+}
+
+char *kernel_func_prototype(const struct kernel *k, const char *name)
+{
+	LIBBPF_OPTS(btf_dump_emit_type_decl_opts, opts, .field_name = name);
+	const struct btf_type *t;
+	struct btf_dump *d;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int id, ret;
+
+	id = k->btf ? kernel_func_id(k, name) : -ENOENT;
+	t = id > 0 ? btf__type_by_id(k->btf, (__u32)id) : NULL;
+	if (!t || !btf_is_func(t))
+		return NULL;
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return NULL;
+	d = btf_dump__new(k->btf, emit, f, NULL);
+	/* The FUNC's type is its FUNC_PROTO, written with the FUNC's name. */
+	ret = d ? btf_dump__emit_type_decl(d, t->type, &opts) : -ENOMEM;
+	btf_dump__free(d);
+	if (fclose(f) || ret) {
+		free(buf);
+		return NULL;
+	}
+	/* One line: a parameter of an anonymous type spans several. */
+	for (char *p = buf; *p; p++)
+		if (*p == '\n' || *p == '\t')
+			*p = ' ';
+	return buf;
 }
 
 static int member_index(const struct btf *btf, __u32 struct_id,
@@ -178,7 +243,7 @@ int kernel_resolve_target(const struct kernel *k, const char *target,
 		if (!dot)
 			goto bad;
 		*dot++ = '\0';
-		id = btf__find_by_name_kind(k->btf, name, kind);
+		id = find_cached(k, name, kind);
 		if (id > 0)
 			*member = member_index(k->btf, (__u32)id, dot);
 		if (id > 0 && *member < 0) {
@@ -190,7 +255,7 @@ int kernel_resolve_target(const struct kernel *k, const char *target,
 	} else {
 		goto bad;
 	}
-	id = btf__find_by_name_kind(k->btf, name, kind);
+	id = find_cached(k, name, kind);
 found:
 	if (id <= 0) {
 		snprintf(err, errlen, "vmlinux BTF has no %.*s %s",

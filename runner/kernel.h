@@ -16,7 +16,7 @@ struct btf;
 struct btf_type;
 
 /* Names looked up more than once: vmlinux BTF has no index by name. */
-#define KERNEL_CACHE 16
+#define KERNEL_CACHE 64
 
 struct kernel_cache_entry {
 	char name[64];
@@ -29,6 +29,7 @@ struct kernel {
 	unsigned int version;		/* parsed, or --kernel-version */
 	bool version_overridden;
 	struct btf *btf;		/* vmlinux */
+	bool btf_lent;			/* libbpf owns it: see kernel_lend_btf() */
 	char btf_path[256];
 	bool btf_has_kfunc;
 	struct kernel_cache_entry cache[KERNEL_CACHE];
@@ -44,12 +45,29 @@ int kernel_open(struct kernel *k, const char *btf_path, const char *version,
 		char *err, size_t errlen);
 void kernel_close(struct kernel *k);
 
+/*
+ * Lend vmlinux BTF to libbpf's next vmlinux load (in bpf_object__prepare()),
+ * so that it is parsed once per run; only if it is the running kernel's.
+ * kernel_lend_end() returns whether libbpf took it: it then frees it with
+ * the object, and k->btf is valid until then.
+ */
+void kernel_lend_btf(struct kernel *k);
+bool kernel_lend_end(struct kernel *k);
+
 /* Value of NAME in enum ENUM_NAME of vmlinux BTF. 0, or -ENOENT. */
 int kernel_enum_value(const struct kernel *k, const char *enum_name,
 		      const char *name, __u32 *val);
 
 /* BTF id of the kernel function NAME, or -ENOENT. */
 int kernel_func_id(const struct kernel *k, const char *name);
+
+/*
+ * The prototype of the kernel function NAME as vmlinux BTF has it, written
+ * by libbpf's btf_dump__emit_type_decl() on one line: "void NAME(void
+ * *p__map, void *ptr__ign, u32 page_cnt)". A malloc()ed string, or NULL if
+ * BTF has no such function (or it cannot be written).
+ */
+char *kernel_func_prototype(const struct kernel *k, const char *name);
 
 /*
  * Resolve an attach target ("func:NAME", "typedef:NAME" or

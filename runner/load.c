@@ -9,7 +9,7 @@
 
 #include "load.h"
 
-void load_prog(const struct linked_prog *lp, __u32 prog_flags, char *log,
+void load_prog(const struct prog_spec *lp, __u32 prog_flags, char *log,
 	       size_t log_size, struct load_result *res)
 {
 	int fd = load_prog_fd(lp, prog_flags, log, log_size, res);
@@ -18,7 +18,7 @@ void load_prog(const struct linked_prog *lp, __u32 prog_flags, char *log,
 		close(fd);
 }
 
-int load_prog_fd(const struct linked_prog *lp, __u32 prog_flags, char *log,
+int load_prog_fd(const struct prog_spec *lp, __u32 prog_flags, char *log,
 		 size_t log_size, struct load_result *res)
 {
 	char name[16];
@@ -29,6 +29,13 @@ int load_prog_fd(const struct linked_prog *lp, __u32 prog_flags, char *log,
 	LIBBPF_OPTS(bpf_prog_load_opts, opts,
 		    .expected_attach_type = lp->attach_type,
 		    .attach_btf_id = lp->attach_btf_id,
+		    .prog_btf_fd = lp->btf_fd > 0 ? (__u32)lp->btf_fd : 0,
+		    .func_info = lp->btf_fd > 0 ? lp->func_info : NULL,
+		    .func_info_cnt = lp->btf_fd > 0 ? lp->func_info_cnt : 0,
+		    .func_info_rec_size = sizeof(struct bpf_func_info),
+		    .line_info = lp->btf_fd > 0 ? lp->line_info : NULL,
+		    .line_info_cnt = lp->btf_fd > 0 ? lp->line_info_cnt : 0,
+		    .line_info_rec_size = sizeof(struct bpf_line_info),
 		    .prog_flags = prog_flags,
 		    .log_buf = log_size ? log : NULL,
 		    .log_size = (__u32)log_size,
@@ -36,7 +43,7 @@ int load_prog_fd(const struct linked_prog *lp, __u32 prog_flags, char *log,
 	int fd;
 
 	/* Kernel object names are 15 characters of [A-Za-z0-9_.]. */
-	snprintf(name, sizeof(name), "%s", lp->src->case_name ?: lp->src->control_of);
+	snprintf(name, sizeof(name), "%s", lp->name);
 	if (log_size)
 		log[0] = '\0';
 	fd = bpf_prog_load(lp->prog_type, name, lp->license, lp->insns,

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* BPF_PROG_LOAD of a linked program, and what the verifier said. */
+/* BPF_PROG_LOAD of a prepared program, and what the verifier said. */
 #ifndef CONFORM_LOAD_H
 #define CONFORM_LOAD_H
 
@@ -15,15 +15,17 @@ struct load_result {
 };
 
 /*
- * Load lp with prog_flags, close the program at once, and fill res. On a
- * rejection the verifier log is left in log (log_size bytes); with
- * log_size 0 there is no log and no second load to get one.
+ * Load sp with prog_flags, close the program at once, and fill res: one
+ * BPF_PROG_LOAD with the program's instructions, the object's BTF and the
+ * program's func_info and line_info. On a rejection the verifier log is
+ * left in log (log_size bytes); with log_size 0 there is no log and no
+ * second load to get one.
  */
-void load_prog(const struct linked_prog *lp, __u32 prog_flags, char *log,
+void load_prog(const struct prog_spec *sp, __u32 prog_flags, char *log,
 	       size_t log_size, struct load_result *res);
 
 /* The same, but return the program's fd (or -1); the caller closes it. */
-int load_prog_fd(const struct linked_prog *lp, __u32 prog_flags, char *log,
+int load_prog_fd(const struct prog_spec *sp, __u32 prog_flags, char *log,
 		 size_t log_size, struct load_result *res);
 
 /*

@@ -21,16 +21,19 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "bpf_time.h"
 #include "expect.h"
 #include "kernel.h"
 #include "kmsg.h"
+#include "pool.h"
+#include "libbpf_msg.h"
+#include "load.h"
 #include "report.h"
 #include "select.h"
 #include "suite.h"
 #include "test.h"
 #include "util.h"
 
-#define LOG_SIZE (1u << 20)
 #define ERR_LEN 1024
 
 struct options {
@@ -91,17 +94,6 @@ static void remove_partial_json(int sig)
 		unlink(json_tmp);
 	signal(sig, SIG_DFL);
 	raise(sig);
-}
-
-/* libbpf's own messages only with -v: the runner says what went wrong. */
-static bool libbpf_verbose;
-
-static int libbpf_print(enum libbpf_print_level level, const char *fmt,
-			va_list ap)
-{
-	if (!libbpf_verbose || level == LIBBPF_DEBUG)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
 }
 
 static int input_error(const char *msg)
@@ -321,89 +313,6 @@ static bool check_version_vs_btf(const struct kernel *k, struct test **tests,
 	return true;
 }
 
-struct run {
-	struct test *tests;		/* 2 per case: plain, sleepable */
-	const struct suite *suite;
-	const struct ruleset *rules;
-	unsigned int version;
-	bool *wanted;			/* per case: any of its tests selected */
-	bool *done;			/* per case */
-	size_t next;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-};
-
-static void *worker(void *arg)
-{
-	struct run *run = arg;
-	/* calloc: memcheck cannot see the kernel write the log */
-	char *log = xcalloc(1, LOG_SIZE);
-
-	for (;;) {
-		struct timespec t0, t1;
-		size_t i;
-
-		pthread_mutex_lock(&run->lock);
-		while (run->next < run->suite->case_cnt && !run->wanted[run->next])
-			run->done[run->next++] = true;
-		i = run->next++;
-		pthread_mutex_unlock(&run->lock);
-		if (i >= run->suite->case_cnt)
-			break;
-
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		kmsg_begin(run->suite->cases[i].name);
-		observe_case(&run->tests[2 * i], log, LOG_SIZE);
-		kmsg_end(run->suite->cases[i].name);
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		run->tests[2 * i].usec = run->tests[2 * i + 1].usec =
-			(t1.tv_sec - t0.tv_sec) * 1000000LL + (t1.tv_nsec - t0.tv_nsec) / 1000;
-		verdict_decide(&run->tests[2 * i], run->rules, run->version);
-		verdict_decide(&run->tests[2 * i + 1], run->rules, run->version);
-
-		pthread_mutex_lock(&run->lock);
-		run->done[i] = true;
-		pthread_cond_broadcast(&run->cond);
-		pthread_mutex_unlock(&run->lock);
-	}
-	free(log);
-	pthread_mutex_lock(&run->lock);
-	pthread_cond_broadcast(&run->cond);
-	pthread_mutex_unlock(&run->lock);
-	return NULL;
-}
-
-/* Run the selected tests on jobs threads; report them in order. */
-static void run_tests(struct run *run, bool *selected, int jobs, bool verbose,
-		      struct counts *n)
-{
-	pthread_t threads[64];
-	int idx = 0;
-
-	for (int i = 0; i < jobs; i++)
-		pthread_create(&threads[i], NULL, worker, run);
-	for (size_t c = 0; c < run->suite->case_cnt; c++) {
-		pthread_mutex_lock(&run->lock);
-		while (!run->done[c])
-			pthread_cond_wait(&run->cond, &run->lock);
-		pthread_mutex_unlock(&run->lock);
-		for (size_t f = 0; f < 2; f++) {
-			struct test *t = &run->tests[2 * c + f];
-
-			if (!selected[2 * c + f])
-				continue;
-			report_test(++idx, t, verbose);
-			n->pass += t->status == ST_PASS;
-			n->fail += t->status == ST_FAIL;
-			n->skip += t->status == ST_SKIP;
-			n->xfail += t->status == ST_XFAIL;
-			n->xpass += t->status == ST_XPASS;
-		}
-	}
-	for (int i = 0; i < jobs; i++)
-		pthread_join(threads[i], NULL);
-}
-
 /*
  * The docs audit: this run's results (and a matrix's) against the page's
  * claims, as Markdown on stdout. 0, or -1 with the reason on stderr.
@@ -413,7 +322,7 @@ static int write_audit(const struct options *o, const struct docs_page *page,
 		       const struct counts *n)
 {
 	struct audit_evidence ev = { 0 };
-	char err[ERR_LEN], *buf = NULL, *src = default_path("../progs");
+	char err[ERR_LEN], *buf = NULL;
 	size_t len = 0;
 	FILE *m = open_memstream(&buf, &len);
 	int ret = -1;
@@ -422,7 +331,7 @@ static int write_audit(const struct options *o, const struct docs_page *page,
 		snprintf(err, sizeof(err), "cannot render this run's results");
 	else if (audit_add_json(&ev, buf, len, "host", err, sizeof(err)) ||
 		 (o->matrix && audit_add_file(&ev, o->matrix, "matrix", err, sizeof(err))) ||
-		 audit_write(stdout, page, ev.kernels, ev.cnt, src, err, sizeof(err)))
+		 audit_write(stdout, page, ev.kernels, ev.cnt, err, sizeof(err)))
 		;
 	else
 		ret = 0;
@@ -430,7 +339,6 @@ static int write_audit(const struct options *o, const struct docs_page *page,
 		fprintf(stderr, "conform: audit: %s\n", err);
 	audit_evidence_free(&ev);
 	free(buf);
-	free(src);
 	return ret;
 }
 
@@ -474,6 +382,14 @@ static int finish_json(FILE *f, const char *path, const struct kernel *k,
 
 static int run_main(int argc, char **argv);
 
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 /*
  * With --bisect, a run that cannot judge this kernel (not root, no BTF) is
  * 125, and bad usage or input aborts the bisection instead of marking the
@@ -511,6 +427,7 @@ static int run_main(int argc, char **argv)
 	size_t obj_cnt = 0, sel_cnt = 0;
 	const struct pattern *unmatched;
 	FILE *json = NULL;
+	long long t_start = now_ns();
 	bool consistent;
 	int ret;
 
@@ -520,11 +437,14 @@ static int run_main(int argc, char **argv)
 	 */
 	mallopt(M_TOP_PAD, 16 << 20);
 	mallopt(M_ARENA_MAX, 1);
-	libbpf_set_print(libbpf_print);
 	ret = parse_options(argc, argv, &o);
 	if (ret)
 		return ret;
-	libbpf_verbose = o.verbose;
+	libbpf_msg_init(o.verbose);
+	if (!o.list && geteuid() != 0) {
+		fprintf(stderr, "conform: must run as root: loading these program types needs CAP_SYS_ADMIN, CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN\n");
+		return EXIT_SKIP;
+	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	objdir = o.objdir ? xstrdup(o.objdir) : default_path("progs");
 	expected = o.expected ? xstrdup(o.expected) : default_path("expected");
@@ -586,11 +506,6 @@ static int run_main(int argc, char **argv)
 		ret = EXIT_PASS;
 		goto out;
 	}
-	if (geteuid() != 0) {
-		fprintf(stderr, "conform: must run as root: loading these program types needs CAP_SYS_ADMIN, CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN\n");
-		ret = EXIT_SKIP;
-		goto out;
-	}
 	if (o.json) {
 		signal(SIGINT, remove_partial_json);
 		signal(SIGTERM, remove_partial_json);
@@ -624,9 +539,14 @@ static int run_main(int argc, char **argv)
 
 	report_plan(&k, sel_cnt);
 	consistent = check_version_vs_btf(&k, sel, sel_cnt, &rules);
-	suite_link(&suite, &k, run.wanted);
+	if (suite_prepare(&suite, &k, err, sizeof(err))) {
+		fprintf(stderr, "conform: %s\n", err);
+		ret = EXIT_USAGE;
+		goto out;
+	}
 	run_tests(&run, selected, o.jobs, o.verbose, &n);
 	report_summary(&k, &n);
+	report_time(bpf_time_ns(), bpf_time_calls(), now_ns() - t_start);
 
 	if (o.bisect && (n.skip || !consistent))
 		ret = EXIT_BISECT_SKIP;

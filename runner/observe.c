@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "maps.h"
 #include "runtime.h"
 #include "test.h"
 #include "util.h"
@@ -51,14 +52,22 @@ static bool control_loads(const struct conform_case *c, char *log,
 	return false;
 }
 
+/*
+ * Accepted or rejected; and a rejection at an instruction libbpf poisoned
+ * because the kernel lacks the kfunc or the arena is "absent": the kernel
+ * refused the load for that reason, and only for that.
+ */
 static void record_load(struct test *t, const struct load_result *res,
 			const char *log)
 {
 	t->err = res->err;
 	t->observed = res->err ? OUT_REJECT : OUT_ACCEPT;
 	memcpy(t->message, res->message, sizeof(t->message));
-	if (res->err)
-		t->log = xstrdup(log);
+	if (!res->err)
+		return;
+	t->log = xstrdup(log);
+	if (suite_poisoned(t->c->suite, log, t->reason, sizeof(t->reason)))
+		t->observed = OUT_ABSENT;
 }
 
 /*
@@ -68,30 +77,27 @@ static void record_load(struct test *t, const struct load_result *res,
 static void run_case(struct test *t, char *log, size_t log_size)
 {
 	const struct conform_case *c = t->c;
-	struct harness_map *maps = suite_create_maps(c->obj, c->prog.src);
-	struct linked_prog lp = { .src = c->prog.src };
 	struct load_result res;
+	struct prog_spec sp;
+	struct map_set maps = { 0 };
 	int fd;
 
-	suite_link_prog(c->kernel, c->obj, maps, &lp);
-	if (lp.unloadable[0] || lp.absent[0]) {
-		t->observed = lp.absent[0] ? OUT_ABSENT : OUT_SKIP;
-		snprintf(t->reason, sizeof(t->reason), "%s",
-			 lp.absent[0] ? lp.absent : lp.unloadable);
+	if (map_set_create(c->suite, &c->prog, &maps, &sp, t->message,
+			   sizeof(t->message))) {
+		t->observed = OUT_ERROR;
 		goto out;
 	}
-	fd = load_prog_fd(&lp, t->sleepable ? BPF_F_SLEEPABLE : 0, log,
+	fd = load_prog_fd(&sp, t->sleepable ? BPF_F_SLEEPABLE : 0, log,
 			  log_size, &res);
 	record_load(t, &res, log);
 	if (fd < 0)
 		goto out;
-	if (!runtime_run(c, fd, maps, t->sleepable, t->reason, sizeof(t->reason),
+	if (!runtime_run(c, fd, &maps, t->sleepable, t->reason, sizeof(t->reason),
 			 t->message, sizeof(t->message)))
 		t->observed = OUT_ERROR;
 	close(fd);
 out:
-	free(lp.insns);
-	suite_destroy_maps(c->obj, maps);
+	map_set_destroy(&maps);
 }
 
 void observe_case(struct test tests[2], char *log, size_t log_size)
@@ -99,8 +105,8 @@ void observe_case(struct test tests[2], char *log, size_t log_size)
 	const struct conform_case *c = tests[0].c;
 	struct load_result res;
 
-	if (c->control.unloadable[0]) {
-		skip_both(tests, "%s%s", c->control.unloadable, "");
+	if (!c->control.loadable) {
+		skip_both(tests, "%s%s", c->control.reason, "");
 		return;
 	}
 	if (!control_loads(c, log, log_size, &res)) {
@@ -112,8 +118,8 @@ void observe_case(struct test tests[2], char *log, size_t log_size)
 			  c->attach, why);
 		return;
 	}
-	if (c->prog.unloadable[0]) {
-		skip_both(tests, "%s%s", c->prog.unloadable, "");
+	if (!c->prog.loadable) {
+		skip_both(tests, "%s%s", c->prog.reason, "");
 		return;
 	}
 	for (int i = 0; i < 2; i++) {
@@ -121,12 +127,7 @@ void observe_case(struct test tests[2], char *log, size_t log_size)
 
 		if (!(c->flags & (t->sleepable ? CASE_SLEEPABLE : CASE_PLAIN)))
 			continue;
-		if (c->prog.absent[0]) {
-			t->observed = OUT_ABSENT;
-			snprintf(t->reason, sizeof(t->reason), "%s", c->prog.absent);
-			continue;
-		}
-		if (c->run) {
+		if (c->kind != CASE_VERIFIER) {
 			run_case(t, log, log_size);
 			continue;
 		}

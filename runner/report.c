@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Results: KTAP on stdout, a human summary, and the JSON file. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
@@ -105,6 +106,12 @@ void report_test(int idx, const struct test *t, bool verbose)
 	fflush(out ? out : stdout);
 }
 
+void report_time(long long bpf_ns, long long bpf_calls, long long wall_ns)
+{
+	fprintf(out ? out : stdout, "# time: %lld ms in bpf() (%lld calls), %lld ms wall\n",
+		bpf_ns / 1000000, bpf_calls, wall_ns / 1000000);
+}
+
 void report_summary(const struct kernel *k, const struct counts *n)
 {
 	char xfail[48] = "", xpass[64] = "";
@@ -149,18 +156,22 @@ static void json_str(FILE *f, const char *s)
 int report_json(FILE *f, const struct kernel *k, struct test **tests,
 		size_t cnt, const struct counts *n)
 {
-	char v[16];
+	char v[16], *proto = kernel_func_prototype(k, KFUNC_NAME);
 
 	kver_format(k->version, v, sizeof(v));
 	fputs("{\n  \"kernel\": ", f);
 	json_str(f, k->release);
 	fputs(",\n  \"kernel_version\": ", f);
 	json_str(f, v);
-	fprintf(f, ",\n  \"btf_has_kfunc\": %s,\n  \"cases\": [",
+	fprintf(f, ",\n  \"btf_has_kfunc\": %s,\n  \"kfunc_prototype\": ",
 		k->btf_has_kfunc ? "true" : "false");
+	json_str(f, proto);
+	free(proto);
+	fputs(",\n  \"cases\": [", f);
 	for (size_t i = 0; i < cnt; i++) {
 		const struct test *t = tests[i];
 		const struct rule *r = t->rule;
+		const struct prog_spec *p = &t->c->prog;
 
 		fputs(i ? ",\n    {" : "\n    {", f);
 		fputs("\"name\": ", f);
@@ -169,6 +180,11 @@ int report_json(FILE *f, const struct kernel *k, struct test **tests,
 		json_str(f, t->c->prog_type);
 		fputs(", \"attach\": ", f);
 		json_str(f, t->c->attach);
+		/* How the case calls the kfunc, and the license it is loaded with. */
+		fputs(", \"call\": ", f);
+		json_str(f, p->tags && p->tags->call ? p->tags->call : "");
+		fputs(", \"license\": ", f);
+		json_str(f, p->license);
 		fprintf(f, ", \"sleepable\": %s, \"observed\": ",
 			t->sleepable ? "true" : "false");
 		json_str(f, outcome_str(t->observed));

@@ -109,14 +109,13 @@ static long long now_ns(void)
  * never crosses a 4 GiB boundary: the upper half comes from the mmap().
  * Returns 0 unless [addr, addr + len) lies inside one of the arenas.
  */
-static __u64 user_address(const struct conform_case *c,
-			  const struct harness_map *maps, __u64 addr, size_t len)
+static __u64 user_address(const struct map_set *maps, __u64 addr, size_t len)
 {
-	for (size_t i = 0; i < c->obj->map_cnt; i++) {
-		__u64 mem = (uintptr_t)maps[i].mem;
+	for (size_t i = 0; i < maps->cnt; i++) {
+		__u64 mem = (uintptr_t)maps->maps[i].mem;
 		__u64 user = (mem & ~0xffffffffULL) | (addr & 0xffffffffULL);
 
-		if (mem && user >= mem && user + len <= mem + maps[i].len)
+		if (mem && user >= mem && user + len <= mem + maps->maps[i].len)
 			return user;
 	}
 	return 0;
@@ -244,7 +243,7 @@ static __u32 xorshift(__u32 *s)
 }
 
 static bool stress(const struct conform_case *c, int fd,
-		   const struct harness_map *arena, char *info, size_t infolen,
+		   const struct fresh_map *arena, char *info, size_t infolen,
 		   char *msg, size_t msglen)
 {
 	unsigned int pages = (unsigned int)(arena->len / PAGE_SIZE_), allocs = 0, frees = 0;
@@ -314,18 +313,18 @@ static bool stress(const struct conform_case *c, int fd,
 }
 
 bool runtime_run(const struct conform_case *c, int fd,
-		 const struct harness_map *maps, bool sleepable, char *info,
+		 const struct map_set *maps, bool sleepable, char *info,
 		 size_t infolen, char *msg, size_t msglen)
 {
-	const struct obj_prog *p = c->prog.src;
-	const struct harness_map *results = suite_map(c->obj, maps, "results");
+	const struct prog_tags *p = c->prog.tags;
+	const struct fresh_map *results = map_set_find(maps, "results");
 	struct rt_result res = { 0 };
 	__u32 key = 0, retval = 0;
 	int err;
 
 	info[0] = msg[0] = '\0';
-	if (!strcmp(c->run, "stress")) {
-		const struct harness_map *arena = suite_map(c->obj, maps, "arena");
+	if (c->kind == CASE_RUN_STRESS) {
+		const struct fresh_map *arena = map_set_find(maps, "arena");
 
 		return arena && stress(c, fd, arena, info, infolen, msg, msglen);
 	}
@@ -351,7 +350,7 @@ bool runtime_run(const struct conform_case *c, int fd,
 
 		if (parse(p->checks[i], &ck))
 			continue;	/* refused when the object was read */
-		addr = user_address(c, maps, res.addr[ck.slot],
+		addr = user_address(maps, res.addr[ck.slot],
 				    ck.kind == CHECK_SEGV ? 1 : ck.pages * PAGE_SIZE_);
 		if (!addr) {
 			snprintf(msg, msglen, "%s: addr[%u] = 0x%llx is outside every arena mapping",

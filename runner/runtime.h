@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "maps.h"
 #include "suite.h"
 
 /* Is a check= tag well formed? 0, or -1 with the reason in err. */
@@ -20,7 +21,7 @@ int runtime_check_parse(const char *check, char *err, size_t errlen);
  * what was checked goes to info, the first check that failed to msg.
  */
 bool runtime_run(const struct conform_case *c, int fd,
-		 const struct harness_map *maps, bool sleepable, char *info,
+		 const struct map_set *maps, bool sleepable, char *info,
 		 size_t infolen, char *msg, size_t msglen);
 
 #endif /* CONFORM_RUNTIME_H */

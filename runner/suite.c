@@ -1,25 +1,227 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Builds the case table from the objects and links it against the kernel. */
+/*
+ * Builds the case table from the objects and prepares it for the kernel,
+ * all through libbpf: the linker (bpf_linker) joins the objects in memory,
+ * bpf_object__open_mem() reads the result once, and bpf_object__prepare()
+ * does everything but load the programs.
+ */
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
 #include <errno.h>
+#include <gelf.h>
+#include <libelf.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "libbpf_msg.h"
 #include "runtime.h"
 #include "suite.h"
 #include "uapi_compat.h"
 #include "util.h"
 
-static const struct obj_prog *find_control(const struct object *obj,
+#ifndef EM_BPF
+#define EM_BPF 247
+#endif
+
+/* Which object each program came from, for -l and for messages. */
+static void add_origins(struct suite *s, Elf *elf, const char *path)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB)
+			continue;
+		d = elf_getdata(scn, NULL);
+		for (size_t i = 0; d && sh.sh_entsize && i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Sym sym;
+			const char *name;
+
+			if (!gelf_getsym(d, (int)i, &sym) ||
+			    GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
+			    GELF_ST_BIND(sym.st_info) != STB_GLOBAL ||
+			    sym.st_shndx == SHN_UNDEF)
+				continue;
+			name = elf_strptr(elf, sh.sh_link, sym.st_name);
+			if (!name)
+				continue;
+			s->origin = xrealloc(s->origin, sizeof(char *) * (s->prog_cnt + 1));
+			s->origin[s->prog_cnt++] = xasprintf("%s\t%s", name, path);
+		}
+	}
+}
+
+/*
+ * libbpf gives good messages for malformed objects, but after a page of
+ * debug output; these three are the ones a user hits, said plainly. The
+ * byte order matters since s390x is big-endian. While the file is open,
+ * note which functions it defines.
+ */
+static int check_elf(struct suite *s, const char *path, char *err,
+		     size_t errlen)
+{
+	unsigned char want = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ?
+			     ELFDATA2LSB : ELFDATA2MSB;
+	FILE *f = fopen(path, "rb");
+	unsigned char ident[EI_NIDENT];
+	GElf_Ehdr eh;
+	Elf *elf;
+	int ret = -1;
+
+	if (!f)
+		return set_err(err, errlen, "%s: %s", path, strerror(errno));
+	if (fread(ident, 1, sizeof(ident), f) != sizeof(ident) ||
+	    memcmp(ident, ELFMAG, SELFMAG)) {
+		fclose(f);
+		return set_err(err, errlen, "%s: not an ELF object", path);
+	}
+	elf_version(EV_CURRENT);
+	elf = elf_begin(fileno(f), ELF_C_READ, NULL);
+	if (!elf || !gelf_getehdr(elf, &eh))
+		set_err(err, errlen, "%s: not an ELF object: %s", path,
+			elf_errmsg(-1));
+	else if (eh.e_machine != EM_BPF || eh.e_type != ET_REL)
+		set_err(err, errlen, "%s: not a BPF relocatable object", path);
+	else if (ident[EI_DATA] != want)
+		set_err(err, errlen, "%s: a %s-endian BPF object on a %s-endian machine (build it with -target %s)",
+			path, ident[EI_DATA] == ELFDATA2MSB ? "big" : "little",
+			want == ELFDATA2MSB ? "big" : "little",
+			want == ELFDATA2MSB ? "bpfeb" : "bpfel");
+	else
+		ret = 0;
+	if (!ret)
+		add_origins(s, elf, path);
+	if (elf)
+		elf_end(elf);
+	fclose(f);
+	return ret;
+}
+
+/* The license section of the linked object: libbpf has no getter for it. */
+static char *object_license(const void *buf, size_t len)
+{
+	Elf *elf = elf_memory((char *)buf, len);
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+	char *license = NULL;
+
+	if (!elf || elf_getshdrstrndx(elf, &shstrndx))
+		goto out;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+		const char *name;
+
+		if (!gelf_getshdr(scn, &sh))
+			break;
+		name = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!name || strcmp(name, "license"))
+			continue;
+		d = elf_getdata(scn, NULL);
+		if (d && d->d_size && memchr(d->d_buf, '\0', d->d_size))
+			license = xstrdup(d->d_buf);
+		break;
+	}
+out:
+	if (elf)
+		elf_end(elf);
+	return license;
+}
+
+/* Link the objects into one ELF image in memory. */
+static int link_objects(struct suite *s, char **paths, size_t cnt, char *err,
+			size_t errlen)
+{
+	int fd = memfd_create("conform.bpf.o", MFD_CLOEXEC);
+	struct bpf_linker *l = NULL;
+	off_t len;
+	int ret = -1;
+
+	if (fd < 0)
+		return set_err(err, errlen, "memfd_create: %s", strerror(errno));
+	libbpf_msg_reset();
+	l = bpf_linker__new_fd(fd, NULL);
+	if (!l) {
+		set_err(err, errlen, "bpf_linker: %s", libbpf_msg_last());
+		goto out;
+	}
+	for (size_t i = 0; i < cnt; i++) {
+		int e = bpf_linker__add_file(l, paths[i], NULL);
+
+		if (e) {
+			set_err(err, errlen, "%s: not a valid BPF object: %s (%s)", paths[i],
+				libbpf_msg_last(), strerror(-e));
+			goto out;
+		}
+	}
+	if (bpf_linker__finalize(l)) {
+		set_err(err, errlen, "linking %zu objects: %s", cnt, libbpf_msg_last());
+		goto out;
+	}
+	len = lseek(fd, 0, SEEK_END);
+	if (len <= 0) {
+		set_err(err, errlen, "linking: empty result");
+		goto out;
+	}
+	s->elf_len = (size_t)len;
+	s->elf = xmalloc(s->elf_len);
+	if (pread(fd, s->elf, s->elf_len, 0) != (ssize_t)s->elf_len) {
+		set_err(err, errlen, "reading the linked object: %s", strerror(errno));
+		goto out;
+	}
+	ret = 0;
+out:
+	bpf_linker__free(l);
+	close(fd);
+	return ret;
+}
+
+static const char *origin_of(const struct suite *s, const char *func)
+{
+	size_t len = strlen(func);
+
+	for (size_t i = 0; i < s->prog_cnt; i++)
+		if (!strncmp(s->origin[i], func, len) && s->origin[i][len] == '\t')
+			return s->origin[i] + len + 1;
+	return "?";
+}
+
+static int check_tags(const struct prog_tags *t, char *err, size_t errlen)
+{
+	if (!!t->case_name == !!t->control_of || !t->prog_type ||
+	    !t->attach_type || !t->target)
+		return set_err(err, errlen, "%s: not declared with ARENA_CASE()", t->func);
+	if (t->flags && strcmp(t->flags, "plain") && strcmp(t->flags, "sleepable"))
+		return set_err(err, errlen, "%s: flags= must be plain or sleepable", t->func);
+	if (t->run && strcmp(t->run, "once") && strcmp(t->run, "stress"))
+		return set_err(err, errlen, "%s: run= must be once or stress", t->func);
+	for (size_t j = 0; j < t->check_cnt; j++) {
+		char why[200];
+
+		if (runtime_check_parse(t->checks[j], why, sizeof(why)))
+			return set_err(err, errlen, "%s: %s", t->func, why);
+	}
+	return 0;
+}
+
+static struct bpf_program *find_prog(const struct suite *s, const char *func)
+{
+	return bpf_object__find_program_by_name(s->obj, func);
+}
+
+static const struct prog_tags *find_control(const struct suite *s,
 					    const char *name)
 {
-	for (size_t i = 0; i < obj->prog_cnt; i++)
-		if (obj->progs[i].control_of &&
-		    !strcmp(obj->progs[i].control_of, name))
-			return &obj->progs[i];
+	for (size_t i = 0; i < s->tags.prog_cnt; i++)
+		if (s->tags.progs[i].control_of &&
+		    !strcmp(s->tags.progs[i].control_of, name))
+			return &s->tags.progs[i];
 	return NULL;
 }
 
@@ -31,51 +233,64 @@ const struct conform_case *suite_find(const struct suite *s, const char *name)
 	return NULL;
 }
 
-static int add_cases(struct suite *s, const struct object *obj, char *err,
-		     size_t errlen)
+static void spec_init(struct prog_spec *sp, const struct suite *s,
+		      const struct prog_tags *t)
 {
-	for (size_t i = 0; i < obj->prog_cnt; i++) {
-		const struct obj_prog *p = &obj->progs[i];
-		const struct obj_prog *ctl;
+	sp->tags = t;
+	sp->prog = find_prog(s, t->func);
+	sp->name = t->case_name ?: t->control_of;
+}
+
+static int build_cases(struct suite *s, char *err, size_t errlen)
+{
+	struct bpf_program *p;
+
+	/* Every program is a tagged case or control. */
+	bpf_object__for_each_program(p, s->obj) {
+		const struct prog_tags *t = tags_prog(&s->tags, bpf_program__name(p));
+
+		if (!t)
+			return set_err(err, errlen, "%s: %s: not declared with ARENA_CASE()",
+				       origin_of(s, bpf_program__name(p)),
+				       bpf_program__name(p));
+		if (check_tags(t, err, errlen))
+			return -1;
+	}
+	for (size_t i = 0; i < s->tags.prog_cnt; i++) {
+		const struct prog_tags *t = &s->tags.progs[i], *ctl;
 		const struct conform_case *dup;
 		struct conform_case *c;
 
-		if (!p->case_name)
+		if (!t->case_name)
 			continue;
-		ctl = find_control(obj, p->case_name);
-		if (!ctl) {
-			snprintf(err, errlen, "%s: case %s has no control",
-				 obj->path, p->case_name);
-			return -1;
-		}
-		dup = suite_find(s, p->case_name);
-		if (dup) {
-			snprintf(err, errlen, "%s: case %s is also defined in %s",
-				 obj->path, p->case_name, dup->object);
-			return -1;
-		}
+		if (!find_prog(s, t->func))
+			return set_err(err, errlen, "%s: case %s is not a program",
+				       origin_of(s, t->func), t->case_name);
+		ctl = find_control(s, t->case_name);
+		if (!ctl || !find_prog(s, ctl->func))
+			return set_err(err, errlen, "%s: case %s has no control",
+				       origin_of(s, t->func), t->case_name);
+		dup = suite_find(s, t->case_name);
+		if (dup)
+			return set_err(err, errlen, "%s: case %s is also defined in %s",
+				       origin_of(s, t->func), t->case_name, dup->object);
 		s->cases = xrealloc(s->cases, sizeof(*c) * (s->case_cnt + 1));
 		c = &s->cases[s->case_cnt++];
 		memset(c, 0, sizeof(*c));
-		c->name = p->case_name;
-		c->attach = p->sec;
-		c->prog_type = p->prog_type;
-		c->object = obj->path;
-		c->prog.src = p;
-		c->control.src = ctl;
+		c->name = t->case_name;
+		c->attach = bpf_program__section_name(find_prog(s, t->func));
+		c->prog_type = t->prog_type;
+		c->object = origin_of(s, t->func);
+		c->suite = s;
 		c->flags = CASE_PLAIN | CASE_SLEEPABLE;
-		if (p->flags)
-			c->flags = strcmp(p->flags, "plain") ? CASE_SLEEPABLE : CASE_PLAIN;
-		if (p->run || p->check_cnt)
-			c->run = p->run ?: "once";
-		for (size_t j = 0; j < p->check_cnt; j++) {
-			char why[200];
-
-			if (runtime_check_parse(p->checks[j], why, sizeof(why))) {
-				snprintf(err, errlen, "%s: %s: %s", obj->path, p->func, why);
-				return -1;
-			}
-		}
+		if (t->flags)
+			c->flags = strcmp(t->flags, "plain") ? CASE_SLEEPABLE : CASE_PLAIN;
+		c->kind = CASE_VERIFIER;
+		if (t->run || t->check_cnt)
+			c->kind = t->run && !strcmp(t->run, "stress") ?
+				  CASE_RUN_STRESS : CASE_RUN_ONCE;
+		spec_init(&c->prog, s, t);
+		spec_init(&c->control, s, ctl);
 	}
 	return 0;
 }
@@ -83,239 +298,236 @@ static int add_cases(struct suite *s, const struct object *obj, char *err,
 int suite_open(struct suite *s, char **paths, size_t cnt, char *err,
 	       size_t errlen)
 {
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "conform");
+
 	memset(s, 0, sizeof(*s));
-	s->objs = xcalloc(cnt, sizeof(*s->objs));
-	for (size_t i = 0; i < cnt; i++) {
-		if (object_open(&s->objs[i], paths[i], err, errlen))
+	for (size_t i = 0; i < cnt; i++)
+		if (check_elf(s, paths[i], err, errlen))
 			goto fail;
-		s->obj_cnt++;
-		if (add_cases(s, &s->objs[i], err, errlen))
-			goto fail;
+	if (link_objects(s, paths, cnt, err, errlen))
+		goto fail;
+	libbpf_msg_reset();
+	s->obj = bpf_object__open_mem(s->elf, s->elf_len, &opts);
+	if (!s->obj) {
+		set_err(err, errlen, "opening the linked objects: %s", libbpf_msg_last());
+		goto fail;
 	}
+	if (tags_read(bpf_object__btf(s->obj), &s->tags, err, errlen) ||
+	    build_cases(s, err, errlen))
+		goto fail;
 	return 0;
 fail:
 	suite_close(s);
 	return -1;
 }
 
-static void create_map(const struct obj_map *m, struct harness_map *h)
+/*
+ * Can this kernel create an arena at all? A real BPF_MAP_CREATE, the
+ * observation behind "absent" (with the load that then fails).
+ */
+static void probe_arena(struct suite *s)
 {
-	LIBBPF_OPTS(bpf_map_create_opts, opts,
-		    .map_flags = m->map_flags,
-		    .map_extra = m->map_extra);
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_MMAPABLE);
+	int fd = bpf_map_create(BPF_MAP_TYPE_ARENA, "conform_probe", 0, 0, 1, &opts);
 
-	h->fd = bpf_map_create(m->type, m->name, m->key_size, m->value_size,
-			       m->max_entries, &opts);
-	if (h->fd < 0) {
-		h->err = errno;
-		h->op = "BPF_MAP_CREATE";
+	if (fd >= 0) {
+		close(fd);
 		return;
 	}
-	if (m->type != BPF_MAP_TYPE_ARENA || m->unmapped)
-		return;
-	/* The first mmap() sets the arena's user address. */
-	h->len = (size_t)m->max_entries * (size_t)sysconf(_SC_PAGESIZE);
-	h->mem = mmap(NULL, h->len, PROT_READ | PROT_WRITE, MAP_SHARED, h->fd, 0);
-	if (h->mem == MAP_FAILED) {
-		h->mem = NULL;
-		h->err = errno;
-		h->op = "mmap";
-	}
+	snprintf(s->arena_refused, sizeof(s->arena_refused),
+		 "BPF_MAP_CREATE(BPF_MAP_TYPE_ARENA) = %s", errno_name(errno));
 }
 
-static void link_map(const struct kernel *k, const struct obj_map *m,
-		     const struct harness_map *h, struct linked_prog *lp,
-		     struct bpf_insn *insn)
+/*
+ * Maps before bpf_object__prepare(): the extra arenas become arenas (libbpf
+ * allows one per object), an unmapped arena is created here so that libbpf
+ * does not mmap() it, and if the kernel refuses arenas none is created.
+ */
+static int adjust_maps(struct suite *s, char *err, size_t errlen)
 {
-	__u32 v;
+	struct bpf_map *m;
 
-	if (!h->err) {
-		insn[0].src_reg = BPF_PSEUDO_MAP_FD;
-		insn[0].imm = h->fd;
-		insn[1].imm = 0;
-		return;
+	bpf_object__for_each_map(m, s->obj) {
+		const struct map_tags *t = tags_map(&s->tags, bpf_map__name(m));
+		LIBBPF_OPTS(bpf_map_create_opts, opts);
+		int fd, ret;
+
+		if (t && t->arena && (bpf_map__set_type(m, BPF_MAP_TYPE_ARENA) ||
+				      bpf_map__set_key_size(m, 0) ||
+				      bpf_map__set_value_size(m, 0)))
+			return set_err(err, errlen, "map %s: cannot make it an arena",
+				       bpf_map__name(m));
+		if (bpf_map__type(m) != BPF_MAP_TYPE_ARENA)
+			continue;
+		if (s->arena_refused[0]) {
+			bpf_map__set_autocreate(m, false);
+			continue;
+		}
+		if (!t || !t->unmapped)
+			continue;
+		opts.map_flags = bpf_map__map_flags(m);
+		opts.map_extra = bpf_map__map_extra(m);
+		fd = bpf_map_create(BPF_MAP_TYPE_ARENA, bpf_map__name(m), 0, 0,
+				    bpf_map__max_entries(m), &opts);
+		if (fd < 0)
+			return set_err(err, errlen, "map %s: BPF_MAP_CREATE: %s",
+				       bpf_map__name(m), strerror(errno));
+		ret = bpf_map__reuse_fd(m, fd);
+		close(fd);
+		if (ret)
+			return set_err(err, errlen, "map %s: bpf_map__reuse_fd: %s",
+				       bpf_map__name(m), strerror(-ret));
 	}
-	if (m->type == BPF_MAP_TYPE_ARENA && h->err == EINVAL &&
-	    kernel_enum_value(k, "bpf_map_type", "BPF_MAP_TYPE_ARENA", &v))
-		snprintf(lp->absent, sizeof(lp->absent),
-			 "no arena maps: BPF_MAP_CREATE(BPF_MAP_TYPE_ARENA) = EINVAL");
-	else
-		snprintf(lp->unloadable, sizeof(lp->unloadable),
-			 "map %s: %s: %s", m->name, h->op, strerror(h->err));
+	return 0;
 }
 
-void suite_link_prog(const struct kernel *k, const struct object *obj,
-		     const struct harness_map *maps, struct linked_prog *lp)
+static void spec_resolve(struct prog_spec *sp, const struct suite *s,
+			 const struct kernel *k, const char *license)
 {
-	const struct obj_prog *p = lp->src;
+	const struct prog_tags *t = sp->tags;
 	int member = -1;
 
-	lp->license = obj->license;
-	lp->insn_cnt = p->insn_cnt;
-	lp->insns = xmalloc(p->insn_cnt * sizeof(*lp->insns));
-	memcpy(lp->insns, p->insns, p->insn_cnt * sizeof(*lp->insns));
+	sp->license = t->license ?: license;
+	sp->insns = bpf_program__insns(sp->prog);
+	sp->insn_cnt = bpf_program__insn_cnt(sp->prog);
+	sp->btf_fd = bpf_object__btf_fd(s->obj);
+	sp->func_info = bpf_program__func_info(sp->prog);
+	sp->func_info_cnt = bpf_program__func_info_cnt(sp->prog);
+	sp->line_info = bpf_program__line_info(sp->prog);
+	sp->line_info_cnt = bpf_program__line_info_cnt(sp->prog);
 
-	if (kernel_enum_value(k, "bpf_prog_type", p->prog_type, &lp->prog_type)) {
-		snprintf(lp->unloadable, sizeof(lp->unloadable),
-			 "kernel has no %s", p->prog_type);
+	if (kernel_enum_value(k, "bpf_prog_type", t->prog_type, &sp->prog_type)) {
+		snprintf(sp->reason, sizeof(sp->reason), "kernel has no %s", t->prog_type);
 		return;
 	}
-	if (p->attach_type[0] &&
-	    kernel_enum_value(k, "bpf_attach_type", p->attach_type, &lp->attach_type)) {
-		snprintf(lp->unloadable, sizeof(lp->unloadable),
-			 "kernel has no %s", p->attach_type);
+	if (t->attach_type[0] &&
+	    kernel_enum_value(k, "bpf_attach_type", t->attach_type, &sp->attach_type)) {
+		snprintf(sp->reason, sizeof(sp->reason), "kernel has no %s", t->attach_type);
 		return;
 	}
-	if (p->target[0] &&
-	    kernel_resolve_target(k, p->target, &lp->attach_btf_id, &member,
-				  lp->unloadable, sizeof(lp->unloadable)))
+	if (t->target[0] &&
+	    kernel_resolve_target(k, t->target, &sp->attach_btf_id, &member,
+				  sp->reason, sizeof(sp->reason)))
 		return;
 	if (member >= 0)
-		lp->attach_type = (__u32)member;
-
-	for (size_t i = 0; i < p->reloc_cnt; i++) {
-		const struct obj_reloc *r = &p->relocs[i];
-		struct bpf_insn *insn = &lp->insns[r->insn];
-		int id;
-
-		if (r->kind == RELOC_MAP) {
-			link_map(k, &obj->maps[r->map], &maps[r->map], lp, insn);
-			continue;
-		}
-		id = kernel_func_id(k, r->kfunc);
-		if (id < 0) {
-			snprintf(lp->absent, sizeof(lp->absent),
-				 "vmlinux BTF has no kfunc %s", r->kfunc);
-			continue;
-		}
-		insn->src_reg = BPF_PSEUDO_KFUNC_CALL;
-		insn->off = 0;
-		insn->imm = id;
-	}
+		sp->attach_type = (__u32)member;
+	sp->loadable = true;
 }
 
-static bool references(const struct obj_prog *p, size_t map)
+int suite_prepare(struct suite *s, struct kernel *k, char *err,
+		  size_t errlen)
 {
-	for (size_t i = 0; i < p->reloc_cnt; i++)
-		if (p->relocs[i].kind == RELOC_MAP && p->relocs[i].map == (int)map)
-			return true;
-	return false;
-}
+	char *license;
+	int ret;
 
-struct harness_map *suite_create_maps(const struct object *obj,
-				      const struct obj_prog *only)
-{
-	struct harness_map *maps = xcalloc(obj->map_cnt, sizeof(*maps));
-
-	for (size_t j = 0; j < obj->map_cnt; j++) {
-		maps[j].fd = -1;
-		if (!only || references(only, j))
-			create_map(&obj->maps[j], &maps[j]);
-	}
-	return maps;
-}
-
-void suite_destroy_maps(const struct object *obj, struct harness_map *maps)
-{
-	for (size_t j = 0; maps && j < obj->map_cnt; j++) {
-		if (maps[j].mem)
-			munmap(maps[j].mem, maps[j].len);
-		if (maps[j].fd >= 0)
-			close(maps[j].fd);
-	}
-	free(maps);
-}
-
-const struct harness_map *suite_map(const struct object *obj,
-				    const struct harness_map *maps,
-				    const char *name)
-{
-	for (size_t j = 0; j < obj->map_cnt; j++)
-		if (!strcmp(obj->maps[j].name, name))
-			return &maps[j];
-	return NULL;
-}
-
-static bool same_def(const struct obj_map *a, const struct obj_map *b)
-{
-	return !strcmp(a->name, b->name) && a->type == b->type &&
-	       a->key_size == b->key_size && a->value_size == b->value_size &&
-	       a->max_entries == b->max_entries && a->map_flags == b->map_flags &&
-	       a->map_extra == b->map_extra && a->unmapped == b->unmapped;
-}
-
-/* The shared map for a definition, created on first use. */
-static const struct harness_map *shared_map(struct suite *s,
-					    const struct obj_map *def)
-{
-	struct shared_map *m;
-
-	for (size_t i = 0; i < s->shared_cnt; i++)
-		if (same_def(s->shared[i].def, def))
-			return &s->shared[i].h;
-	s->shared = xrealloc(s->shared, sizeof(*m) * (s->shared_cnt + 1));
-	m = &s->shared[s->shared_cnt++];
-	memset(m, 0, sizeof(*m));
-	m->def = def;
-	create_map(def, &m->h);
-	return &m->h;
-}
-
-static void share_maps(struct suite *s, size_t o, const struct obj_prog *p)
-{
-	for (size_t i = 0; i < p->reloc_cnt; i++) {
-		const struct obj_reloc *r = &p->relocs[i];
-
-		if (r->kind == RELOC_MAP && s->maps[o][r->map].fd < 0)
-			s->maps[o][r->map] = *shared_map(s, &s->objs[o].maps[r->map]);
-	}
-}
-
-void suite_link(struct suite *s, const struct kernel *k, const bool *wanted)
-{
-	s->maps = xcalloc(s->obj_cnt, sizeof(*s->maps));
-	for (size_t i = 0; i < s->obj_cnt; i++) {
-		s->maps[i] = xcalloc(s->objs[i].map_cnt, sizeof(**s->maps));
-		for (size_t j = 0; j < s->objs[i].map_cnt; j++)
-			s->maps[i][j].fd = -1;
-	}
+	s->kernel = k;
+	probe_arena(s);
+	if (adjust_maps(s, err, errlen))
+		return -1;
+	libbpf_msg_reset();
+	kernel_lend_btf(k);
+	ret = bpf_object__prepare(s->obj);
+	kernel_lend_end(k);
+	if (ret)
+		return set_err(err, errlen, "bpf_object__prepare: %s: %s",
+			       strerror(-ret), libbpf_msg_last());
+	s->prepared = true;
+	license = object_license(s->elf, s->elf_len);
+	if (!license)
+		return set_err(err, errlen, "the linked object has no license section");
 	for (size_t i = 0; i < s->case_cnt; i++) {
-		struct conform_case *c = &s->cases[i];
-		size_t o = 0;
-
-		while (strcmp(s->objs[o].path, c->object))
-			o++;
-		c->obj = &s->objs[o];
-		c->kernel = k;
-		if (!c->run && (!wanted || wanted[i])) {
-			share_maps(s, o, c->prog.src);
-			share_maps(s, o, c->control.src);
-		}
-		suite_link_prog(k, c->obj, s->maps[o], &c->prog);
-		suite_link_prog(k, c->obj, s->maps[o], &c->control);
+		spec_resolve(&s->cases[i].prog, s, k, license);
+		spec_resolve(&s->cases[i].control, s, k, license);
 	}
+	/* The specs point into it: keep it as long as the suite. */
+	s->license = license;
+	return 0;
 }
 
 void suite_close(struct suite *s)
 {
-	for (size_t i = 0; i < s->case_cnt; i++) {
-		free(s->cases[i].prog.insns);
-		free(s->cases[i].control.insns);
-	}
-	/* The per-object views do not own their fds: the shared maps do. */
-	for (size_t i = 0; s->maps && i < s->obj_cnt; i++)
-		free(s->maps[i]);
-	for (size_t i = 0; i < s->shared_cnt; i++) {
-		if (s->shared[i].h.mem)
-			munmap(s->shared[i].h.mem, s->shared[i].h.len);
-		if (s->shared[i].h.fd >= 0)
-			close(s->shared[i].h.fd);
-	}
-	free(s->shared);
-	for (size_t i = 0; i < s->obj_cnt; i++)
-		object_close(&s->objs[i]);
-	free(s->maps);
-	free(s->objs);
+	bpf_object__close(s->obj);
+	tags_free(&s->tags);
+	for (size_t i = 0; i < s->prog_cnt; i++)
+		free(s->origin[i]);
+	free(s->origin);
+	free(s->elf);
 	free(s->cases);
+	free(s->license);
 	memset(s, 0, sizeof(*s));
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The name of libbpf's extern number idx. libbpf keeps the externs sorted
+ * by kind (.kconfig before .ksyms) and then by name (cmp_externs()), and
+ * the poisoned call carries that index.
+ */
+static const char *extern_name(const struct suite *s, unsigned int idx,
+			       char *buf, size_t len)
+{
+	const struct btf *btf = bpf_object__btf(s->obj);
+	__u32 n = btf__type_cnt(btf);
+	const char **names = NULL;
+	size_t cnt = 0, kconfig = 0;
+
+	for (__u32 id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		if (btf_is_func(t) && btf_vlen(t) == BTF_FUNC_EXTERN) {
+			names = xrealloc(names, sizeof(*names) * (cnt + 1));
+			names[cnt++] = btf__name_by_offset(btf, t->name_off);
+		} else if (btf_is_var(t) && btf_var(t)->linkage == BTF_VAR_GLOBAL_EXTERN) {
+			/* typed __ksym variables; .kconfig ones sort first */
+			const char *name = btf__name_by_offset(btf, t->name_off);
+
+			if (!strncmp(name, "CONFIG_", 7) || !strncmp(name, "LINUX_", 6)) {
+				kconfig++;
+				continue;
+			}
+			names = xrealloc(names, sizeof(*names) * (cnt + 1));
+			names[cnt++] = name;
+		}
+	}
+	qsort(names, cnt, sizeof(*names), cmp_str);
+	snprintf(buf, len, "%s", idx >= kconfig && idx - kconfig < cnt ?
+		 names[idx - kconfig] : "?");
+	free(names);
+	return buf;
+}
+
+bool suite_poisoned(const struct suite *s, const char *log, char *why,
+		    size_t len)
+{
+	const char *p = log ? strstr(log, "invalid func unknown#") : NULL;
+	unsigned long id;
+	char name[128];
+
+	if (!p)
+		return false;
+	id = strtoul(p + strlen("invalid func unknown#"), NULL, 10);
+	if (id >= 2002000000UL && id < 2003000000UL) {
+		extern_name(s, (unsigned int)(id - 2002000000UL), name, sizeof(name));
+		snprintf(why, len, "vmlinux BTF has no kfunc %s: the kernel refused the call (invalid func unknown#%lu)",
+			 name, id);
+		return kernel_func_id(s->kernel, name) < 0;
+	}
+	if (id >= 2001000000UL && id < 2002000000UL) {
+		struct bpf_map *m;
+		unsigned long i = 0;
+
+		bpf_object__for_each_map(m, s->obj)
+			if (i++ == id - 2001000000UL)
+				break;
+		if (!m || bpf_map__type(m) != BPF_MAP_TYPE_ARENA || !s->arena_refused[0])
+			return false;
+		snprintf(why, len, "%s: map %s was not created, and the kernel refused its use (invalid func unknown#%lu)",
+			 s->arena_refused, bpf_map__name(m), id);
+		return true;
+	}
+	return false;
 }

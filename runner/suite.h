@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The suite: every case of every object, linked against the running kernel
- * once per run. Linking resolves the conform:* tags to the kernel's enum
- * values and BTF ids, creates the maps the objects declare, and patches
- * map fds and kfunc BTF ids into a private copy of the instructions.
+ * The suite: every case of every object of progs/, on libbpf. The objects
+ * are linked into one (libbpf's linker, in memory), opened once, and
+ * prepared once with bpf_object__prepare(): maps, BTF, CO-RE, subprograms,
+ * global data, kfunc ids and arenas are libbpf's. Each test is then one
+ * BPF_PROG_LOAD of a prog_spec, with the flag the runner chooses.
  */
 #ifndef CONFORM_SUITE_H
 #define CONFORM_SUITE_H
@@ -12,96 +13,105 @@
 #include <stdbool.h>
 
 #include "kernel.h"
-#include "object.h"
+#include "tags.h"
 
 #define REASON_LEN 256
 
+struct bpf_object;
+struct bpf_program;
+
 /* A program ready for BPF_PROG_LOAD, or the reason it cannot be. */
-struct linked_prog {
-	const struct obj_prog *src;
+struct prog_spec {
+	const struct prog_tags *tags;
+	struct bpf_program *prog;	/* libbpf's, prepared */
+	const char *name;		/* the case's (or control's) name */
 	const char *license;
-	struct bpf_insn *insns;
+	const struct bpf_insn *insns;	/* final, after bpf_object__prepare() */
 	size_t insn_cnt;
+	int btf_fd;			/* the object's BTF in the kernel */
+	const struct bpf_func_info *func_info;
+	__u32 func_info_cnt;
+	const struct bpf_line_info *line_info;
+	__u32 line_info_cnt;
 	__u32 prog_type;
 	__u32 attach_type;
 	__u32 attach_btf_id;
-	char unloadable[REASON_LEN];	/* the kernel lacks the type or target */
-	char absent[REASON_LEN];	/* the kernel lacks the kfunc or arena */
+	bool loadable;			/* false: the kernel lacks the type or target */
+	char reason[REASON_LEN];	/* why not loadable */
 };
 
 /* Which loads a case has: without and with BPF_F_SLEEPABLE. */
 #define CASE_PLAIN	1u
 #define CASE_SLEEPABLE	2u
 
+enum case_kind {
+	CASE_VERIFIER,			/* loaded, judged by the verifier */
+	CASE_RUN_ONCE,			/* runtime: run once, then checked */
+	CASE_RUN_STRESS,		/* runtime: the stress loop */
+};
+
+struct suite;
+
 struct conform_case {
 	const char *name;
 	const char *attach;		/* SEC() label */
 	const char *prog_type;		/* enum name, from the tag */
-	const char *object;		/* path of the object */
+	const char *object;		/* the .bpf.o it came from */
 	unsigned int flags;		/* CASE_PLAIN | CASE_SLEEPABLE */
-	const char *run;		/* NULL, or "once"/"stress": runtime */
-	struct linked_prog prog;
-	struct linked_prog control;
-	const struct object *obj;	/* set by suite_link() */
-	const struct kernel *kernel;
-};
-
-struct harness_map {
-	int fd;
-	void *mem;
-	size_t len;
-	int err;			/* errno of the failed create or mmap */
-	const char *op;
-};
-
-/* A map the verifier cases share: one per distinct definition. */
-struct shared_map {
-	const struct obj_map *def;
-	struct harness_map h;
+	enum case_kind kind;
+	struct prog_spec prog;
+	struct prog_spec control;
+	const struct suite *suite;
 };
 
 struct suite {
-	struct object *objs;
-	size_t obj_cnt;
-	struct harness_map **maps;	/* per object, per map: views of shared */
-	struct shared_map *shared;
-	size_t shared_cnt;
+	struct bpf_object *obj;		/* all of progs/, linked */
+	void *elf;			/* the linked object */
+	size_t elf_len;
+	struct tag_table tags;
+	char **origin;			/* per program (libbpf's order): its file */
+	size_t prog_cnt;
+	const struct kernel *kernel;
+	bool prepared;
+	char *license;			/* the linked object's */
+	char arena_refused[REASON_LEN];	/* the kernel refuses arena maps: why */
 	struct conform_case *cases;
 	size_t case_cnt;
 };
 
-/* Open every object in the list. Returns 0, or -1 with err set. */
+/*
+ * Check, link and open the objects, and build the case table from their
+ * tags. Talks to no kernel. Returns 0, or -1 with "FILE: what is wrong" in
+ * err.
+ */
 int suite_open(struct suite *s, char **paths, size_t cnt, char *err,
 	       size_t errlen);
 
 /*
- * Link every case against the kernel, and create the maps that the wanted
- * verifier cases refer to (wanted: per case, or NULL for all). Maps with
- * the same definition in several objects are created once: an arena costs
- * tens of milliseconds in an emulated VM. Runtime cases get their maps
- * when they run.
+ * Prepare the object for this kernel (bpf_object__prepare()): create its
+ * maps and load its BTF. If the kernel refuses arena maps, they are not
+ * created, and libbpf turns every use of them into an instruction the
+ * verifier refuses. Then resolve each case's program type, attach type
+ * and target. k's vmlinux BTF is lent to libbpf (kernel_lend_btf()): close
+ * the suite after the last use of k. Returns 0, or -1 with the reason in
+ * err.
  */
-void suite_link(struct suite *s, const struct kernel *k, const bool *wanted);
+int suite_prepare(struct suite *s, struct kernel *k, char *err,
+		  size_t errlen);
 
 const struct conform_case *suite_find(const struct suite *s, const char *name);
 
 /*
- * Runtime cases run on maps of their own: create a fresh set for an object
- * (only the maps that program only refers to, unless it is NULL), link one
- * program against it, and destroy the set.
+ * Did the kernel refuse a load at an instruction that libbpf poisoned,
+ * because the kernel lacks a kfunc the program calls or refused to create
+ * an arena it uses? The verifier then says "invalid func
+ * unknown#2002000NNN" (kfunc NNN) or "unknown#2001000NNN" (map NNN). If so,
+ * why says what is missing and what the kernel said; returns true.
  */
-struct harness_map *suite_create_maps(const struct object *obj,
-				      const struct obj_prog *only);
-void suite_destroy_maps(const struct object *obj, struct harness_map *maps);
-void suite_link_prog(const struct kernel *k, const struct object *obj,
-		     const struct harness_map *maps, struct linked_prog *lp);
+bool suite_poisoned(const struct suite *s, const char *log, char *why,
+		    size_t len);
 
-/* The map named NAME in a set, or NULL. */
-const struct harness_map *suite_map(const struct object *obj,
-				    const struct harness_map *maps,
-				    const char *name);
-
-/* Close map fds, unmap arenas, free everything. */
+/* Close everything: maps, BTF, the object. */
 void suite_close(struct suite *s);
 
 #endif /* CONFORM_SUITE_H */

@@ -6,10 +6,13 @@
 # not root (with the apt-get command to run).
 set -euo pipefail
 
-packages=(make gcc clang-19 libbpf-dev libelf-dev zlib1g-dev)
+# libbpf >= 1.6 is built from Debian's source package (scripts/
+# build-libbpf.sh, run by make): it needs patch, and its Sources index.
+packages=(make gcc clang-19 libelf-dev zlib1g-dev patch xz-utils)
 if [[ "${1:-}" == "--vm" ]]; then
+	# llvm-19: llvm-objcopy, for the test that strips CO-RE relocations
 	packages+=(qemu-system-x86 busybox-static cpio gzip jq shellcheck bpftool valgrind
-		libclang-rt-19-dev)
+		libclang-rt-19-dev llvm-19)
 fi
 
 missing=()

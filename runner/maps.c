@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Fresh copies of a program's maps. libbpf has bpf_map__reuse_fd(), but
+ * only before bpf_object__prepare(), and preparing the object again for
+ * every runtime case would parse vmlinux BTF every time. So the copies are
+ * made here, from libbpf's map definitions, and the program's map loads
+ * (ld_imm64 with BPF_PSEUDO_MAP_FD or _VALUE, which carry the map's fd)
+ * are pointed at them.
+ */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "maps.h"
+#include "uapi_compat.h"
+#include "util.h"
+
+static bool is_map_load(const struct bpf_insn *insn)
+{
+	return insn->code == (BPF_LD | BPF_IMM | BPF_DW) &&
+	       (insn->src_reg == BPF_PSEUDO_MAP_FD ||
+		insn->src_reg == BPF_PSEUDO_MAP_VALUE);
+}
+
+static struct bpf_map *map_by_fd(const struct suite *s, int fd)
+{
+	struct bpf_map *m;
+
+	bpf_object__for_each_map(m, s->obj)
+		if (bpf_map__fd(m) == fd)
+			return m;
+	return NULL;
+}
+
+static int copy_map(const struct suite *s, const struct bpf_map *m,
+		    struct fresh_map *f, char *err, size_t errlen)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts,
+		    .map_flags = bpf_map__map_flags(m),
+		    .map_extra = bpf_map__map_extra(m),
+		    .btf_key_type_id = bpf_map__btf_key_type_id(m),
+		    .btf_value_type_id = bpf_map__btf_value_type_id(m));
+	int btf_fd = bpf_object__btf_fd(s->obj);
+
+	if (opts.btf_value_type_id && btf_fd > 0)
+		opts.btf_fd = (__u32)btf_fd;
+	else
+		opts.btf_key_type_id = opts.btf_value_type_id = 0;
+	f->name = bpf_map__name(m);
+	f->old_fd = bpf_map__fd(m);
+	f->fd = bpf_map_create(bpf_map__type(m), f->name, bpf_map__key_size(m),
+			       bpf_map__value_size(m), bpf_map__max_entries(m),
+			       &opts);
+	if (f->fd < 0)
+		return set_err(err, errlen, "map %s: BPF_MAP_CREATE: %s", f->name,
+			       strerror(errno));
+	if (bpf_map__type(m) != BPF_MAP_TYPE_ARENA)
+		return 0;
+	/* The first mmap() sets the arena's user address. */
+	f->len = (size_t)bpf_map__max_entries(m) * (size_t)sysconf(_SC_PAGESIZE);
+	f->mem = mmap(NULL, f->len, PROT_READ | PROT_WRITE, MAP_SHARED, f->fd, 0);
+	if (f->mem == MAP_FAILED) {
+		f->mem = NULL;
+		return set_err(err, errlen, "map %s: mmap: %s", f->name, strerror(errno));
+	}
+	return 0;
+}
+
+static struct fresh_map *find_old(struct map_set *set, int old_fd)
+{
+	for (size_t i = 0; i < set->cnt; i++)
+		if (set->maps[i].old_fd == old_fd)
+			return &set->maps[i];
+	return NULL;
+}
+
+int map_set_create(const struct suite *s, const struct prog_spec *sp,
+		   struct map_set *set, struct prog_spec *out, char *err,
+		   size_t errlen)
+{
+	memset(set, 0, sizeof(*set));
+	*out = *sp;
+	set->insns = xmalloc(sp->insn_cnt * sizeof(*set->insns));
+	memcpy(set->insns, sp->insns, sp->insn_cnt * sizeof(*set->insns));
+	out->insns = set->insns;
+	for (size_t i = 0; i + 1 < sp->insn_cnt; i++) {
+		struct bpf_insn *insn = &set->insns[i];
+		struct fresh_map *f;
+		struct bpf_map *m;
+
+		if (!is_map_load(insn))
+			continue;
+		m = map_by_fd(s, insn->imm);
+		if (!m || bpf_map__is_internal(m))
+			goto next;
+		f = find_old(set, insn->imm);
+		if (!f) {
+			set->maps = xrealloc(set->maps, sizeof(*f) * (set->cnt + 1));
+			f = &set->maps[set->cnt++];
+			memset(f, 0, sizeof(*f));
+			f->fd = -1;
+			if (copy_map(s, m, f, err, errlen))
+				return -1;
+		}
+		insn->imm = f->fd;
+next:
+		i++;	/* the second half of ld_imm64 */
+	}
+	return 0;
+}
+
+const struct fresh_map *map_set_find(const struct map_set *set,
+				     const char *name)
+{
+	for (size_t i = 0; i < set->cnt; i++)
+		if (!strcmp(set->maps[i].name, name))
+			return &set->maps[i];
+	return NULL;
+}
+
+void map_set_destroy(struct map_set *set)
+{
+	for (size_t i = 0; i < set->cnt; i++) {
+		if (set->maps[i].mem)
+			munmap(set->maps[i].mem, set->maps[i].len);
+		if (set->maps[i].fd >= 0)
+			close(set->maps[i].fd);
+	}
+	free(set->maps);
+	free(set->insns);
+	memset(set, 0, sizeof(*set));
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Fresh maps for a runtime case. The verifier cases share the maps that
+ * bpf_object__prepare() created; a runtime case frees pages for real, so
+ * it gets a new copy of every map its program uses (a fresh arena every
+ * time), and a copy of its instructions that refers to them.
+ */
+#ifndef CONFORM_MAPS_H
+#define CONFORM_MAPS_H
+
+#include <stddef.h>
+
+#include "suite.h"
+
+struct fresh_map {
+	const char *name;
+	int old_fd;			/* libbpf's map, in the prepared insns */
+	int fd;
+	void *mem;			/* an arena's mmap(), else NULL */
+	size_t len;
+};
+
+struct map_set {
+	struct fresh_map *maps;
+	size_t cnt;
+	struct bpf_insn *insns;		/* sp's insns, pointing at the new maps */
+};
+
+/*
+ * Create a fresh copy of every map sp refers to (global data excepted) and
+ * set *out to sp with instructions that use them. Returns 0, or -1 with
+ * the reason in err (what failed, and errno).
+ */
+int map_set_create(const struct suite *s, const struct prog_spec *sp,
+		   struct map_set *set, struct prog_spec *out, char *err,
+		   size_t errlen);
+
+/* The map named name, or NULL. */
+const struct fresh_map *map_set_find(const struct map_set *set,
+				     const char *name);
+
+void map_set_destroy(struct map_set *set);
+
+#endif /* CONFORM_MAPS_H */

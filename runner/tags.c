@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Reads the conform:* BTF decl tags of an object. */
+#include <bpf/btf.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tags.h"
+#include "util.h"
+
+#define TAG_PREFIX "conform:"
+
+static struct prog_tags *prog_get(struct tag_table *t, const char *func)
+{
+	struct prog_tags *p;
+
+	for (size_t i = 0; i < t->prog_cnt; i++)
+		if (!strcmp(t->progs[i].func, func))
+			return &t->progs[i];
+	t->progs = xrealloc(t->progs, sizeof(*p) * (t->prog_cnt + 1));
+	p = &t->progs[t->prog_cnt++];
+	memset(p, 0, sizeof(*p));
+	p->func = xstrdup(func);
+	return p;
+}
+
+static struct map_tags *map_get(struct tag_table *t, const char *name)
+{
+	struct map_tags *m;
+
+	for (size_t i = 0; i < t->map_cnt; i++)
+		if (!strcmp(t->maps[i].name, name))
+			return &t->maps[i];
+	t->maps = xrealloc(t->maps, sizeof(*m) * (t->map_cnt + 1));
+	m = &t->maps[t->map_cnt++];
+	memset(m, 0, sizeof(*m));
+	m->name = xstrdup(name);
+	return m;
+}
+
+static int prog_tag(struct prog_tags *p, const char *tag, char *err,
+		    size_t errlen)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} keys[] = {
+		{ "case=", offsetof(struct prog_tags, case_name) },
+		{ "control=", offsetof(struct prog_tags, control_of) },
+		{ "prog_type=", offsetof(struct prog_tags, prog_type) },
+		{ "attach_type=", offsetof(struct prog_tags, attach_type) },
+		{ "target=", offsetof(struct prog_tags, target) },
+		{ "run=", offsetof(struct prog_tags, run) },
+		{ "flags=", offsetof(struct prog_tags, flags) },
+		{ "what=", offsetof(struct prog_tags, what) },
+		{ "license=", offsetof(struct prog_tags, license) },
+		{ "call=", offsetof(struct prog_tags, call) },
+	};
+
+	if (!strncmp(tag, "check=", 6)) {
+		p->checks = xrealloc(p->checks, sizeof(char *) * (p->check_cnt + 1));
+		p->checks[p->check_cnt++] = xstrdup(tag + 6);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		size_t len = strlen(keys[i].key);
+		char **slot = (char **)((char *)p + keys[i].off);
+
+		if (strncmp(tag, keys[i].key, len))
+			continue;
+		free(*slot);
+		*slot = xstrdup(tag + len);
+		return 0;
+	}
+	return set_err(err, errlen, "%s: unknown tag conform:%s", p->func, tag);
+}
+
+static int map_tag(struct map_tags *m, const char *tag, char *err,
+		   size_t errlen)
+{
+	if (!strcmp(tag, "arena"))
+		m->arena = true;
+	else if (!strcmp(tag, "unmapped"))
+		m->unmapped = true;
+	else
+		return set_err(err, errlen, "map %s: unknown tag conform:%s",
+			       m->name, tag);
+	return 0;
+}
+
+int tags_read(const struct btf *btf, struct tag_table *t, char *err,
+	      size_t errlen)
+{
+	__u32 n = btf__type_cnt(btf);
+
+	memset(t, 0, sizeof(*t));
+	for (__u32 id = 1; id < n; id++) {
+		const struct btf_type *tt, *d = btf__type_by_id(btf, id);
+		const char *tag, *name;
+		int ret;
+
+		if (!btf_is_decl_tag(d))
+			continue;
+		tag = btf__name_by_offset(btf, d->name_off);
+		if (!tag || strncmp(tag, TAG_PREFIX, strlen(TAG_PREFIX)))
+			continue;
+		tag += strlen(TAG_PREFIX);
+		tt = btf__type_by_id(btf, d->type);
+		name = tt ? btf__name_by_offset(btf, tt->name_off) : NULL;
+		if (!name)
+			return set_err(err, errlen, "bad decl tag conform:%s", tag);
+		if (btf_is_func(tt) && btf_decl_tag(d)->component_idx == -1)
+			ret = prog_tag(prog_get(t, name), tag, err, errlen);
+		else if (btf_is_var(tt))
+			ret = map_tag(map_get(t, name), tag, err, errlen);
+		else
+			ret = set_err(err, errlen,
+				      "tag conform:%s on %s, which is neither a function nor a map",
+				      tag, name);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+const struct prog_tags *tags_prog(const struct tag_table *t, const char *func)
+{
+	for (size_t i = 0; i < t->prog_cnt; i++)
+		if (!strcmp(t->progs[i].func, func))
+			return &t->progs[i];
+	return NULL;
+}
+
+const struct map_tags *tags_map(const struct tag_table *t, const char *name)
+{
+	for (size_t i = 0; i < t->map_cnt; i++)
+		if (!strcmp(t->maps[i].name, name))
+			return &t->maps[i];
+	return NULL;
+}
+
+void tags_free(struct tag_table *t)
+{
+	for (size_t i = 0; i < t->prog_cnt; i++) {
+		struct prog_tags *p = &t->progs[i];
+
+		free(p->func);
+		free(p->case_name);
+		free(p->control_of);
+		free(p->prog_type);
+		free(p->attach_type);
+		free(p->target);
+		free(p->run);
+		free(p->flags);
+		free(p->what);
+		free(p->license);
+		free(p->call);
+		for (size_t j = 0; j < p->check_cnt; j++)
+			free(p->checks[j]);
+		free(p->checks);
+	}
+	for (size_t i = 0; i < t->map_cnt; i++)
+		free(t->maps[i].name);
+	free(t->progs);
+	free(t->maps);
+	memset(t, 0, sizeof(*t));
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The conform:* BTF decl tags of an object (see progs/conform.h): what each
+ * program is (a case or a control, its program type, attach type, target,
+ * license, runtime checks) and what each map needs. Read from the object's
+ * BTF through libbpf; nothing here talks to the kernel.
+ */
+#ifndef CONFORM_TAGS_H
+#define CONFORM_TAGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct btf;
+
+/* The tags of one program (a BTF FUNC). */
+struct prog_tags {
+	char *func;		/* the function's name */
+	char *case_name;	/* case=NAME */
+	char *control_of;	/* control=NAME */
+	char *prog_type;	/* prog_type=BPF_PROG_TYPE_* */
+	char *attach_type;	/* attach_type=BPF_* ("" for none) */
+	char *target;		/* target=KIND:NAME ("" for none) */
+	char *run;		/* run=once|stress: a runtime case */
+	char *flags;		/* flags=plain|sleepable: only that load */
+	char *what;		/* what=: what the program checks itself */
+	char *license;		/* license=: instead of the object's */
+	char *call;		/* call=free_one_page: ARENA_CASE()'s plain call */
+	char **checks;		/* check=...: user-space checks */
+	size_t check_cnt;
+};
+
+/* The tags of one map (a BTF VAR in .maps). */
+struct map_tags {
+	char *name;
+	bool arena;		/* arena: make this ARRAY an arena */
+	bool unmapped;		/* unmapped: nobody mmap()s this arena */
+};
+
+struct tag_table {
+	struct prog_tags *progs;
+	size_t prog_cnt;
+	struct map_tags *maps;
+	size_t map_cnt;
+};
+
+/*
+ * Read every conform:* tag of btf. Returns 0, or -1 with the reason in err
+ * (an unknown tag, a tag on something that is neither a function nor a
+ * variable).
+ */
+int tags_read(const struct btf *btf, struct tag_table *t, char *err,
+	      size_t errlen);
+
+const struct prog_tags *tags_prog(const struct tag_table *t, const char *func);
+const struct map_tags *tags_map(const struct tag_table *t, const char *name);
+
+void tags_free(struct tag_table *t);
+
+#endif /* CONFORM_TAGS_H */
