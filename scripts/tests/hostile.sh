@@ -32,6 +32,12 @@ expect() {
 chmod 755 "$tmp"
 expect "not root" 4 "must run as root" \
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$conform"
+# Not root, and the objects and rules are unreadable: the not-root message
+# still comes first, before any file is read.
+mkdir -m 700 "$tmp/private"
+expect "not root, files unreadable" 4 "must run as root" \
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$conform" \
+	--objs "$tmp/private" --expected "$tmp/private"
 expect "no vmlinux BTF" 4 "cannot read vmlinux BTF" "$conform" --btf "$tmp/none"
 expect "BTF that is not BTF" 4 "cannot read vmlinux BTF" "$conform" --btf /etc/passwd
 
