@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The docs page audit: the suite's own sources (which cases call the kfunc
- * plainly, the example), the claims and the Markdown report. The evidence
- * is read by audit_evidence.c. See audit.h.
+ * The docs page audit: the claims and the Markdown report, from the page
+ * and the evidence alone (which cases call the kfunc plainly, the kfunc's
+ * BTF prototype, the example's section and license are all in the
+ * runner's JSON). The evidence is read by audit_evidence.c. See audit.h.
  */
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,649 +15,38 @@
 #include "util.h"
 #include "version.h"
 
-#define SOURCE_MAX	(4u << 20)
 #define PREFIX		"BPF_PROG_TYPE_"
 
-/* ------------------------------------------------------------------ */
-/* The suite's sources: progs/ *.bpf.c and progs/conform.h             */
-/* ------------------------------------------------------------------ */
-
-/* A case of an ARENA_CASE() line: it calls the kfunc the plain way. */
-struct src_case {
-	char *name;
-	char *sec;
-	char *prog_type;
-	bool gpl;		/* its object's license is GPL-compatible */
-};
-
-struct sources {
-	struct src_case *cases;
-	size_t cnt;
-	char **files;		/* the *.bpf.c files read */
-	size_t file_cnt;
-	/* For the example; problem says why one cannot be rendered. */
-	char *decl;		/* the kfunc's extern declaration, one line */
-	char *defs;		/* definitions the declaration needs */
-	char *map;		/* the arena map's definition */
-	char *call;		/* the statement ARENA_CASE() runs */
-	char *problem;
-};
-
-static bool ident_char(char c)
-{
-	return isalnum((unsigned char)c) || c == '_';
-}
-
-/* Blank out comments (keeping newlines), leaving string literals alone. */
-static void strip_comments(char *t)
-{
-	for (char *p = t; *p; p++) {
-		if (*p == '"' || *p == '\'') {
-			char q = *p;
-
-			for (p++; *p && *p != q && *p != '\n'; p++)
-				if (*p == '\\' && p[1])
-					p++;
-			if (!*p)
-				break;
-		} else if (p[0] == '/' && p[1] == '*') {
-			for (; *p && !(p[0] == '*' && p[1] == '/'); p++)
-				if (*p != '\n')
-					*p = ' ';
-			if (!*p)
-				break;
-			p[0] = p[1] = ' ';
-			p++;
-		} else if (p[0] == '/' && p[1] == '/') {
-			for (; *p && *p != '\n'; p++)
-				*p = ' ';
-			if (!*p)
-				break;
-		}
-	}
-}
-
-/* End of the logical line at p: the newline not escaped by '\\', or NUL. */
-static char *logical_end(char *p)
-{
-	char prev = '\0';
-
-	for (; *p; prev = *p, p++)
-		if (*p == '\n' && prev != '\\')
-			break;
-	return p;
-}
-
-/* Blank out preprocessor directives (keeping newlines). */
-static void strip_directives(char *t)
-{
-	char *p = t;
-
-	while (*p) {
-		char *q = p, *end;
-
-		while (*q == ' ' || *q == '\t')
-			q++;
-		end = logical_end(q);
-		if (*q == '#')
-			for (char *r = p; r < end; r++)
-				if (*r != '\n')
-					*r = ' ';
-		p = *end ? end + 1 : end;
-	}
-}
-
-/* Trimmed copy of [s, e). */
-static char *dup_trim(const char *s, const char *e)
-{
-	char *out;
-
-	while (s < e && isspace((unsigned char)*s))
-		s++;
-	while (e > s && isspace((unsigned char)e[-1]))
-		e--;
-	out = xmalloc((size_t)(e - s) + 1);
-	memcpy(out, s, (size_t)(e - s));
-	out[e - s] = '\0';
-	return out;
-}
-
-static void free_args(char **args, int n, int max)
-{
-	for (int i = 0; i < n && i < max; i++)
-		free(args[i]);
-}
-
-/*
- * The arguments of a macro call; p is at '('. Returns their number (up to
- * max are stored, trimmed) and sets *end past ')'; -1 (nothing stored) if
- * unbalanced.
- */
-static int call_args(const char *p, const char **end, char **args, int max)
-{
-	const char *start = p + 1;
-	int depth = 0, n = 0;
-
-	for (; *p; p++) {
-		if (*p == '"' || *p == '\'') {
-			char q = *p;
-
-			for (p++; *p && *p != q; p++)
-				if (*p == '\\' && p[1])
-					p++;
-			if (!*p)
-				break;
-		} else if (*p == '(') {
-			depth++;
-		} else if (*p == ')' || (*p == ',' && depth == 1)) {
-			if (*p == ')' && --depth > 0)
-				continue;
-			if (n < max)
-				args[n] = dup_trim(start, p);
-			n++;
-			start = p + 1;
-			if (*p == ')') {
-				*end = p + 1;
-				return n;
-			}
-		}
-	}
-	free_args(args, n, max);
-	return -1;
-}
-
-/* The contents of a string literal "...", or NULL. */
-static char *unquote(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n < 2 || s[0] != '"' || s[n - 1] != '"' || memchr(s + 1, '"', n - 2))
-		return NULL;
-	return dup_trim(s + 1, s + n - 1);
-}
-
-/* Next occurrence of identifier id at or after p, or NULL. */
-static const char *find_ident(const char *t, const char *p, const char *id)
-{
-	size_t n = strlen(id);
-
-	while ((p = strstr(p, id))) {
-		if ((p == t || !ident_char(p[-1])) && !ident_char(p[n]))
-			return p;
-		p += n;
-	}
-	return NULL;
-}
-
-static const char *skip_ws(const char *p)
-{
-	while (isspace((unsigned char)*p))
-		p++;
-	return p;
-}
+/* The "call" of a case made by ARENA_CASE(): FREE_ONE_PAGE(). */
+#define PLAIN_CALL	"free_one_page"
 
 /* As the kernel's license_is_gpl_compatible(). */
-static bool license_gpl(const char *t)
+static bool license_gpl(const char *lic)
 {
 	static const char *const gpl[] = {
 		"GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL",
 		"Dual MIT/GPL", "Dual MPL/GPL",
 	};
-	const char *p = strstr(t, "SEC(\"license\")");
-	const char *q;
-	char *lic;
-	bool ok = false;
 
-	if (!p)
-		return false;
-	p = skip_ws(p + strlen("SEC(\"license\")"));
-	if (*p != '=')
-		return false;
-	p = skip_ws(p + 1);
-	if (*p != '"' || !(q = strchr(p + 1, '"')))
-		return false;
-	lic = dup_trim(p + 1, q);
 	for (size_t i = 0; i < sizeof(gpl) / sizeof(*gpl); i++)
-		ok |= !strcmp(lic, gpl[i]);
-	free(lic);
-	return ok;
-}
-
-/* Every ARENA_CASE(name, "sec", ptype, atype, "target") of one source. */
-static void scan_cases(struct sources *s, char *t)
-{
-	const char *p = t;
-	bool gpl;
-
-	strip_comments(t);
-	gpl = license_gpl(t);
-	strip_directives(t);
-	while ((p = find_ident(t, p, "ARENA_CASE"))) {
-		const char *q = skip_ws(p + strlen("ARENA_CASE")), *end;
-		char *args[5];
-		char *sec;
-		int n;
-
-		p += strlen("ARENA_CASE");
-		if (*q != '(')
-			continue;
-		n = call_args(q, &end, args, 5);
-		if (n < 0)
-			break;
-		p = end;
-		sec = n == 5 ? unquote(args[1]) : NULL;
-		if (sec) {
-			s->cases = xrealloc(s->cases, (s->cnt + 1) * sizeof(*s->cases));
-			s->cases[s->cnt++] = (struct src_case){
-				xstrdup(args[0]), sec, xstrdup(args[2]), gpl,
-			};
-		}
-		free_args(args, n, 5);
-	}
-}
-
-static char *collapse(const char *s, const char *e);
-
-/* A #define of conform.h. */
-struct define {
-	char *name;
-	bool function;		/* NAME(...) */
-	char *body;
-	const char *start;	/* the directive, in the comment-free text */
-	const char *end;
-	const char *cond;	/* the #if ... #endif around it, or NULL */
-	const char *cond_end;
-};
-
-struct header {
-	char *text;		/* comments blanked */
-	struct define *defs;
-	size_t cnt;
-};
-
-#define COND_DEPTH 16
-
-/*
- * Read the directives of a header: every #define, and the innermost
- * #if/#ifdef/#ifndef ... #endif around it (the include guard aside).
- */
-static void scan_defines(struct header *h)
-{
-	const char *stack[COND_DEPTH], *guard = NULL, *d;
-	size_t first[COND_DEPTH];	/* the first define inside each level */
-	int depth = 0, directives = 0;
-	char *p = h->text;
-
-	while (*p) {
-		char *q = p, *end = logical_end(p);
-
-		while (*q == ' ' || *q == '\t')
-			q++;
-		if (*q != '#') {
-			p = *end ? end + 1 : end;
-			continue;
-		}
-		/* Blanks only: a directive ends at its line's end. */
-		d = q + 1;
-		while (*d == ' ' || *d == '\t')
-			d++;
-		directives++;
-		if (!strncmp(d, "if", 2)) {
-			if (directives == 1 && !strncmp(d, "ifndef", 6))
-				guard = q;
-			if (depth < COND_DEPTH) {
-				stack[depth] = q;
-				first[depth] = h->cnt;
-			}
-			depth++;
-		} else if (!strncmp(d, "endif", 5) && depth > 0) {
-			depth--;
-			/* Close the conditional of the defines inside it. */
-			for (size_t i = depth < COND_DEPTH ? first[depth] : h->cnt;
-			     i < h->cnt; i++)
-				if (h->defs[i].cond == stack[depth] && !h->defs[i].cond_end)
-					h->defs[i].cond_end = end;
-		} else if (!strncmp(d, "define", 6) && (d[6] == ' ' || d[6] == '\t')) {
-			const char *n = d + 6, *ne, *rp;
-			struct define *df;
-
-			while (*n == ' ' || *n == '\t')
-				n++;
-			ne = n;
-			while (ident_char(*ne))
-				ne++;
-			if (ne == n) {
-				p = *end ? end + 1 : end;
-				continue;
-			}
-			h->defs = xrealloc(h->defs, (h->cnt + 1) * sizeof(*h->defs));
-			df = &h->defs[h->cnt++];
-			memset(df, 0, sizeof(*df));
-			df->name = dup_trim(n, ne);
-			df->function = *ne == '(';
-			if (df->function) {
-				rp = strchr(ne, ')');
-				ne = rp && rp < end ? rp + 1 : end;
-			}
-			df->body = collapse(ne, end);
-			df->start = q;
-			df->end = end;
-			if (depth > 0 && depth <= COND_DEPTH &&
-			    stack[depth - 1] != guard)
-				df->cond = stack[depth - 1];
-		}
-		p = *end ? end + 1 : end;
-	}
-}
-
-static const struct define *find_define(const struct header *h,
-					const char *name)
-{
-	for (size_t i = 0; i < h->cnt; i++)
-		if (!strcmp(h->defs[i].name, name))
-			return &h->defs[i];
-	return NULL;
-}
-
-/* Collapse runs of white space (and backslash-newlines) into one space. */
-static char *collapse(const char *s, const char *e)
-{
-	char *out = xmalloc((size_t)(e - s) + 1), *o = out;
-	bool space = false;
-
-	for (; s < e; s++) {
-		if (isspace((unsigned char)*s) || *s == '\\') {
-			space = o != out;
-			continue;
-		}
-		if (space && !(o[-1] == '(' || *s == ')' || *s == ','))
-			*o++ = ' ';
-		space = false;
-		*o++ = *s;
-	}
-	*o = '\0';
-	return out;
-}
-
-/* Lines of [s, e) with trailing blanks removed. */
-static char *trim_lines(const char *s, const char *e)
-{
-	char *out = xmalloc((size_t)(e - s) + 2), *o = out;
-
-	while (s < e) {
-		const char *nl = memchr(s, '\n', (size_t)(e - s));
-		const char *le = nl ? nl : e;
-		const char *te = le;
-
-		while (te > s && isspace((unsigned char)te[-1]))
-			te--;
-		memcpy(o, s, (size_t)(te - s));
-		o += te - s;
-		*o++ = '\n';
-		s = nl ? nl + 1 : e;
-	}
-	while (o > out && o[-1] == '\n')
-		o--;
-	*o = '\0';
-	return out;
-}
-
-static bool is_number(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!isdigit((unsigned char)*s))
-			return false;
-	return true;
+		if (!strcmp(lic, gpl[i]))
+			return true;
+	return false;
 }
 
 /*
- * Replace each object-like numeric macro of h in text by its value, and
- * add every other macro it uses to defs (as its definition, with the
- * conditional around it).
+ * Does this result speak for its program type? Only if the runner says the
+ * case calls the kfunc the plain way and loads it with a GPL-compatible
+ * license. Evidence that does not say (an older runner's) never does.
  */
-static char *expand(const struct header *h, const char *text, char **defs)
+static bool plain(const struct audit_kernel *k, const struct audit_result *r)
 {
-	char *out = xstrdup(text);
-
-	for (size_t i = 0; i < h->cnt; i++) {
-		const struct define *d = &h->defs[i];
-		const char *at = find_ident(out, out, d->name);
-		char *blk;
-
-		if (!at || d->function)
-			continue;
-		if (is_number(d->body)) {
-			while ((at = find_ident(out, out, d->name))) {
-				char *n = xasprintf("%.*s%s%s", (int)(at - out), out,
-						    d->body, at + strlen(d->name));
-
-				free(out);
-				out = n;
-			}
-			continue;
-		}
-		blk = d->cond && d->cond_end ? trim_lines(d->cond, d->cond_end)
-					     : trim_lines(d->start, d->end);
-		if (!strstr(*defs, blk)) {
-			char *n = xasprintf("%s%s%s", *defs, **defs ? "\n" : "", blk);
-
-			free(*defs);
-			*defs = n;
-		}
-		free(blk);
-	}
-	return out;
+	return k->plain_known && !strcmp(r->call, PLAIN_CALL) &&
+	       license_gpl(r->license);
 }
 
-/* The extern declaration of kfunc in text (directives blanked), or NULL. */
-static char *find_decl(const char *t, const char *kfunc)
-{
-	const char *p = t;
-
-	while ((p = find_ident(t, p, "extern"))) {
-		const char *semi = strchr(p, ';');
-		const char *k;
-
-		if (!semi)
-			return NULL;
-		k = find_ident(t, p, kfunc);
-		if (k && k < semi && *skip_ws(k + strlen(kfunc)) == '(')
-			return collapse(p, semi + 1);
-		p = semi;
-	}
-	return NULL;
-}
-
-/* "struct { ... BPF_MAP_TYPE_ARENA ... } NAME SEC(".maps");" */
-static char *find_arena_map(const char *t)
-{
-	const char *p = t;
-
-	while ((p = find_ident(t, p, "struct"))) {
-		const char *b = skip_ws(p + 6), *q, *semi;
-		int depth = 0;
-
-		if (*b != '{') {
-			p += 6;
-			continue;
-		}
-		for (q = b; *q; q++) {
-			if (*q == '{')
-				depth++;
-			else if (*q == '}' && --depth == 0)
-				break;
-		}
-		if (!*q)
-			return NULL;
-		semi = strchr(q, ';');
-		if (semi && strstr(q, "SEC(\".maps\")") &&
-		    strstr(q, "SEC(\".maps\")") < semi) {
-			const char *arena = strstr(b, "BPF_MAP_TYPE_ARENA");
-
-			if (arena && arena < q)
-				return trim_lines(p, semi + 1);
-		}
-		p = q;
-	}
-	return NULL;
-}
-
-/* What ARENA_CASE() runs: the last argument it gives ARENA_CASE_BODY(). */
-static char *default_call(const struct header *h)
-{
-	const struct define *d = find_define(h, "ARENA_CASE");
-	const char *p, *end;
-	char *args[8], *call, *e;
-	int n;
-
-	if (!d || !(p = find_ident(d->body, d->body, "ARENA_CASE_BODY")))
-		return NULL;
-	p = skip_ws(p + strlen("ARENA_CASE_BODY"));
-	if (*p != '(' || (n = call_args(p, &end, args, 8)) < 1)
-		return NULL;
-	if (n > 8) {
-		free_args(args, n, 8);
-		return NULL;
-	}
-	call = xstrdup(args[n - 1]);
-	free_args(args, n, 8);
-	/* NAME() of a macro without parameters: its body. */
-	e = call + strlen(call);
-	if (e - call > 2 && !strcmp(e - 2, "()")) {
-		const struct define *m;
-
-		e[-2] = '\0';
-		m = find_define(h, call);
-		e[-2] = '(';
-		if (m && m->function) {
-			free(call);
-			call = xstrdup(m->body);
-		}
-	}
-	return call;
-}
-
-static void scan_header(struct sources *s, const char *path, const char *kfunc)
-{
-	struct header h = { 0 };
-	char *text, err[256], *blank, *decl = NULL, *map = NULL;
-	size_t len;
-
-	if (audit_read_file(path, SOURCE_MAX, &text, &len, err, sizeof(err))) {
-		s->problem = xstrdup(err);
-		return;
-	}
-	strip_comments(text);
-	h.text = text;
-	scan_defines(&h);
-	blank = xstrdup(text);
-	strip_directives(blank);
-	decl = find_decl(blank, kfunc);
-	map = find_arena_map(blank);
-	s->call = default_call(&h);
-	s->defs = xstrdup("");
-	if (!decl)
-		s->problem = xasprintf("%s declares no extern %s()", path, kfunc);
-	else if (!map)
-		s->problem = xasprintf("%s defines no arena map", path);
-	else if (!s->call)
-		s->problem = xasprintf("%s: no ARENA_CASE() calling ARENA_CASE_BODY()", path);
-	if (decl)
-		s->decl = expand(&h, decl, &s->defs);
-	if (map)
-		s->map = expand(&h, map, &s->defs);
-	free(decl);
-	free(map);
-	free(blank);
-	for (size_t i = 0; i < h.cnt; i++) {
-		free(h.defs[i].name);
-		free(h.defs[i].body);
-	}
-	free(h.defs);
-	free(text);
-}
-
-static int source_filter(const struct dirent *d)
-{
-	return !fnmatch("*.bpf.c", d->d_name, 0);
-}
-
-static void sources_free(struct sources *s)
-{
-	for (size_t i = 0; i < s->cnt; i++) {
-		free(s->cases[i].name);
-		free(s->cases[i].sec);
-		free(s->cases[i].prog_type);
-	}
-	free(s->cases);
-	for (size_t i = 0; i < s->file_cnt; i++)
-		free(s->files[i]);
-	free(s->files);
-	free(s->decl);
-	free(s->defs);
-	free(s->map);
-	free(s->call);
-	free(s->problem);
-	memset(s, 0, sizeof(*s));
-}
-
-static int sources_read(struct sources *s, const char *dir, const char *kfunc,
-			char *err, size_t errlen)
-{
-	struct dirent **names;
-	char *path;
-	int n;
-
-	memset(s, 0, sizeof(*s));
-	n = scandir(dir, &names, source_filter, alphasort);
-	if (n < 0)
-		return set_err(err, errlen, "%s: %s", dir, strerror(errno));
-	if (n == 0) {
-		free(names);
-		return set_err(err, errlen, "%s: no *.bpf.c sources", dir);
-	}
-	for (int i = 0; i < n; i++) {
-		char *text;
-		size_t len;
-
-		path = xasprintf("%s/%s", dir, names[i]->d_name);
-		free(names[i]);
-		if (audit_read_file(path, SOURCE_MAX, &text, &len, err, errlen)) {
-			free(path);
-			for (int j = i + 1; j < n; j++)
-				free(names[j]);
-			free(names);
-			sources_free(s);
-			return -1;
-		}
-		scan_cases(s, text);
-		free(text);
-		s->files = xrealloc(s->files, (s->file_cnt + 1) * sizeof(char *));
-		s->files[s->file_cnt++] = path;
-	}
-	free(names);
-	path = xasprintf("%s/conform.h", dir);
-	scan_header(s, path, kfunc);
-	free(path);
-	return 0;
-}
-
-static const struct src_case *plain_case(const struct sources *s,
-					 const char *name)
-{
-	for (size_t i = 0; i < s->cnt; i++)
-		if (s->cases[i].gpl && !strcmp(s->cases[i].name, name))
-			return &s->cases[i];
-	return NULL;
-}
-
-/* Does this result speak for its program type? */
-static bool plain(const struct sources *s, const struct audit_result *r)
-{
-	return plain_case(s, r->name) != NULL;
-}
+/* Why a kernel speaks for no program type: its evidence is too old. */
+#define NOT_KNOWN	"no plain-case evidence: an older runner's JSON, without \"call\" and \"license\""
 
 /* ------------------------------------------------------------------ */
 /* Markdown                                                           */
@@ -791,8 +179,7 @@ static bool loaded(const struct audit_result *r)
 }
 
 /* The kfunc's presence: prefer to cite a plain case the verifier accepted. */
-static void kview_init(struct kview *v, const struct audit_kernel *k,
-		       const struct sources *src)
+static void kview_init(struct kview *v, const struct audit_kernel *k)
 {
 	const struct audit_result *acc = NULL, *rej = NULL, *abs = NULL;
 
@@ -801,17 +188,22 @@ static void kview_init(struct kview *v, const struct audit_kernel *k,
 		const struct audit_result *r = &k->results[i];
 
 		if (r->observed == AUDIT_ACCEPT &&
-		    (!acc || (!plain(src, acc) && plain(src, r))))
+		    (!acc || (!plain(k, acc) && plain(k, r))))
 			acc = r;
 		else if ((r->observed == AUDIT_REJECT || r->observed == AUDIT_ERROR) &&
 			 !rej)
 			rej = r;	/* it reached the verifier */
 		else if (r->observed == AUDIT_ABSENT &&
-			 (!abs || (!plain(src, abs) && plain(src, r))))
+			 (!abs || (!plain(k, abs) && plain(k, r))))
 			abs = r;
 	}
-	v->kf = acc || rej ? KF_PRESENT : abs ? KF_ABSENT : KF_UNKNOWN;
-	v->kf_cite = acc ? acc : rej ? rej : abs;
+	/*
+	 * An accepted load proves the kfunc is there, a load refused at the
+	 * call (absent) that it is not; a rejection proves nothing by itself
+	 * (6.1 refuses a sleepable XDP program before it looks at the call).
+	 */
+	v->kf = acc ? KF_PRESENT : abs ? KF_ABSENT : rej ? KF_PRESENT : KF_UNKNOWN;
+	v->kf_cite = acc ? acc : abs ? abs : rej;
 }
 
 /* A kernel's finding on a claim. */
@@ -924,14 +316,21 @@ static void items_free(struct items *it)
 /* Claims                                                             */
 /* ------------------------------------------------------------------ */
 
+/*
+ * confirmed: the tagged release itself was run and agrees. consistent:
+ * nothing contradicts the claim, but it is only bracketed by the kernels
+ * that were run (6.1 < ... <= 6.12), not seen at its tag.
+ */
 enum verdict {
 	V_CONFIRMED,
+	V_CONSISTENT,
 	V_CONTRADICTED,
 	V_UNTESTABLE,
 };
 
 static const char *const verdict_md[] = {
 	[V_CONFIRMED] = "**confirmed**",
+	[V_CONSISTENT] = "**consistent**",
 	[V_CONTRADICTED] = "**contradicted**",
 	[V_UNTESTABLE] = "**untestable here**",
 };
@@ -944,7 +343,6 @@ struct row {
 
 struct audit {
 	const struct docs_page *page;
-	const struct sources *src;
 	struct kview *kv;		/* kernels with results, by version */
 	size_t kv_cnt;
 	struct row *rows;
@@ -955,6 +353,25 @@ static void add_row(struct audit *a, char *claim, enum verdict v, char *evidence
 {
 	a->rows = xrealloc(a->rows, (a->row_cnt + 1) * sizeof(*a->rows));
 	a->rows[a->row_cnt++] = (struct row){ claim, v, evidence };
+}
+
+/* Was a kernel of the tagged release itself (X.Y.*) run, with results? */
+static bool tag_release_run(const struct audit *a, unsigned int kver)
+{
+	for (size_t i = 0; i < a->kv_cnt; i++)
+		if (a->kv[i].kf != KF_UNKNOWN &&
+		    a->kv[i].k->version >> 8 == kver >> 8)
+			return true;
+	return false;
+}
+
+static enum verdict overall(const struct items *it)
+{
+	if (items_have(it, K_CONTRA))
+		return V_CONTRADICTED;
+	if (items_have(it, K_CONFIRM))
+		return V_CONFIRMED;
+	return V_UNTESTABLE;
 }
 
 /* "v6.9, commit `317460317a02`" */
@@ -1022,8 +439,10 @@ static void claim_version(struct audit *a)
 	f = cell_open(&ev);
 	if (items_have(&it, K_CONTRA))
 		v = V_CONTRADICTED;
-	else if (below && above)
+	else if (below && above && tag_release_run(a, t->kver))
 		v = V_CONFIRMED;
+	else if (below && above)
+		v = V_CONSISTENT;
 	else
 		v = V_UNTESTABLE;
 	if (!a->kv_cnt)
@@ -1034,8 +453,11 @@ static void claim_version(struct audit *a)
 			"No kernel at or after the tag was tested");
 	items_print(f, &it, "<br>");
 	if (v == V_CONFIRMED)
-		fprintf(f, "<br>The newest kernel without it is %s, the oldest with it %s; kernels in between were not tested.",
+		fprintf(f, "<br>The newest kernel without it is %s, the oldest with it %s.",
 			below->label, above->label);
+	else if (v == V_CONSISTENT)
+		fprintf(f, "<br>Consistent (%s < %s ≤ %s): the newest kernel without it is %s, the oldest with it %s; the tagged release itself was not run.",
+			below->label, t->version, above->label, below->label, above->label);
 	items_free(&it);
 	f = cell_open(&claim);
 	fputs("The kfunc exists from ", f);
@@ -1044,27 +466,347 @@ static void claim_version(struct audit *a)
 	add_row(a, cell_close(&claim), v, cell_close(&ev));
 }
 
+/*
+ * The signature: the page's against the kfunc's prototype in each kernel's
+ * vmlinux BTF, as the runner recorded it ("kfunc_prototype", written by
+ * libbpf's btf_dump__emit_type_decl()). Both are cut into C tokens and
+ * compared token by token, loosely:
+ *  - white space does not matter: "void*p" is "void *p";
+ *  - a fixed-width integer has one spelling: __u32, u32 and uint32_t are
+ *    all u32 (and __s32, s32, int32_t are s32; 8, 16 and 64 bits alike);
+ *  - annotations that do not change the call are dropped: an arena
+ *    pointer's address space (__arena in BPF C, which some kernels' BTF
+ *    keeps as a type tag that libbpf writes as
+ *    __attribute__((address_space(1))), and others do not keep at all), any
+ *    other __attribute__((...)), sparse's __user, __kernel, __iomem,
+ *    __percpu, __rcu and __force, and extern, __ksym and __weak;
+ *  - "(void)" is "()".
+ * Everything else must match: the return type, the name, and each
+ * parameter's type and name. The names matter: a suffix such as __map or
+ * __ign tells the verifier how to check the argument.
+ */
+
+/* A declaration cut into tokens: identifiers and numbers, punctuation. */
+struct toks {
+	char **v;
+	size_t cnt;
+};
+
+static bool ident_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+static void toks_push(struct toks *t, const char *s, size_t n)
+{
+	t->v = xrealloc(t->v, (t->cnt + 1) * sizeof(*t->v));
+	t->v[t->cnt] = xmalloc(n + 1);
+	memcpy(t->v[t->cnt], s, n);
+	t->v[t->cnt++][n] = '\0';
+}
+
+static void toks_free(struct toks *t)
+{
+	for (size_t i = 0; i < t->cnt; i++)
+		free(t->v[i]);
+	free(t->v);
+	memset(t, 0, sizeof(*t));
+}
+
+static bool annotation(const char *w)
+{
+	static const char *const words[] = {
+		"__arena", "__user", "__kernel", "__iomem", "__percpu", "__rcu",
+		"__force", "extern", "__ksym", "__weak",
+	};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
+		if (!strcmp(w, words[i]))
+			return true;
+	return false;
+}
+
+/* u32 for __u32 and uint32_t; s32 for __s32 and int32_t; w itself else. */
+static const char *int_spelling(const char *w)
+{
+	static const char *const bits[] = { "8", "16", "32", "64" };
+	static char buf[8];
+
+	for (size_t i = 0; i < sizeof(bits) / sizeof(*bits); i++) {
+		char u[16], s[16];
+
+		snprintf(u, sizeof(u), "uint%s_t", bits[i]);
+		snprintf(s, sizeof(s), "int%s_t", bits[i]);
+		if (!strcmp(w, u) || (!strncmp(w, "__u", 3) && !strcmp(w + 3, bits[i]))) {
+			snprintf(buf, sizeof(buf), "u%s", bits[i]);
+			return buf;
+		}
+		if (!strcmp(w, s) || (!strncmp(w, "__s", 3) && !strcmp(w + 3, bits[i]))) {
+			snprintf(buf, sizeof(buf), "s%s", bits[i]);
+			return buf;
+		}
+	}
+	return w;
+}
+
+/* The tokens of a declaration, normalized as above. */
+static void sig_tokens(const char *s, struct toks *t)
+{
+	struct toks raw = { 0 };
+
+	memset(t, 0, sizeof(*t));
+	for (const char *p = s; *p;) {
+		const char *q = p + 1;
+
+		if (isspace((unsigned char)*p)) {
+			p++;
+			continue;
+		}
+		if (ident_char(*p))
+			for (q = p; ident_char(*q); q++)
+				;
+		toks_push(&raw, p, (size_t)(q - p));
+		p = q;
+	}
+	for (size_t i = 0; i < raw.cnt; i++) {
+		const char *w = raw.v[i];
+
+		if (!strcmp(w, "__attribute__") || !strcmp(w, "__attribute")) {
+			/* With the parenthesized list that follows it. */
+			int depth = 0;
+
+			if (i + 1 < raw.cnt && !strcmp(raw.v[i + 1], "(")) {
+				do {
+					i++;
+					if (!strcmp(raw.v[i], "("))
+						depth++;
+					else if (!strcmp(raw.v[i], ")"))
+						depth--;
+				} while (depth > 0 && i + 1 < raw.cnt);
+			}
+			continue;
+		}
+		if (annotation(w) || !strcmp(w, ";"))
+			continue;
+		if (!strcmp(w, ")") && t->cnt >= 2 && !strcmp(t->v[t->cnt - 1], "void") &&
+		    !strcmp(t->v[t->cnt - 2], "(")) {
+			free(t->v[--t->cnt]);	/* "(void)" is "()" */
+		}
+		w = int_spelling(w);
+		toks_push(t, w, strlen(w));
+	}
+	toks_free(&raw);
+}
+
+/* Tokens [from, to) as C: "void *p__map". */
+static char *toks_str(const struct toks *t, size_t from, size_t to)
+{
+	struct cell c;
+	FILE *f = cell_open(&c);
+
+	for (size_t i = from; i < to; i++) {
+		const char *prev = i > from ? t->v[i - 1] : NULL;
+		const char *w = t->v[i];
+
+		if (prev && ((ident_char(*prev) && (ident_char(*w) || *w == '*')) ||
+			     !strcmp(prev, ",")))
+			fputc(' ', f);
+		fputs(w, f);
+	}
+	return cell_close(&c);
+}
+
+/* A signature: head (return type and name) and parameters. */
+struct sig {
+	struct toks t;
+	size_t open, close;	/* the parameter list's "(" and ")"; 0: none */
+	size_t *param;		/* the first token of each parameter, then close */
+	size_t param_cnt;
+	const char *name;	/* the last identifier of the head, or "" */
+};
+
+static void sig_parse(const char *s, struct sig *g)
+{
+	int depth = 0;
+
+	memset(g, 0, sizeof(*g));
+	sig_tokens(s, &g->t);
+	g->name = "";
+	for (size_t i = 0; i < g->t.cnt && !g->open; i++) {
+		if (!strcmp(g->t.v[i], "("))
+			g->open = i;
+		else if (ident_char(*g->t.v[i]))
+			g->name = g->t.v[i];
+	}
+	if (!g->open)
+		return;
+	for (size_t i = g->open; i < g->t.cnt; i++) {
+		const char *w = g->t.v[i];
+
+		if (!strcmp(w, "(") && depth++ == 0) {
+			continue;
+		} else if (!strcmp(w, ")") && --depth == 0) {
+			g->close = i;
+			break;
+		} else if (depth == 1 && !strcmp(w, ",")) {
+			g->param = xrealloc(g->param, (g->param_cnt + 1) * sizeof(*g->param));
+			g->param[g->param_cnt++] = i + 1;
+		}
+	}
+	if (!g->close) {
+		g->open = 0;	/* unbalanced: no parameter list */
+		free(g->param);
+		g->param = NULL;
+		g->param_cnt = 0;
+		return;
+	}
+	/* The first parameter starts after "(", unless there is none. */
+	g->param = xrealloc(g->param, (g->param_cnt + 2) * sizeof(*g->param));
+	memmove(g->param + 1, g->param, g->param_cnt * sizeof(*g->param));
+	g->param[0] = g->open + 1;
+	g->param_cnt = g->close == g->open + 1 ? 0 : g->param_cnt + 1;
+	g->param[g->param_cnt] = g->close + 1;
+}
+
+static void sig_free(struct sig *g)
+{
+	toks_free(&g->t);
+	free(g->param);
+}
+
+/* Tokens [from, to) of x and y are the same. */
+static bool toks_same(const struct toks *x, size_t xf, size_t xt,
+		      const struct toks *y, size_t yf, size_t yt)
+{
+	if (xt - xf != yt - yf)
+		return false;
+	for (size_t i = 0; i < xt - xf; i++)
+		if (strcmp(x->v[xf + i], y->v[yf + i]))
+			return false;
+	return true;
+}
+
+/* "the page has `X`, BTF `Y`" for tokens [xf, xt) of p and [yf, yt) of b. */
+static void diff_part(FILE *f, const char *what, const struct sig *p, size_t xf,
+		      size_t xt, const struct sig *b, size_t yf, size_t yt)
+{
+	char *x = toks_str(&p->t, xf, xt), *y = toks_str(&b->t, yf, yt);
+
+	fprintf(f, "%s: the page has ", what);
+	md_code(f, x);
+	fputs(", BTF ", f);
+	md_code(f, y);
+	free(x);
+	free(y);
+}
+
+/* What differs between the page's signature and BTF's, or NULL if nothing. */
+static char *sig_diff(const struct sig *p, const struct sig *b)
+{
+	struct cell c;
+	FILE *f;
+	bool any = false;
+
+	if (toks_same(&p->t, 0, p->t.cnt, &b->t, 0, b->t.cnt))
+		return NULL;
+	f = cell_open(&c);
+	if (!p->open || !b->open) {
+		diff_part(f, "not both prototypes", p, 0, p->t.cnt, b, 0, b->t.cnt);
+		return cell_close(&c);
+	}
+	if (!toks_same(&p->t, 0, p->open, &b->t, 0, b->open)) {
+		diff_part(f, "return type and name", p, 0, p->open, b, 0, b->open);
+		any = true;
+	}
+	if (p->param_cnt != b->param_cnt) {
+		fprintf(f, "%s%zu parameters on the page, %zu in BTF", any ? "; " : "",
+			p->param_cnt, b->param_cnt);
+		any = true;
+	} else {
+		for (size_t i = 0; i < p->param_cnt; i++) {
+			/* Each parameter ends before the next one's ",", or ")". */
+			size_t xf = p->param[i], xt = p->param[i + 1] - 1;
+			size_t yf = b->param[i], yt = b->param[i + 1] - 1;
+			char what[32];
+
+			if (toks_same(&p->t, xf, xt, &b->t, yf, yt))
+				continue;
+			snprintf(what, sizeof(what), "%sparameter %zu", any ? "; " : "", i + 1);
+			diff_part(f, what, p, xf, xt, b, yf, yt);
+			any = true;
+		}
+	}
+	if (!any)
+		diff_part(f, "the declarations", p, 0, p->t.cnt, b, 0, b->t.cnt);
+	return cell_close(&c);
+}
+
+static char *code_str(const char *s)
+{
+	struct cell c;
+
+	md_code(cell_open(&c), s);
+	return cell_close(&c);
+}
+
 static void claim_signature(struct audit *a)
 {
+	struct items it = { 0 };
 	struct cell claim, ev;
+	bool recorded = false;
+	struct sig page;
+	enum verdict v;
 	FILE *f;
 
 	if (!a->page->signature_line)
 		return;
+	sig_parse(a->page->signature, &page);
+	for (size_t i = 0; i < a->kv_cnt; i++) {
+		const struct kview *kv = &a->kv[i];
+		const char *proto = kv->k->prototype;
+		struct sig btf;
+		char *code, *d;
+
+		if (!kv->k->proto_recorded) {
+			items_add(&it, K_UNTESTED, kv,
+				  xstrdup("no prototype recorded: the evidence has no \"kfunc_prototype\", an older runner's"));
+			continue;
+		}
+		recorded = true;
+		if (!proto) {
+			items_add(&it, K_NA, kv, xstrdup("vmlinux BTF has no such kfunc"));
+			continue;
+		}
+		sig_parse(proto, &btf);
+		code = code_str(proto);
+		if (strcmp(btf.name, a->page->name)) {
+			items_add(&it, K_UNTESTED, kv,
+				  xasprintf("the runner records the prototype of another kfunc: %s", code));
+		} else if ((d = sig_diff(&page, &btf))) {
+			items_add(&it, K_CONTRA, kv, xasprintf("BTF has %s; %s", code, d));
+			free(d);
+		} else {
+			items_add(&it, K_CONFIRM, kv, xasprintf("BTF has %s", code));
+		}
+		free(code);
+		sig_free(&btf);
+	}
+	sig_free(&page);
+	v = overall(&it);
+	f = cell_open(&ev);
+	if (!a->kv_cnt)
+		fputs("no kernel with results", f);
+	else if (!recorded)
+		fputs("No kernel's evidence records the kfunc's prototype in vmlinux BTF.<br>", f);
+	items_print(f, &it, "<br>");
+	if (v != V_UNTESTABLE)
+		fputs("<br>Compared token by token, not minding white space, the spelling of fixed-width integers (`__u32`, `u32`) or address-space annotations (`__arena`), which BTF does not always keep.", f);
+	items_free(&it);
 	f = cell_open(&claim);
 	fputs("Signature ", f);
 	md_code(f, a->page->signature);
 	fprintf(f, " (page line %d)", a->page->signature_line);
-	cell_close(&claim);
-	f = cell_open(&ev);
-	fputs("The runner records verdicts, not the kernel's BTF prototype of the kfunc", f);
-	if (a->src->decl) {
-		fputs("; the suite's programs declare it as ", f);
-		md_code(f, a->src->decl);
-		fputs(" (progs/conform.h)", f);
-	}
-	fputc('.', f);
-	add_row(a, claim.buf, V_UNTESTABLE, cell_close(&ev));
+	add_row(a, cell_close(&claim), v, cell_close(&ev));
 }
 
 /* A rejection's cause, from the verifier's decisive line. */
@@ -1140,10 +882,14 @@ static void sleepable_on(struct audit *a, const struct kview *kv,
 		items_add(it, K_NA, kv, xstrdup("the kfunc is absent"));
 		return;
 	}
+	if (!k->plain_known) {
+		items_add(it, K_UNTESTED, kv, xstrdup(NOT_KNOWN));
+		return;
+	}
 	for (size_t i = 0; i < k->cnt; i++) {
 		const struct audit_result *r = &k->results[i];
 
-		if (!plain(a->src, r) || !loaded(r))
+		if (!plain(k, r) || !loaded(r))
 			continue;
 		if (r->sleepable) {
 			typeset_add(&sleep_ok, r->prog_type);
@@ -1167,7 +913,7 @@ static void sleepable_on(struct audit *a, const struct kview *kv,
 	for (size_t i = 0; i < k->cnt; i++) {
 		const struct audit_result *r = &k->results[i];
 
-		if (!plain(a->src, r) || r->sleepable || r->observed == AUDIT_SKIP ||
+		if (!plain(k, r) || r->sleepable || r->observed == AUDIT_SKIP ||
 		    !typeset_has(&sleep_ok, r->prog_type))
 			continue;
 		if (r->observed != AUDIT_REJECT) {
@@ -1229,15 +975,6 @@ out:
 	free(sleep_ok.v);
 }
 
-static enum verdict overall(const struct items *it)
-{
-	if (items_have(it, K_CONTRA))
-		return V_CONTRADICTED;
-	if (items_have(it, K_CONFIRM))
-		return V_CONFIRMED;
-	return V_UNTESTABLE;
-}
-
 static void claim_sleepable(struct audit *a)
 {
 	struct items it = { 0 };
@@ -1261,21 +998,28 @@ static void claim_sleepable(struct audit *a)
 
 /* What one program type did on one kernel, over its plain cases. */
 struct tstate {
-	enum { TS_NOCASE, TS_UNTESTED, TS_LOADED, TS_REJECTED, TS_ABSENT } st;
+	enum {
+		TS_NOCASE, TS_UNKNOWN, TS_UNTESTED, TS_LOADED, TS_REJECTED,
+		TS_ABSENT,
+	} st;
 	const struct audit_result *acc, *rej_plain, *rej_sleep, *skip, *absent;
 	size_t tests, rejected;
 };
 
-static void type_state(const struct audit *a, const struct audit_kernel *k,
-		       const char *type, struct tstate *ts)
+static void type_state(const struct audit_kernel *k, const char *type,
+		       struct tstate *ts)
 {
 	size_t absent = 0;
 
 	memset(ts, 0, sizeof(*ts));
+	if (!k->plain_known) {
+		ts->st = TS_UNKNOWN;
+		return;
+	}
 	for (size_t i = 0; i < k->cnt; i++) {
 		const struct audit_result *r = &k->results[i];
 
-		if (strcmp(r->prog_type, type) || !plain(a->src, r))
+		if (strcmp(r->prog_type, type) || !plain(k, r))
 			continue;
 		if (r->observed == AUDIT_SKIP) {
 			ts->skip = ts->skip ? ts->skip : r;
@@ -1328,7 +1072,7 @@ static void claim_type(struct audit *a, const struct docs_prog_type *e)
 	const struct docs_tag *kt = &a->page->tag;
 	const struct docs_tag *t = e->tag.present ? &e->tag : kt;
 	unsigned int from = t->present ? t->kver : 0;
-	bool between = false, no_case = true;
+	bool between = false, no_case = true, known = false;
 	struct items it = { 0 };
 	struct cell claim, ev;
 	enum verdict v;
@@ -1340,8 +1084,9 @@ static void claim_type(struct audit *a, const struct docs_prog_type *e)
 		struct tstate ts;
 		char *text;
 
-		type_state(a, kv->k, e->name, &ts);
-		no_case &= ts.st == TS_NOCASE;
+		type_state(kv->k, e->name, &ts);
+		known |= ts.st != TS_UNKNOWN;
+		no_case &= ts.st == TS_NOCASE || ts.st == TS_UNKNOWN;
 		if (e->tag.present && kt->present && kv->kf != KF_UNKNOWN &&
 		    kv->k->version >= (kt->kver < from ? kt->kver : from) &&
 		    kv->k->version < (kt->kver < from ? from : kt->kver))
@@ -1349,6 +1094,9 @@ static void claim_type(struct audit *a, const struct docs_prog_type *e)
 		switch (ts.st) {
 		case TS_NOCASE:
 			items_add(&it, K_UNTESTED, kv, xstrdup("no test of this type"));
+			break;
+		case TS_UNKNOWN:
+			items_add(&it, K_UNTESTED, kv, xstrdup(NOT_KNOWN));
 			break;
 		case TS_UNTESTED:
 			text = cite_str(ts.skip);
@@ -1386,15 +1134,23 @@ static void claim_type(struct audit *a, const struct docs_prog_type *e)
 		}
 	}
 	v = overall(&it);
+	/* "from vX": seen at X itself, or only bracketed? */
+	if (v == V_CONFIRMED && from && !tag_release_run(a, from))
+		v = V_CONSISTENT;
 	f = cell_open(&ev);
+	if (v == V_CONSISTENT)
+		fprintf(f, "Consistent: accepted where tested, but the tagged release (%s) itself was not run.<br>",
+			t->version);
 	if (!a->kv_cnt)
 		fputs("no kernel with results", f);
+	else if (!known)
+		fputs("No kernel's evidence says which cases call the kfunc plainly, the only ones that speak for a program type.<br>", f);
 	else if (no_case)
 		fputs("The suite has no case of this program type.", f);
 	else if (v == V_UNTESTABLE)
 		fputs(t->present ? "No kernel tested the type at or after its tag.<br>" :
 		      "No kernel tested the type.<br>", f);
-	if (!no_case)
+	if (!no_case || !known)
 		items_print(f, &it, "<br>");
 	if (e->tag.present && kt->present && e->tag.kver != kt->kver && !between) {
 		char *lo = fmt_version(e->tag.kver < kt->kver ? e->tag.kver : kt->kver);
@@ -1426,7 +1182,8 @@ static void claim_type(struct audit *a, const struct docs_prog_type *e)
 static void write_evidence(FILE *out, const struct audit *a,
 			   const struct audit_kernel *kernels, size_t cnt)
 {
-	struct typeset other = { 0 };
+	struct typeset used = { 0 }, other = { 0 };
+	size_t known = 0, unknown = 0, n_other = 0;
 
 	fputs("## Evidence\n\n", out);
 	fputs("| kernel | release | source | tests | accept | reject | absent | skip | error |\n", out);
@@ -1458,20 +1215,42 @@ static void write_evidence(FILE *out, const struct audit *a,
 	}
 	if (!cnt)
 		fputs("| (none) | | | | | | | | |\n", out);
-	for (size_t i = 0; i < a->kv_cnt; i++)
-		for (size_t j = 0; j < a->kv[i].k->cnt; j++)
-			if (!plain(a->src, &a->kv[i].k->results[j]))
-				typeset_add(&other, a->kv[i].k->results[j].name);
-	fprintf(out, "\nA program type's claims rest only on the %zu cases that call the kfunc the plain way (an `ARENA_CASE()` line in a GPL-licensed source in progs/), each loaded without and with `BPF_F_SLEEPABLE`.",
-		a->src->cnt);
-	if (other.cnt) {
+	for (size_t i = 0; i < a->kv_cnt; i++) {
+		const struct audit_kernel *k = a->kv[i].k;
+
+		if (!k->plain_known) {
+			unknown++;
+			continue;
+		}
+		known++;
+		for (size_t j = 0; j < k->cnt; j++)
+			typeset_add(plain(k, &k->results[j]) ? &used : &other,
+				    k->results[j].name);
+	}
+	for (size_t i = 0; i < other.cnt; i++)
+		n_other += !typeset_has(&used, other.v[i]);
+	if (known)
+		fprintf(out, "\nA program type's claims and the sleepable note rest only on the %zu cases that call the kfunc the plain way (the runner's JSON says `\"call\": \"free_one_page\"`, a case made by `ARENA_CASE()`, and a GPL-compatible `\"license\"`), each loaded without and with `BPF_F_SLEEPABLE`.",
+			used.cnt);
+	if (n_other) {
 		fprintf(out, " The other %zu cases test arguments, preconditions, the license or what a free does at run time, and are not used: ",
-			other.cnt);
-		for (size_t i = 0; i < other.cnt; i++)
-			fprintf(out, "%s`%s`", i ? ", " : "", other.v[i]);
+			n_other);
+		for (size_t i = 0, n = 0; i < other.cnt; i++)
+			if (!typeset_has(&used, other.v[i]))
+				fprintf(out, "%s`%s`", n++ ? ", " : "", other.v[i]);
 		fputc('.', out);
 	}
+	if (unknown && known) {
+		fputs(" The plain-case evidence is missing for ", out);
+		for (size_t i = 0, n = 0; i < a->kv_cnt; i++)
+			if (!a->kv[i].k->plain_known)
+				fprintf(out, "%s%s", n++ ? ", " : "", a->kv[i].label);
+		fputs(": their runner's JSON has no `call` and `license` per case (an older runner's), so it does not say which cases those are, and those kernels speak for no program type and not for the sleepable note.", out);
+	} else if (unknown) {
+		fputs("\nThe plain-case evidence is missing for every kernel: the runner's JSON has no `call` and `license` per case (an older runner's), so it does not say which cases call the kfunc the plain way (`\"call\": \"free_one_page\"`, a case made by `ARENA_CASE()`, with a GPL-compatible `\"license\"`). No kernel speaks for a program type or for the sleepable note: those claims are untestable here.", out);
+	}
 	fputs("\n\n", out);
+	free(used.v);
 	free(other.v);
 }
 
@@ -1481,8 +1260,9 @@ static void write_claims(FILE *out, const struct audit *a)
 
 	for (size_t i = 0; i < a->row_cnt; i++)
 		n[a->rows[i].verdict]++;
-	fprintf(out, "## Claims\n\n%zu claims: %zu confirmed, %zu contradicted, %zu untestable here.\n\n",
-		a->row_cnt, n[V_CONFIRMED], n[V_CONTRADICTED], n[V_UNTESTABLE]);
+	fprintf(out, "## Claims\n\n%zu claims: %zu confirmed, %zu consistent (bracketed, not seen at their tag), %zu contradicted, %zu untestable here.\n\n",
+		a->row_cnt, n[V_CONFIRMED], n[V_CONSISTENT], n[V_CONTRADICTED],
+		n[V_UNTESTABLE]);
 	fputs("| claim of the page | verdict | evidence |\n|---|---|---|\n", out);
 	for (size_t i = 0; i < a->row_cnt; i++)
 		fprintf(out, "| %s | %s | %s |\n", a->rows[i].claim,
@@ -1499,7 +1279,7 @@ static void write_unlisted(FILE *out, const struct audit *a)
 		for (size_t j = 0; j < a->kv[i].k->cnt; j++) {
 			const struct audit_result *r = &a->kv[i].k->results[j];
 
-			if (plain(a->src, r) && !docs_find_prog_type(a->page, r->prog_type))
+			if (plain(a->kv[i].k, r) && !docs_find_prog_type(a->page, r->prog_type))
 				typeset_add(&types, r->prog_type);
 		}
 	fputs("## Program types that can call the kfunc but are not listed\n\n", out);
@@ -1509,7 +1289,7 @@ static void write_unlisted(FILE *out, const struct audit *a)
 		for (size_t i = 0; i < a->kv_cnt; i++) {
 			struct tstate ts;
 
-			type_state(a, a->kv[i].k, types.v[t], &ts);
+			type_state(a->kv[i].k, types.v[t], &ts);
 			if (ts.st == TS_LOADED)
 				items_add(&it, K_ACCEPTED, &a->kv[i], cite_str(ts.acc));
 		}
@@ -1556,97 +1336,162 @@ static char *sleepable_sec(const char *sec)
 	return NULL;
 }
 
-/* How many kernels accepted the test (case, flag). */
-static size_t accepted_on(const struct audit *a, const char *name, bool sl)
+/* The result of the test (case, flag) on a kernel, or NULL. */
+static const struct audit_result *find_test(const struct audit_kernel *k,
+					    const char *name, bool sl)
+{
+	for (size_t i = 0; i < k->cnt; i++)
+		if (k->results[i].sleepable == sl && !strcmp(k->results[i].name, name))
+			return &k->results[i];
+	return NULL;
+}
+
+/* How many kernels accepted the test (case, flag); only plain, or any. */
+static size_t accepted_on(const struct audit *a, const char *name, bool sl,
+			  bool only_plain)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < a->kv_cnt; i++)
-		for (size_t j = 0; j < a->kv[i].k->cnt; j++) {
-			const struct audit_result *r = &a->kv[i].k->results[j];
+	for (size_t i = 0; i < a->kv_cnt; i++) {
+		const struct audit_result *r = find_test(a->kv[i].k, name, sl);
 
-			if (r->sleepable == sl && !strcmp(r->name, name) &&
-			    r->observed == AUDIT_ACCEPT)
-				n++;
-		}
+		if (r && r->observed == AUDIT_ACCEPT &&
+		    (!only_plain || plain(a->kv[i].k, r)))
+			n++;
+	}
 	return n;
+}
+
+/*
+ * The example is a fixed template filled in from the evidence, so that it
+ * is the shape of a case that kernels really accepted: the arena and the
+ * call are those of progs/conform.h's ARENA_CASE() (its FREE_ONE_PAGE(),
+ * which the runner reports as "call": "free_one_page"; keep the template in
+ * step with it), the declaration is the kfunc's prototype in vmlinux BTF as
+ * the runner recorded it, and the section, program type and license are
+ * those of the plain test accepted on most kernels.
+ */
+static const char example_map[] =
+	"struct {\n"
+	"\t__uint(type, BPF_MAP_TYPE_ARENA);\n"
+	"\t__uint(map_flags, BPF_F_MMAPABLE);\n"
+	"\t__uint(max_entries, 16);\n"
+	"} arena SEC(\".maps\");\n";
+
+/* FREE_ONE_PAGE() of the kfunc fn. */
+#define EXAMPLE_CALL	"%s(&arena, NULL, 1);"
+
+/* A C string literal's contents. */
+static void c_string(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
 }
 
 static void write_example(FILE *out, const struct audit *a)
 {
-	const struct src_case *best = NULL;
-	bool best_sl = false;
+	const struct audit_result *best = NULL;
+	const struct kview *proto_kv = NULL;
+	struct items it = { 0 };
+	struct typeset unknown = { 0 };
 	size_t best_n = 0;
+	struct sig proto;
 	char *sec;
 
 	fputs("## Example\n\n", out);
 	if (a->page->has_example)
 		fputs("The page has an example already; this one is verified by the suite.\n\n", out);
 	else
-		fputs("The page has no example. This one is a case of the suite, verified on real kernels.\n\n", out);
-	if (a->src->problem || !a->src->decl || !a->src->map || !a->src->call) {
-		fputs("No example can be rendered: ", out);
-		md_text(out, a->src->problem ? a->src->problem : "progs/conform.h is incomplete");
-		fputs(".\n", out);
-		return;
-	}
-	/* The test accepted on most kernels; a SYSCALL one on a tie. */
-	for (size_t i = 0; i < a->src->cnt; i++) {
-		const struct src_case *c = &a->src->cases[i];
+		fputs("The page has no example. This one is the shape of a case of the suite, verified on real kernels.\n\n", out);
+	/* The plain test accepted on most kernels; a SYSCALL one on a tie. */
+	for (size_t i = 0; i < a->kv_cnt; i++)
+		for (size_t j = 0; j < a->kv[i].k->cnt; j++) {
+			const struct audit_result *r = &a->kv[i].k->results[j];
+			bool sys = !strcmp(r->prog_type, PREFIX "SYSCALL");
+			size_t n;
+			char *s;
 
-		for (int sl = 0; sl < 2 && c->gpl; sl++) {
-			size_t n = accepted_on(a, c->name, sl);
-			char *s = sl ? sleepable_sec(c->sec) : xstrdup(c->sec);
-			bool sys = !strcmp(c->prog_type, PREFIX "SYSCALL");
-
-			if (s && strncmp(s, "struct_ops", 10) && n &&
+			if (!plain(a->kv[i].k, r) || r->observed != AUDIT_ACCEPT)
+				continue;
+			s = r->sleepable ? sleepable_sec(r->attach) : xstrdup(r->attach);
+			n = accepted_on(a, r->name, r->sleepable, true);
+			if (s && s[0] && strncmp(s, "struct_ops", 10) &&
 			    (n > best_n || (n == best_n && sys &&
 					    strcmp(best->prog_type, PREFIX "SYSCALL")))) {
-				best = c;
-				best_sl = sl;
+				best = r;
 				best_n = n;
 			}
 			free(s);
 		}
-	}
 	if (!best) {
-		fputs("No case was accepted on any kernel available, so there is no verified example to offer.\n", out);
+		fputs("No plain case was accepted on any kernel available, so there is no verified example to offer.\n", out);
 		return;
 	}
-	sec = best_sl ? sleepable_sec(best->sec) : xstrdup(best->sec);
-	fprintf(out, "A `%s` program that frees one page of an arena%s:\n\n", best->prog_type,
-		best_sl ? " (libbpf loads this section with `BPF_F_SLEEPABLE`)" : "");
-	fputs("```c\n#include \"vmlinux.h\"\n#include <bpf/bpf_helpers.h>\n\n", out);
-	if (a->src->defs[0])
-		fprintf(out, "%s\n\n", a->src->defs);
-	fprintf(out, "%s\n\n%s\n\n", a->src->decl, a->src->map);
-	fprintf(out, "SEC(\"%s\")\nint free_arena_page(void *ctx)\n{\n\t%s;\n\treturn 0;\n}\n\n",
-		sec, a->src->call);
-	fputs("char LICENSE[] SEC(\"license\") = \"GPL\";\n```\n\n", out);
-	fprintf(out, "Verified by the suite as `%s%s` (progs/, loaded with `BPF_PROG_LOAD`%s): ",
-		best->name, best_sl ? ".s" : "", best_sl ? " and `BPF_F_SLEEPABLE`" : "");
-	{
-		struct items it = { 0 };
+	/* Its declaration: the prototype of the newest kernel that accepted it. */
+	for (size_t i = a->kv_cnt; i-- > 0 && !proto_kv;) {
+		const struct audit_result *r = find_test(a->kv[i].k, best->name, best->sleepable);
 
-		for (size_t i = 0; i < a->kv_cnt; i++)
-			for (size_t j = 0; j < a->kv[i].k->cnt; j++) {
-				const struct audit_result *r = &a->kv[i].k->results[j];
-
-				if (r->sleepable != best_sl || strcmp(r->name, best->name))
-					continue;
-				items_add(&it, r->observed == AUDIT_ACCEPT ? K_ACCEPTED :
-					  K_NOT_ACCEPTED, &a->kv[i], r->observed == AUDIT_ACCEPT ?
-					  xstrdup("") : cite_str(r));
-			}
-		items_print(out, &it, "; ");
-		items_free(&it);
+		if (r && r->observed == AUDIT_ACCEPT && plain(a->kv[i].k, r) &&
+		    a->kv[i].k->prototype)
+			proto_kv = &a->kv[i];
 	}
-	fputs(".\n\nThe kernel refuses the program while the arena has no user address (`arena's user address must be set via map_extra or mmap()`): libbpf 1.4 and later mmap() the arena when loading; with an older libbpf, set one with `bpf_map__set_map_extra()` first. The suite's runner creates and mmap()s the arena itself.\n", out);
-	free(sec);
-}
+	if (!proto_kv) {
+		fprintf(out, "No example can be rendered: no kernel that accepted `%s%s` recorded the kfunc's prototype in its evidence.\n",
+			best->name, best->sleepable ? ".s" : "");
+		return;
+	}
+	sig_parse(proto_kv->k->prototype, &proto);
+	if (strcmp(proto.name, a->page->name)) {
+		fprintf(out, "No example can be rendered: the suite calls `%s`, not this page's kfunc.\n",
+			proto.name);
+		sig_free(&proto);
+		return;
+	}
+	sec = best->sleepable ? sleepable_sec(best->attach) : xstrdup(best->attach);
+	fprintf(out, "A `%s` program that frees one page of an arena%s:\n\n", best->prog_type,
+		best->sleepable ? " (libbpf loads this section with `BPF_F_SLEEPABLE`)" : "");
+	fputs("```c\n#include \"vmlinux.h\"\n#include <bpf/bpf_helpers.h>\n\n", out);
+	fprintf(out, "extern %s __ksym;\n\n%s\nSEC(\"", proto_kv->k->prototype, example_map);
+	c_string(out, sec);
+	fputs("\")\nint free_arena_page(void *ctx)\n{\n\t", out);
+	fprintf(out, EXAMPLE_CALL, proto.name);
+	fputs("\n\treturn 0;\n}\n\nchar LICENSE[] SEC(\"license\") = \"", out);
+	c_string(out, best->license);
+	fputs("\";\n```\n\n", out);
+	fprintf(out, "The declaration is the kfunc's prototype in the vmlinux BTF of %s. Verified by the suite as `%s%s` (progs/, loaded with `BPF_PROG_LOAD`%s): ",
+		proto_kv->label, best->name, best->sleepable ? ".s" : "",
+		best->sleepable ? " and `BPF_F_SLEEPABLE`" : "");
+	for (size_t i = 0; i < a->kv_cnt; i++) {
+		const struct audit_result *r = find_test(a->kv[i].k, best->name, best->sleepable);
 
-/* How many kernels accepted the test (case, flag). */
-static size_t accepted_on(const struct audit *a, const char *name, bool sl);
+		if (!r)
+			continue;
+		if (!a->kv[i].k->plain_known) {
+			typeset_add(&unknown, a->kv[i].label);
+			continue;
+		}
+		if (!plain(a->kv[i].k, r))
+			continue;	/* another shape there: not this example */
+		items_add(&it, r->observed == AUDIT_ACCEPT ? K_ACCEPTED : K_NOT_ACCEPTED,
+			  &a->kv[i], r->observed == AUDIT_ACCEPT ? xstrdup("") : cite_str(r));
+	}
+	items_print(out, &it, "; ");
+	fputc('.', out);
+	if (unknown.cnt) {
+		fputs(" Not counted: ", out);
+		for (size_t i = 0; i < unknown.cnt; i++)
+			fprintf(out, "%s%s", i ? ", " : "", unknown.v[i]);
+		fputs(", whose evidence does not say how the case calls the kfunc.", out);
+	}
+	fputs("\n\nThe kernel refuses the program while the arena has no user address (`arena's user address must be set via map_extra or mmap()`): libbpf 1.4 and later mmap() the arena when loading; with an older libbpf, set one with `bpf_map__set_map_extra()` first. The suite's runner has libbpf create and mmap() the arena.\n", out);
+	items_free(&it);
+	free(unknown.v);
+	free(sec);
+	sig_free(&proto);
+}
 
 /*
  * Cite the kfunc's presence with the same test on every kernel where it can:
@@ -1662,22 +1507,20 @@ static void prefer_common_cite(struct audit *a)
 			const struct audit_result *r = &a->kv[i].k->results[j];
 			size_t n;
 
-			if (r->observed != AUDIT_ACCEPT || !plain(a->src, r))
+			if (r->observed != AUDIT_ACCEPT || !plain(a->kv[i].k, r))
 				continue;
-			n = accepted_on(a, r->name, r->sleepable);
+			n = accepted_on(a, r->name, r->sleepable, false);
 			if (n > best_n) {
 				best = r;
 				best_n = n;
 			}
 		}
-	for (size_t i = 0; best && i < a->kv_cnt; i++)
-		for (size_t j = 0; j < a->kv[i].k->cnt; j++) {
-			const struct audit_result *r = &a->kv[i].k->results[j];
+	for (size_t i = 0; best && i < a->kv_cnt; i++) {
+		const struct audit_result *r = find_test(a->kv[i].k, best->name, best->sleepable);
 
-			if (r->observed == AUDIT_ACCEPT && r->sleepable == best->sleepable &&
-			    !strcmp(r->name, best->name))
-				a->kv[i].kf_cite = r;
-		}
+		if (r && r->observed == AUDIT_ACCEPT)
+			a->kv[i].kf_cite = r;
+	}
 }
 
 static int kview_cmp(const void *x, const void *y)
@@ -1690,18 +1533,15 @@ static int kview_cmp(const void *x, const void *y)
 }
 
 int audit_write(FILE *out, const struct docs_page *page,
-		const struct audit_kernel *kernels, size_t cnt,
-		const char *progs_dir, char *err, size_t errlen)
+		const struct audit_kernel *kernels, size_t cnt, char *err,
+		size_t errlen)
 {
-	struct sources src;
-	struct audit a = { .page = page, .src = &src };
+	struct audit a = { .page = page };
 
-	if (sources_read(&src, progs_dir, page->name, err, errlen))
-		return -1;
 	a.kv = xcalloc(cnt, sizeof(*a.kv));
 	for (size_t i = 0; i < cnt; i++)
 		if (kernels[i].has_result)
-			kview_init(&a.kv[a.kv_cnt++], &kernels[i], &src);
+			kview_init(&a.kv[a.kv_cnt++], &kernels[i]);
 	qsort(a.kv, a.kv_cnt, sizeof(*a.kv), kview_cmp);
 	prefer_common_cite(&a);
 	/* Label kernels by version; by version and source if two share one. */
@@ -1734,7 +1574,6 @@ int audit_write(FILE *out, const struct docs_page *page,
 	}
 	free(a.rows);
 	free(a.kv);
-	sources_free(&src);
 	if (fflush(out) || ferror(out))
 		return set_err(err, errlen, "writing the report: %s", strerror(errno));
 	return 0;

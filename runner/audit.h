@@ -11,12 +11,15 @@
  * The report is Markdown: one row per claim of the page, each confirmed,
  * contradicted or untestable here, always with the evidence or the reason;
  * the program types that can call the kfunc but are not listed; and an
- * example taken from progs/, with the kernels that accepted it.
+ * example, a fixed template filled in from the evidence, with the kernels
+ * that accepted the case it is the shape of.
  *
- * Only the cases that call the kfunc the plain way (an ARENA_CASE() line in
- * a GPL-licensed source in progs/) speak for a program type. The argument,
- * precondition and license cases are rejected for reasons of their own and
- * are not used.
+ * Only the cases that call the kfunc the plain way speak for a program
+ * type: those the runner reports with "call": "free_one_page" (made by
+ * ARENA_CASE()) and a GPL-compatible "license". The argument, precondition
+ * and license cases are rejected for reasons of their own and are not used.
+ * Evidence from a runner that did not report "call" and "license" says
+ * nothing about which cases those are.
  */
 #ifndef CONFORM_AUDIT_H
 #define CONFORM_AUDIT_H
@@ -48,6 +51,8 @@ struct audit_result {
 	char *message;		/* the verifier's decisive line, or "" */
 	char *status;		/* "pass", "fail", "skip", "xfail" or "xpass" */
 	char *reason;		/* why skipped or absent, or why it failed */
+	char *call;		/* "free_one_page" (ARENA_CASE()), or "" */
+	char *license;		/* the license it was loaded with, or "" */
 };
 
 /* One kernel and the suite's results on it. */
@@ -60,6 +65,9 @@ struct audit_kernel {
 	char *note;		/* "no result (exit 5)", or "" */
 	struct audit_result *results;
 	size_t cnt;
+	bool plain_known;	/* every case says its "call" and "license" */
+	bool proto_recorded;	/* the evidence has "kfunc_prototype" */
+	char *prototype;	/* the kfunc's in vmlinux BTF; NULL: none */
 };
 
 struct audit_evidence {
@@ -108,13 +116,11 @@ int audit_read_file(const char *path, size_t max, char **buf, size_t *len,
 		    char *err, size_t errlen);
 
 /*
- * Write the report. progs_dir is the suite's source directory (progs/, with
- * the *.bpf.c files and conform.h), read now for the cases that call the
- * kfunc plainly and for the example. Returns 0, or -1 with err set (progs
- * unreadable, a write error).
+ * Write the report, from the page and the evidence alone. Returns 0, or -1
+ * with err set (a write error).
  */
 int audit_write(FILE *out, const struct docs_page *page,
-		const struct audit_kernel *kernels, size_t cnt,
-		const char *progs_dir, char *err, size_t errlen);
+		const struct audit_kernel *kernels, size_t cnt, char *err,
+		size_t errlen);
 
 #endif /* CONFORM_AUDIT_H */

@@ -97,6 +97,8 @@ static void result_free(struct audit_result *r)
 	free(r->message);
 	free(r->status);
 	free(r->reason);
+	free(r->call);
+	free(r->license);
 }
 
 static void kernel_free(struct audit_kernel *k)
@@ -108,6 +110,7 @@ static void kernel_free(struct audit_kernel *k)
 	free(k->release);
 	free(k->version_str);
 	free(k->note);
+	free(k->prototype);
 	memset(k, 0, sizeof(*k));
 }
 
@@ -139,10 +142,30 @@ static const char *member_str(const struct json_value *obj, const char *key,
 	return NULL;
 }
 
+/*
+ * A member that an older runner did not write: *out is its string, or NULL
+ * if it is missing or null. -1 (with err set) if it has another type.
+ */
+static int member_new(const struct json_value *obj, const char *key,
+		      const char *where, const char **out, char *err,
+		      size_t errlen)
+{
+	const struct json_value *v = json_get(obj, key);
+
+	*out = v && v->type == JSON_STRING ? v->string : NULL;
+	if (v && v->type != JSON_STRING && v->type != JSON_NULL)
+		return set_err(err, errlen, "%s: \"%s\" must be a string or null",
+			       where, key);
+	return 0;
+}
+
+/* *known is cleared if the case does not say its call and license. */
 static int result_from_json(struct audit_result *r, const struct json_value *c,
-			    const char *where, char *err, size_t errlen)
+			    const char *where, bool *known, char *err,
+			    size_t errlen)
 {
 	const char *name, *ptype, *attach, *obs, *msg, *status, *reason;
+	const char *call, *license;
 	const struct json_value *sl = json_get(c, "sleepable");
 	const struct json_value *en = json_get(c, "errno");
 	long e = 0;
@@ -157,7 +180,9 @@ static int result_from_json(struct audit_result *r, const struct json_value *c,
 	    !(attach = member_str(c, "attach", false, where, err, errlen)) ||
 	    !(msg = member_str(c, "message", false, where, err, errlen)) ||
 	    !(status = member_str(c, "status", false, where, err, errlen)) ||
-	    !(reason = member_str(c, "reason", false, where, err, errlen)))
+	    !(reason = member_str(c, "reason", false, where, err, errlen)) ||
+	    member_new(c, "call", where, &call, err, errlen) ||
+	    member_new(c, "license", where, &license, err, errlen))
 		return -1;
 	if (!name[0] || !ptype[0])
 		return set_err(err, errlen, "%s: \"name\" and \"prog_type\" must not be empty",
@@ -183,6 +208,10 @@ static int result_from_json(struct audit_result *r, const struct json_value *c,
 	r->message = xstrdup(msg);
 	r->status = xstrdup(status);
 	r->reason = xstrdup(reason);
+	r->call = xstrdup(call ? call : "");
+	r->license = xstrdup(license ? license : "");
+	if (!call || !license)
+		*known = false;
 	return 0;
 }
 
@@ -193,7 +222,8 @@ static int kernel_from_runner(struct audit_kernel *k,
 {
 	const char *top = where[0] ? where : "the runner's JSON";
 	const struct json_value *cases = json_get(doc, "cases");
-	const char *release, *vstr;
+	const struct json_value *proto = json_get(doc, "kfunc_prototype");
+	const char *release, *vstr, *pstr;
 	char path[128], v[16];
 
 	memset(k, 0, sizeof(*k));
@@ -201,7 +231,8 @@ static int kernel_from_runner(struct audit_kernel *k,
 		return set_err(err, errlen, "%s: must be an object, not %s", top,
 			       json_type_str(doc->type));
 	if (!(release = member_str(doc, "kernel", true, top, err, errlen)) ||
-	    !(vstr = member_str(doc, "kernel_version", false, top, err, errlen)))
+	    !(vstr = member_str(doc, "kernel_version", false, top, err, errlen)) ||
+	    member_new(doc, "kfunc_prototype", top, &pstr, err, errlen))
 		return -1;
 	if (kver_parse(vstr, &k->version) &&
 	    kver_parse_release(release, &k->version))
@@ -215,12 +246,16 @@ static int kernel_from_runner(struct audit_kernel *k,
 	k->version_str = xstrdup(v);
 	k->note = xstrdup("");
 	k->has_result = true;
+	/* Missing: an older runner; null: vmlinux BTF has no such kfunc. */
+	k->proto_recorded = proto != NULL;
+	k->prototype = pstr ? xstrdup(pstr) : NULL;
+	k->plain_known = true;
 	k->results = xcalloc(cases->cnt, sizeof(*k->results));
 	for (size_t i = 0; i < cases->cnt; i++) {
 		snprintf(path, sizeof(path), "%s%scases[%zu]", where,
 			 where[0] ? "." : "", i);
 		if (result_from_json(&k->results[i], &cases->items[i], path,
-				     err, errlen)) {
+				     &k->plain_known, err, errlen)) {
 			kernel_free(k);
 			return -1;
 		}

@@ -1,72 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The docs page audit, on hand-written evidence: a page with our own text,
- * a progs/ directory of our own, and runner and matrix JSON for kernels
- * that show each kind of finding.
+ * and runner and matrix JSON for kernels that show each kind of finding,
+ * in the runner's JSON of today and of older runners (without "call",
+ * "license" and "kfunc_prototype").
  */
 #include <stdarg.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include "audit.h"
 #include "unit.h"
-
-static char dir[] = "/tmp/conform-audit-XXXXXX";
-
-static const char conform_h[] =
-	"/* SPDX-License-Identifier: GPL-2.0 */\n"
-	"#ifndef DEMO_H\n"
-	"#define DEMO_H\n"
-	"#include <bpf/bpf_helpers.h>\n"
-	"\n"
-	"#ifdef __BPF_FEATURE_ADDR_SPACE_CAST\n"
-	"#define __arena __attribute__((address_space(1)))\n"
-	"#else\n"
-	"#define __arena\n"
-	"#endif\n"
-	"\n"
-	"/* extern void not_this(void); bpf_arena_free_pages() */\n"
-	"extern void bpf_arena_free_pages(void *p__map, void __arena *ptr__ign,\n"
-	"\t\t\t\t __u32 page_cnt) __ksym;\n"
-	"\n"
-	"#define ARENA_PAGES 8\n"
-	"\n"
-	"struct {\n"
-	"\t__uint(type, BPF_MAP_TYPE_ARRAY);\n"
-	"} other SEC(\".maps\");\n"
-	"\n"
-	"struct {\n"
-	"\t__uint(type, BPF_MAP_TYPE_ARENA); // the type\n"
-	"\t__uint(max_entries, ARENA_PAGES);\n"
-	"} arena SEC(\".maps\");\n"
-	"\n"
-	"#define FREE_ONE_PAGE()\tbpf_arena_free_pages(&arena, NULL, 1)\n"
-	"\n"
-	"#define ARENA_CASE_BODY(name, sec, ptype, atype, target, ...)\t\\\n"
-	"SEC(sec) int conform_case_##name(void *ctx) { __VA_ARGS__; return 0; }\n"
-	"\n"
-	"#define ARENA_CASE(name, sec, ptype, atype, target)\t\t\\\n"
-	"\tARENA_CASE_BODY(name, sec, ptype, atype, target, FREE_ONE_PAGE())\n"
-	"#endif\n";
-
-static const char a_bpf_c[] =
-	"#include \"conform.h\"\n"
-	"/* ARENA_CASE(commented, \"x\", BPF_PROG_TYPE_XDP, , \"\") */\n"
-	"ARENA_CASE(xdp, \"xdp\", BPF_PROG_TYPE_XDP, , \"\")\n"
-	"ARENA_CASE(syscall, \"syscall\", BPF_PROG_TYPE_SYSCALL, , \"\")\n"
-	"ARENA_CASE(kprobe, \"kprobe/f\",\n"
-	"\t   BPF_PROG_TYPE_KPROBE, , \"\")\n"
-	"ARENA_CASE(sock_addr, \"cgroup/connect4\", BPF_PROG_TYPE_CGROUP_SOCK_ADDR,\n"
-	"\t   BPF_CGROUP_INET4_CONNECT, \"\")\n"
-	"#define TC_CASE(n) ARENA_CASE(n, \"tc\", BPF_PROG_TYPE_SCHED_CLS, , \"\")\n"
-	"ARENA_CASE_BODY(arg_null, \"syscall\", BPF_PROG_TYPE_SYSCALL, , \"\",\n"
-	"\t\tbpf_arena_free_pages(NULL, NULL, 1))\n"
-	"char LICENSE[] SEC(\"license\") = \"Dual BSD/GPL\";\n";
-
-static const char b_bpf_c[] =
-	"#include \"conform.h\"\n"
-	"ARENA_CASE(prop, \"syscall\", BPF_PROG_TYPE_SYSCALL, , \"\")\n"
-	"char LICENSE[] SEC(\"license\") = \"Proprietary\";\n";
 
 /* Our own page in the docs.ebpf.io layout. */
 static const char page_md[] =
@@ -90,16 +33,28 @@ static const char page_md[] =
 #define SYS_ONLY "Syscall programs can only be sleepable"
 #define NO_BTF "vmlinux BTF has no kfunc bpf_arena_free_pages"
 
-static void write_file(const char *name, const char *text)
-{
-	char path[256];
-	FILE *f;
+/* The kfunc's prototype in BTF: with and without the arena's address space. */
+#define PROTO_TAG "void bpf_arena_free_pages(void *p__map, void __attribute__((address_space(1))) *ptr__ign, u32 page_cnt)"
+#define PROTO "void bpf_arena_free_pages(void *p__map, void *ptr__ign, __u32 page_cnt)"
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	fputs(text, f);
-	fclose(f);
-}
+/*
+ * The cases: made by ARENA_CASE() ("call": "free_one_page") or not, and
+ * the license each is loaded with. Only xdp, syscall, kprobe and sock_addr
+ * are plain; prop calls the kfunc plainly, but under a proprietary license.
+ */
+static const struct {
+	const char *name, *call, *license;
+} shapes[] = {
+	{ "xdp", "free_one_page", "GPL" },
+	{ "syscall", "free_one_page", "GPL" },
+	{ "kprobe", "free_one_page", "Dual BSD/GPL" },
+	{ "sock_addr", "free_one_page", "GPL" },
+	{ "arg_null", "", "GPL" },
+	{ "prop", "free_one_page", "Proprietary" },
+};
+
+/* Write the JSON of an older runner: no "call" and "license". */
+static bool old_runner;
 
 /* A growing JSON text. */
 struct text {
@@ -123,12 +78,20 @@ static void load(struct text *t, const char *name, const char *type, int sl,
 {
 	static const char *const words[] = { "accept", "reject", "absent", "skip" };
 	const char *word = words[obs == 'a' ? 0 : obs == 'r' ? 1 : obs == 'b' ? 2 : 3];
+	const char *attach = !strcmp(type, "SYSCALL") ? "syscall" : "x";
+	size_t i = 0;
 
-	add(t, "%s{\"name\": \"%s\", \"prog_type\": \"BPF_PROG_TYPE_%s\", \"attach\": \"x\", "
-	    "\"sleepable\": %s, \"observed\": \"%s\", \"errno\": %d, \"message\": \"%s\", "
+	while (strcmp(shapes[i].name, name))
+		i++;
+	add(t, "%s{\"name\": \"%s\", \"prog_type\": \"BPF_PROG_TYPE_%s\", \"attach\": \"%s\", ",
+	    t->buf[t->len - 1] == '[' ? "" : ", ", name, type, attach);
+	if (!old_runner)
+		add(t, "\"call\": \"%s\", \"license\": \"%s\", ", shapes[i].call,
+		    shapes[i].license);
+	add(t, "\"sleepable\": %s, \"observed\": \"%s\", \"errno\": %d, \"message\": \"%s\", "
 	    "\"expected\": null, \"status\": \"pass\", \"reason\": \"%s\"}",
-	    t->buf[t->len - 1] == '[' ? "" : ", ", name, type, sl ? "true" : "false",
-	    word, err, obs == 'r' ? msg : "", obs == 'b' || obs == 's' ? msg : "");
+	    sl ? "true" : "false", word, err, obs == 'r' ? msg : "",
+	    obs == 'b' || obs == 's' ? msg : "");
 }
 
 static void all_absent(struct text *t)
@@ -148,7 +111,7 @@ static void all_absent(struct text *t)
 static void host_json(struct text *t)
 {
 	add(t, "{\"kernel\": \"6.10.2-test\", \"kernel_version\": \"6.10.2\", "
-	    "\"btf_has_kfunc\": true, \"cases\": [");
+	    "\"btf_has_kfunc\": true, \"kfunc_prototype\": \"" PROTO_TAG "\", \"cases\": [");
 	load(t, "xdp", "XDP", 0, 'r', 13, MUST_SLEEP);
 	load(t, "xdp", "XDP", 1, 'r', 22, CAN_SLEEP);
 	load(t, "syscall", "SYSCALL", 0, 'r', 22, SYS_ONLY);
@@ -170,13 +133,15 @@ static void matrix_json(struct text *t)
 {
 	add(t, "{\"kernels\": [{\"kernel\": \"6.1\", \"image\": \"i\", \"exit\": 0, "
 	    "\"verdict_s\": 4.2, \"bare_boot_s\": 3.1, \"result\": "
-	    "{\"kernel\": \"6.1.0-56-cloud-amd64\", \"kernel_version\": \"6.1.0\", \"cases\": [");
+	    "{\"kernel\": \"6.1.0-56-cloud-amd64\", \"kernel_version\": \"6.1.0\", %s\"cases\": [",
+	    old_runner ? "" : "\"kfunc_prototype\": null, ");
 	all_absent(t);
 	add(t, "]}}, {\"kernel\": \"6.8\", \"exit\": 0, \"result\": "
-	    "{\"kernel\": \"6.8.5\", \"cases\": [");
+	    "{\"kernel\": \"6.8.5\", %s\"cases\": [", old_runner ? "" : "\"kfunc_prototype\": null, ");
 	all_absent(t);
 	add(t, "]}}, {\"kernel\": \"7.0\", \"exit\": 0, \"result\": "
-	    "{\"kernel\": \"7.0.1+deb13\", \"kernel_version\": \"7.0.1\", \"cases\": [");
+	    "{\"kernel\": \"7.0.1+deb13\", \"kernel_version\": \"7.0.1\", %s\"cases\": [",
+	    old_runner ? "" : "\"kfunc_prototype\": \"" PROTO "\", ");
 	load(t, "xdp", "XDP", 0, 'a', 0, "");
 	load(t, "xdp", "XDP", 1, 'r', 22, CAN_SLEEP);
 	load(t, "syscall", "SYSCALL", 0, 'r', 22, SYS_ONLY);
@@ -211,12 +176,12 @@ static const char *line_of(const char *report, const char *prefix)
 #define LACKS(text, bad) CHECK(strstr((text), (bad)) == NULL, "'%s' in: %s", (bad), (text))
 
 static char *run_audit(const struct docs_page *page, const struct audit_kernel *k,
-		       size_t cnt, const char *progs)
+		       size_t cnt)
 {
 	char *buf = NULL, err[512] = "";
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
-	int ret = audit_write(f, page, k, cnt, progs, err, sizeof(err));
+	int ret = audit_write(f, page, k, cnt, err, sizeof(err));
 
 	fclose(f);
 	CHECK(ret == 0, "audit_write: %s", err);
@@ -247,6 +212,28 @@ static void check_rows(const char *report)
 	CHECK(rows > 0, "no rows");
 }
 
+/* With the tagged release itself (6.9.y) in the evidence: confirmed. */
+static void test_tag_release(const struct docs_page *page)
+{
+	struct audit_evidence ev = { 0 };
+	struct text host = { .len = 0 }, matrix = { .len = 0 };
+	char err[512] = "", *report, *p;
+
+	host_json(&host);
+	matrix_json(&matrix);
+	/* The host becomes 6.9.10: the same length as "6.10.2". */
+	while ((p = strstr(host.buf, "6.10.2")))
+		memcpy(p, "6.9.10", 6);
+	CHECK(!audit_add_json(&ev, host.buf, host.len, "host", err, sizeof(err)), "%s", err);
+	CHECK(!audit_add_json(&ev, matrix.buf, matrix.len, "matrix", err, sizeof(err)), "%s", err);
+	report = run_audit(page, ev.kernels, ev.cnt);
+	HAS(line_of(report, "| The kfunc exists from v6.9"), "| **confirmed** |");
+	HAS(line_of(report, "| The kfunc exists from v6.9"),
+	    "The newest kernel without it is 6.8.5, the oldest with it 6.9.10.");
+	free(report);
+	audit_evidence_free(&ev);
+}
+
 static void test_full(const struct docs_page *page)
 {
 	struct audit_evidence ev = { 0 };
@@ -270,7 +257,7 @@ static void test_full(const struct docs_page *page)
 	      ev.kernels[0].results[1].observed == AUDIT_REJECT, "xdp.s");
 	CHECK_STR(ev.kernels[0].results[1].message, CAN_SLEEP);
 
-	report = run_audit(page, ev.kernels, ev.cnt, dir);
+	report = run_audit(page, ev.kernels, ev.cnt);
 	claims = strstr(report, "## Claims");
 
 	/* Evidence: kernels by version, the one without a result, unused cases. */
@@ -279,15 +266,18 @@ static void test_full(const struct docs_page *page)
 	HAS(report, "are not used: `arg_null`, `prop`.");
 	CHECK(strstr(report, "| 6.8.5 |") < strstr(report, "| 6.10.2 |"), "sorted by version");
 
+	/* Bracketed by 6.8.5 and 6.10.2, but no 6.9 was run: consistent. */
 	row = line_of(report, "| The kfunc exists from v6.9");
-	HAS(row, "| **confirmed** |");
+	HAS(row, "| **consistent** |");
 	HAS(row, "absent, as tagged, on 6.1.0, 6.8.5 (`xdp` absent: " NO_BTF ")");
 	HAS(row, "present, as tagged, on 6.10.2, 7.0.1 (`syscall.s` accepted)");
-	HAS(row, "The newest kernel without it is 6.8.5, the oldest with it 6.10.2");
+	HAS(row, "Consistent (6.8.5 < v6.9 ≤ 6.10.2): the newest kernel without it is 6.8.5, the oldest with it 6.10.2; the tagged release itself was not run.");
 
+	/* The address space and __u32 for u32 do not matter. */
 	row = line_of(report, "| Signature `void bpf_arena_free_pages(");
-	HAS(row, "| **untestable here** |");
-	HAS(row, "`extern void bpf_arena_free_pages(void *p__map, void __arena *ptr__ign, __u32 page_cnt) __ksym;`");
+	HAS(row, "| **confirmed** |");
+	HAS(row, "not applicable on 6.1.0, 6.8.5 (vmlinux BTF has no such kfunc)");
+	HAS(row, "confirmed on 6.10.2, 7.0.1 (on 6.10.2: BTF has `" PROTO_TAG "`; on 7.0.1: BTF has `" PROTO "`)");
 
 	row = line_of(report, "| It may sleep");
 	HAS(row, "| **contradicted** |");
@@ -325,22 +315,24 @@ static void test_full(const struct docs_page *page)
 	/* Argument and license cases never decide a claim. */
 	LACKS(claims, "Possibly NULL");
 	LACKS(claims, "non-GPL");
-	HAS(report, "7 claims: 1 confirmed, 4 contradicted, 2 untestable here.");
+	HAS(report, "7 claims: 1 confirmed, 1 consistent (bracketed, not seen at their tag), 4 contradicted, 1 untestable here.");
 	check_rows(report);
 
 	row = line_of(report, "| `BPF_PROG_TYPE_KPROBE` |");
 	HAS(row, "accepted on 6.10.2, 7.0.1 (on 6.10.2: `kprobe.s` accepted; on 7.0.1: `kprobe` accepted)");
-	LACKS(report, "`BPF_PROG_TYPE_SCHED_CLS`");	/* in a #define only */
-	LACKS(report, "commented");
+	LACKS(report, "plain-case evidence is missing");
 
-	/* The example: from our progs/, with the kernels that accepted it. */
+	/*
+	 * The example: the template, the prototype of the newest kernel that
+	 * accepted the test, its section and license, and those kernels.
+	 */
 	HAS(report, "A `BPF_PROG_TYPE_SYSCALL` program");
-	HAS(report, "#ifdef __BPF_FEATURE_ADDR_SPACE_CAST\n#define __arena __attribute__((address_space(1)))\n#else\n#define __arena\n#endif\n");
-	HAS(report, "struct {\n\t__uint(type, BPF_MAP_TYPE_ARENA);\n\t__uint(max_entries, 8);\n} arena SEC(\".maps\");\n");
-	LACKS(report, "BPF_MAP_TYPE_ARRAY");
+	HAS(report, "extern " PROTO " __ksym;\n");
+	HAS(report, "struct {\n\t__uint(type, BPF_MAP_TYPE_ARENA);\n\t__uint(map_flags, BPF_F_MMAPABLE);\n\t__uint(max_entries, 16);\n} arena SEC(\".maps\");\n");
 	HAS(report, "SEC(\"syscall\")\nint free_arena_page(void *ctx)\n{\n\tbpf_arena_free_pages(&arena, NULL, 1);\n\treturn 0;\n}\n");
-	HAS(report, "Verified by the suite as `syscall.s`");
-	HAS(report, "not accepted on 6.1.0, 6.8.5 (`syscall.s` absent: " NO_BTF "); accepted on 6.10.2, 7.0.1.");
+	HAS(report, "char LICENSE[] SEC(\"license\") = \"GPL\";\n");
+	HAS(report, "the vmlinux BTF of 7.0.1. Verified by the suite as `syscall.s`");
+	HAS(report, "not accepted on 6.1.0, 6.8.5 (`syscall.s` absent: " NO_BTF "); accepted on 6.10.2, 7.0.1.\n");
 	HAS(report, "The page has no example.");
 	free(report);
 	audit_evidence_free(&ev);
@@ -352,12 +344,17 @@ static void test_all_skipped(const struct docs_page *page)
 {
 	struct audit_result r[2] = {
 		{ "xdp", "BPF_PROG_TYPE_XDP", "xdp", false, AUDIT_SKIP, 0, "", "skip",
-		  "kernel has no BPF_PROG_TYPE_XDP" },
+		  "kernel has no BPF_PROG_TYPE_XDP", "free_one_page", "GPL" },
 		{ "xdp", "BPF_PROG_TYPE_XDP", "xdp", true, AUDIT_SKIP, 0, "", "skip",
-		  "kernel has no BPF_PROG_TYPE_XDP" },
+		  "kernel has no BPF_PROG_TYPE_XDP", "free_one_page", "GPL" },
 	};
-	struct audit_kernel k = { "host", "6.12.0-test", "6.12.0", 0x060c00, true, "", r, 2 };
-	char *report = run_audit(page, &k, 1, dir);
+	struct audit_kernel k = {
+		.source = "host", .release = "6.12.0-test", .version_str = "6.12.0",
+		.version = 0x060c00, .has_result = true, .note = "", .results = r,
+		.cnt = 2, .plain_known = true, .proto_recorded = true,
+		.prototype = PROTO,
+	};
+	char *report = run_audit(page, &k, 1);
 	const char *row;
 
 	row = line_of(report, "| The kfunc exists");
@@ -367,15 +364,15 @@ static void test_all_skipped(const struct docs_page *page)
 	row = line_of(report, "| `BPF_PROG_TYPE_XDP`");
 	HAS(row, "| **untestable here** | No kernel tested the type at or after its tag.<br>");
 	HAS(row, "untestable on 6.12.0 (every test skipped, e.g. `xdp` skipped: kernel has no BPF_PROG_TYPE_XDP)");
-	HAS(report, "No case was accepted on any kernel available");
+	HAS(report, "No plain case was accepted on any kernel available");
 	check_rows(report);
 	free(report);
 
 	/* No evidence at all. */
-	report = run_audit(page, NULL, 0, dir);
+	report = run_audit(page, NULL, 0);
 	HAS(report, "| (none) |");
 	HAS(line_of(report, "| `BPF_PROG_TYPE_XDP`"), "| **untestable here** | no kernel with results");
-	HAS(report, "7 claims: 0 confirmed, 0 contradicted, 7 untestable here.");
+	HAS(report, "7 claims: 0 confirmed, 0 consistent (bracketed, not seen at their tag), 0 contradicted, 7 untestable here.");
 	free(report);
 }
 
@@ -404,6 +401,14 @@ static void test_bad_evidence(void)
 		  "kernels[1].result.cases[0]: \"name\" must be a string" },
 		{ "{\"kernels\": [{\"kernel\": \"6.1\", \"exit\": 300}]}", "kernels[0]: \"exit\" must be" },
 		{ "{\"kernel\": \"6.1\",\n \"cases\": [}", "line 2, column 12: expected a value" },
+		{ "{\"kernel\": \"6.1\", \"kfunc_prototype\": 1, \"cases\": []}",
+		  "the runner's JSON: \"kfunc_prototype\" must be a string or null" },
+		{ "{\"kernel\": \"6.1\", \"cases\": [{\"name\": \"a\", \"prog_type\": \"T\", "
+		  "\"sleepable\": true, \"observed\": \"accept\", \"call\": true}]}",
+		  "cases[0]: \"call\" must be a string or null" },
+		{ "{\"kernel\": \"6.1\", \"cases\": [{\"name\": \"a\", \"prog_type\": \"T\", "
+		  "\"sleepable\": true, \"observed\": \"accept\", \"license\": []}]}",
+		  "cases[0]: \"license\" must be a string or null" },
 	};
 	struct audit_evidence ev = { 0 };
 	char err[512];
@@ -420,49 +425,151 @@ static void test_bad_evidence(void)
 	      !strncmp(err, "/nonexistent/m.json: ", 21), "%s", err);
 }
 
-static void test_bad_sources(const struct docs_page *page)
+/* Another page's signature, against the same BTF. */
+static void test_signature(const struct docs_page *page)
 {
-	char err[512] = "", path[300], *report;
-	FILE *f = fopen("/dev/null", "w");
+	static const struct {
+		const char *sig, *verdict, *want;
+	} cases[] = {
+		{ "void  bpf_arena_free_pages( void*p__map,void __arena *ptr__ign, uint32_t page_cnt );",
+		  "**confirmed**", "confirmed on 6.12.0 (BTF has `" PROTO_TAG "`)" },
+		{ "void bpf_arena_free_pages(void *p__map, void __attribute__((address_space(1))) *ptr__ign, __u32 page_cnt)",
+		  "**confirmed**", "confirmed on 6.12.0" },
+		{ "void bpf_arena_free_pages(void *p__map, void *ptr__ign, const u32 page_cnt)",
+		  "**contradicted**", "parameter 3: the page has `const u32 page_cnt`, BTF `u32 page_cnt`" },
+		{ "int bpf_arena_free_pages(void *p__map, void *ptr, u64 page_cnt)",
+		  "**contradicted**",
+		  "contradicted on 6.12.0 (BTF has `" PROTO_TAG "`; return type and name: the page has `int bpf_arena_free_pages`, BTF `void bpf_arena_free_pages`; parameter 2: the page has `void *ptr`, BTF `void *ptr__ign`; parameter 3: the page has `u64 page_cnt`, BTF `u32 page_cnt`)" },
+		{ "void bpf_arena_free_pages(void *p__map, void *ptr__ign)",
+		  "**contradicted**", "2 parameters on the page, 3 in BTF" },
+		{ "void bpf_arena_free_pages(void)",
+		  "**contradicted**", "0 parameters on the page, 3 in BTF" },
+	};
+	struct audit_result r = { "syscall", "BPF_PROG_TYPE_SYSCALL", "syscall", true,
+				  AUDIT_ACCEPT, 0, "", "pass", "", "free_one_page", "GPL" };
+	struct audit_kernel k = {
+		.source = "host", .release = "6.12.0-test", .version_str = "6.12.0",
+		.version = 0x060c00, .has_result = true, .note = "", .results = &r,
+		.cnt = 1, .plain_known = true, .proto_recorded = true,
+		.prototype = PROTO_TAG,
+	};
 
-	CHECK(audit_write(f, page, NULL, 0, "/nonexistent", err, sizeof(err)) == -1 &&
-	      strstr(err, "/nonexistent: "), "%s", err);
-	fclose(f);
-	/* Without conform.h the audit runs, but says why there is no example. */
-	snprintf(path, sizeof(path), "%s/conform.h", dir);
-	unlink(path);
-	report = run_audit(page, NULL, 0, dir);
-	HAS(report, "No example can be rendered: ");
-	HAS(report, "conform.h: No such file");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char md[1024], err[256], *report;
+		struct docs_page pg;
+		const char *row;
+
+		snprintf(md, sizeof(md),
+			 "# KFunc `bpf_arena_free_pages`\n<!-- [KFUNC_DEF] -->\n`#!c %s`\n<!-- [/KFUNC_DEF] -->\n",
+			 cases[i].sig);
+		if (docs_parse(md, strlen(md), &pg, err, sizeof(err))) {
+			CHECK(0, "%s: %s", cases[i].sig, err);
+			continue;
+		}
+		report = run_audit(&pg, &k, 1);
+		row = line_of(report, "| Signature ");
+		HAS(row, cases[i].verdict);
+		HAS(row, cases[i].want);
+		free(report);
+		docs_free(&pg);
+	}
+
+	/* The runner records the prototype of its own kfunc only. */
+	{
+		static const char md[] = "# KFunc `bpf_other`\n<!-- [KFUNC_DEF] -->\n"
+					 "`#!c void bpf_other(void *p__map)`\n<!-- [/KFUNC_DEF] -->\n";
+		char err[256], *report;
+		struct docs_page pg;
+
+		CHECK(!docs_parse(md, sizeof(md) - 1, &pg, err, sizeof(err)), "%s", err);
+		report = run_audit(&pg, &k, 1);
+		HAS(line_of(report, "| Signature "), "| **untestable here** | untestable on 6.12.0 (the runner records the prototype of another kfunc: `" PROTO_TAG "`)");
+		HAS(report, "No example can be rendered: the suite calls `bpf_arena_free_pages`, not this page's kfunc.");
+		free(report);
+		docs_free(&pg);
+	}
+
+	/* A plain test accepted, but no prototype recorded: no example. */
+	k.proto_recorded = false;
+	k.prototype = NULL;
+	{
+		char *report = run_audit(page, &k, 1);
+
+		HAS(line_of(report, "| Signature "), "| **untestable here** | No kernel's evidence records");
+		HAS(report, "No example can be rendered: no kernel that accepted `syscall.s` recorded the kfunc's prototype in its evidence.");
+		free(report);
+	}
+}
+
+/*
+ * An older runner's JSON (without "call", "license" and
+ * "kfunc_prototype"): the kfunc's presence is still judged, but no kernel
+ * speaks for a program type, the sleepable note or the signature.
+ */
+static void test_old_runner(const struct docs_page *page)
+{
+	struct audit_evidence ev = { 0 };
+	struct text host = { .len = 0 }, matrix = { .len = 0 };
+	char err[512] = "", *report;
+	const char *row;
+
+	old_runner = true;
+	matrix_json(&matrix);
+	old_runner = false;
+	CHECK(!audit_add_json(&ev, matrix.buf, matrix.len, "matrix", err, sizeof(err)), "%s", err);
+	CHECK(ev.cnt == 4 && !ev.kernels[0].plain_known && !ev.kernels[0].proto_recorded &&
+	      !ev.kernels[2].prototype, "old evidence read as such");
+	report = run_audit(page, ev.kernels, ev.cnt);
+	HAS(report, "The plain-case evidence is missing for every kernel:");
+	LACKS(report, "rest only on the");
+	HAS(line_of(report, "| The kfunc exists from v6.9"), "| **consistent** |");
+	row = line_of(report, "| Signature ");
+	HAS(row, "| **untestable here** | No kernel's evidence records the kfunc's prototype in vmlinux BTF.<br>");
+	HAS(row, "untestable on 6.1.0, 6.8.5, 7.0.1 (no prototype recorded");
+	row = line_of(report, "| It may sleep");
+	HAS(row, "| **untestable here** |");
+	HAS(row, "untestable on 7.0.1 (no plain-case evidence");
+	row = line_of(report, "| `BPF_PROG_TYPE_XDP`");
+	HAS(row, "| **untestable here** | No kernel's evidence says which cases call the kfunc plainly");
+	HAS(row, "untestable on 6.1.0, 6.8.5, 7.0.1 (no plain-case evidence");
+	HAS(report, "None found: no test of an unlisted program type");
+	HAS(report, "No plain case was accepted on any kernel available");
+	HAS(report, "7 claims: 0 confirmed, 1 consistent (bracketed, not seen at their tag), 0 contradicted, 6 untestable here.");
+	check_rows(report);
 	free(report);
-	write_file("conform.h", conform_h);
+
+	/* With a host of today: only the old kernels are left out. */
+	host_json(&host);
+	CHECK(!audit_add_json(&ev, host.buf, host.len, "host", err, sizeof(err)), "%s", err);
+	report = run_audit(page, ev.kernels, ev.cnt);
+	HAS(report, "rest only on the 4 cases");
+	HAS(report, "The plain-case evidence is missing for 6.1.0, 6.8.5, 7.0.1: ");
+	row = line_of(report, "| `BPF_PROG_TYPE_XDP`");
+	HAS(row, "| **contradicted** |");
+	HAS(row, "contradicted on 6.10.2 (all 2 tests rejected");
+	HAS(row, "untestable on 7.0.1 (no plain-case evidence");
+	HAS(line_of(report, "| Signature "), "confirmed on 6.10.2 (BTF has");
+	HAS(report, "the vmlinux BTF of 6.10.2. Verified by the suite as `syscall.s`");
+	HAS(report, "accepted on 6.10.2. Not counted: 6.1.0, 6.8.5, 7.0.1, whose evidence does not say how the case calls the kfunc.");
+	check_rows(report);
+	free(report);
+	audit_evidence_free(&ev);
 }
 
 int main(void)
 {
 	struct docs_page page;
-	char err[256], path[300];
+	char err[256];
 
-	if (!mkdtemp(dir)) {
-		perror("mkdtemp");
-		return 1;
-	}
-	write_file("conform.h", conform_h);
-	write_file("a.bpf.c", a_bpf_c);
-	write_file("b.bpf.c", b_bpf_c);
 	CHECK(!docs_parse(page_md, sizeof(page_md) - 1, &page, err, sizeof(err)), "%s", err);
 
 	test_full(&page);
+	test_tag_release(&page);
 	test_all_skipped(&page);
 	test_bad_evidence();
-	test_bad_sources(&page);
+	test_signature(&page);
+	test_old_runner(&page);
 
 	docs_free(&page);
-	for (const char *const *n = (const char *const[]){ "conform.h", "a.bpf.c", "b.bpf.c", NULL };
-	     *n; n++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, *n);
-		unlink(path);
-	}
-	rmdir(dir);
 	return unit_done("test_audit");
 }
