@@ -2,12 +2,24 @@
 # make bench: the cost of bpf_arena_free_pages() per page on this kernel
 # and on each KERNEL given (in a VM, through vmtest.sh).
 #   bench.sh [KERNEL...]
-# Writes build/bench/<release>.json and .svg, and build/bench/bench.md.
+# BENCH_REPEAT (default 7, at least 5) repeats each size that often; the
+# tables give the median and the min-max of the repeats.
+# Writes build/bench/<release>.json and .svg, and build/bench/bench.md. A
+# <release>.json of an earlier run is kept as <release>.prev.json, and
+# bench.md says which medians of this run fall outside its min-max.
 # TCG timings are emulated: compare them with each other, not with the host.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=$root/build/bench
+repeat=${BENCH_REPEAT:-7}
+
+if ! [[ $repeat =~ ^[0-9]+$ ]] || ((10#$repeat < 5 || 10#$repeat > 1000)); then
+	echo "bench: BENCH_REPEAT wants a whole number from 5 to 1000, not '$repeat'" >&2
+	exit 2
+fi
+repeat=$((10#$repeat))
+
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$out"
@@ -17,13 +29,14 @@ run_host() {
 		echo "bench: the host run needs root" >&2
 		return 1
 	fi
-	"$out/bench" --objs "$out" --json "$tmp/host.json" >&2
+	"$out/bench" --objs "$out" --json "$tmp/host.json" --repeat "$repeat" >&2
 	echo "$tmp/host.json"
 }
 
 run_vm() {
 	VMTEST_RUNNER=$out/bench-static VMTEST_PROGS=$out \
-		"$root/scripts/vmtest.sh" -k "$1" -t 600 -o "$tmp/$1.json" >&2
+		"$root/scripts/vmtest.sh" -k "$1" -t $((300 + 60 * repeat)) -o "$tmp/$1.json" \
+		-- --repeat "$repeat" >&2
 	echo "$tmp/$1.json"
 }
 
@@ -32,25 +45,59 @@ for k in "$@"; do
 	results+=("$(run_vm "$k")")
 done
 
+# shellcheck disable=SC2016 # jq programs, not shell expansions
+fmt='def fmt: if . == null then "n/a" elif . >= 100 then (round | tostring)
+	else (. * 10 | round / 10 | tostring) end;'
+
+runs=$(jq -r '"\(.runs_per_repeat | min) to \(.runs_per_repeat | max)"' "${results[0]}")
+repeat=$(jq -r .repeat "${results[0]}")
 {
 	echo "# bpf_arena_free_pages: ns per page"
 	echo
-	echo "Timed inside BPF around the call (bpf_ktime_get_ns), averaged over"
-	echo "50 to 2000 runs per size; munmap() and madvise(MADV_DONTNEED) drop the"
-	echo "same number of touched anonymous pages from user space. VM columns ran"
-	echo "under TCG emulation: compare them with each other, not with the host."
+	echo "Timed inside BPF around the call (bpf_ktime_get_ns). Each size is"
+	echo "measured $repeat times (the repeats of all series and sizes interleaved);"
+	echo "a repeat is the mean over $runs calls. Cells are the median of the"
+	echo "repeats [min–max]. munmap() and madvise(MADV_DONTNEED) drop the same number"
+	echo "of touched anonymous pages from user space. The XDP series runs in batches"
+	echo "that fit the 1024-page arena; after each batch the bench waits (at most 2 s)"
+	echo "until a sleepable program can allocate the whole arena again, that is,"
+	echo "until every deferred free has landed. VM columns ran under TCG emulation:"
+	echo "compare them with each other, not with the host."
 	for r in "${results[@]}"; do
 		release=$(jq -r .kernel "$r")
+		prev=
+		if jq -e '.series[0].median' "$out/$release.json" >/dev/null 2>&1; then
+			mv -f "$out/$release.json" "$out/$release.prev.json"
+			prev=$out/$release.prev.json
+		fi
 		cp "$r" "$out/$release.json"
 		jq -r -f "$root/scripts/bench-svg.jq" "$r" >"$out/$release.svg"
 		echo
 		echo "## $release ([plot]($release.svg))"
 		echo
-		jq -r '"| page_cnt | " + ([.series[].column] | join(" | ")) + " |",
+		jq -r "$fmt"'. as $d
+			| "| page_cnt | " + ([.series[].column] | join(" | ")) + " |",
 			"|---|" + ([.series[] | "---"] | join("|")) + "|",
 			(range(.page_cnt | length) as $i | "| \(.page_cnt[$i]) | " +
-			 ([.series[].ns_per_page[$i] | if . == null then "n/a" else tostring end] | join(" | ")) + " |"),
-			(.series[] | select(.note != "") | "\n" + .name + ": " + .note)' "$r"
+			 ([.series[] | if .median[$i] == null then "n/a"
+			   else "\(.median[$i] | fmt) [\(.min[$i] | fmt)–\(.max[$i] | fmt)]" end]
+			  | join(" | ")) + " |"),
+			(.series[] | select(.note != "") | "\n" + .name + ": " + .note),
+			(.series[] | select(.finding != "") | "\n**Finding**, " + .name + ": " + .finding),
+			(.series[] | select(.wait) | . as $s | .wait as $w |
+			 "\nDeferred frees of the XDP series: time from the end of a batch until",
+			 "the whole arena could be allocated again (µs, probe included; the probe",
+			 "alone, on an idle arena, takes \($w.idle_probe_us | fmt) µs):\n",
+			 "| page_cnt | waits | median [max] µs | first probe failed | gave up | allocations failed |",
+			 "|---|---|---|---|---|---|",
+			 (range($w.waits | length) as $i | select($w.waits[$i] > 0) |
+			  "| \($d.page_cnt[$i]) | \($w.waits[$i]) | \($w.median_us[$i] | fmt) [\($w.max_us[$i] | fmt)] | \($w.retried[$i]) | \($w.timeouts[$i]) | \($s.failed[$i]) of \($s.allocations[$i]) |"))' "$r"
+		if [[ -n $prev ]]; then
+			echo
+			echo "### $release against the run before"
+			echo
+			"$root/scripts/bench-compare.sh" "$prev" "$r" || true
+		fi
 	done
 } >"$tmp/bench.md"
 mv "$tmp/bench.md" "$out/bench.md"

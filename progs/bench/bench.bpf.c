@@ -2,7 +2,9 @@
 /*
  * make bench: the cost of bpf_arena_free_pages() per page. Each run
  * allocates page_cnt pages and times the free with bpf_ktime_get_ns().
- * Not a conformance case, so it lives apart from the case objects.
+ * bench_probe tells user space when a non-sleepable program's deferred
+ * frees have landed. Not a conformance case, so it lives apart from the
+ * case objects.
  */
 #include "conform.h"
 
@@ -11,13 +13,14 @@
 
 extern void __arena *bpf_arena_alloc_pages(void *p__map, void __arena *addr__ign,
 					   __u32 page_cnt, int node_id,
-					   __u64 flags) __ksym;
+					   __u64 flags) __ksym __weak;
 
+/* An arena of its own, declared as conform.h's EXTRA_ARENA() does. */
 struct {
-	__uint(type, BPF_MAP_TYPE_ARENA);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, BENCH_PAGES);
-} bench_arena SEC(".maps");
+} bench_arena SEC(".maps") __conform("arena");
 
 struct bench_stat {
 	__u32 page_cnt;		/* in */
@@ -71,4 +74,21 @@ int conform_case_bench_xdp(void *ctx)
 }
 ARENA_CONTROL(bench_xdp, "xdp", BPF_PROG_TYPE_XDP, , "")
 
-char LICENSE[] SEC("license") = "GPL";
+/*
+ * Sleepable: allocate the whole arena and free it at once. That succeeds
+ * only when no page of the arena is still allocated, so once it does,
+ * every deferred free queued before has landed. bench.c runs it on the
+ * XDP program's arena.
+ */
+SEC("syscall") __case(BPF_PROG_TYPE_SYSCALL, , "") __conform("case=bench_probe")
+int conform_case_bench_probe(void *ctx)
+{
+	void __arena *p;
+
+	p = bpf_arena_alloc_pages(&bench_arena, NULL, BENCH_PAGES, NUMA_NO_NODE, 0);
+	if (!p)
+		return 1;
+	bpf_arena_free_pages(&bench_arena, p, BENCH_PAGES);
+	return 0;
+}
+ARENA_CONTROL(bench_probe, "syscall", BPF_PROG_TYPE_SYSCALL, , "")

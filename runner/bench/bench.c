@@ -4,7 +4,19 @@
  * timed inside BPF around the call, next to what user space pays to drop
  * the same number of pages with munmap() and madvise(MADV_DONTNEED).
  *
- *   bench [--objs DIR] [--json FILE]
+ *   bench [--objs DIR] [--json FILE] [--repeat N]
+ *
+ * Every (series, page_cnt) is measured N times (default 7), the repeats of
+ * all series and sizes interleaved, so that a burst of load on a shared
+ * machine spreads over all of them. Each repeat is the mean over many calls;
+ * the bench reports the median of the repeats and their min and max.
+ *
+ * From a non-sleepable program the free is deferred: the call queues the
+ * pages, and the kernel frees them later. The XDP series therefore runs
+ * in batches that fit the arena, and after each batch waits (at most
+ * WAIT_LIMIT_NS) until a sleepable program can allocate the whole arena
+ * again: then every deferred free has landed. It reports how long that
+ * took, and as a finding any allocation that failed all the same.
  */
 #include <bpf/bpf.h>
 #include <errno.h>
@@ -19,15 +31,23 @@
 #include <unistd.h>
 
 #include "kernel.h"
+#include "libbpf_msg.h"
 #include "load.h"
+#include "maps.h"
 #include "suite.h"
 #include "util.h"
 
 #define PAGE 4096
 #define LOG_SIZE (1 << 20)
+#define BENCH_PAGES 1024		/* the arena's size, as in bench.bpf.c */
+#define DEFAULT_REPEAT 7
+#define MAX_REPEAT 1000
+#define WAIT_LIMIT_NS 2000000000LL	/* for the deferred frees to land */
+#define IDLE_PROBES 5
 
 static const unsigned int sizes[] = { 1, 2, 8, 32, 128, 512 };
 #define NSIZES (sizeof(sizes) / sizeof(sizes[0]))
+#define NSERIES 4
 
 /* Must match struct bench_stat in progs/bench/bench.bpf.c. */
 struct bench_stat {
@@ -37,18 +57,49 @@ struct bench_stat {
 	__u64 runs;
 };
 
+/* Some values, and their median, min and max. */
+struct stats {
+	double *v;
+	size_t cnt;
+	double median, min, max;	/* < 0: no values */
+};
+
+/* The waits for the deferred frees of one page_cnt. */
+struct waits {
+	struct stats ns;		/* one per batch */
+	unsigned int retried;		/* the first probe failed */
+	unsigned int timeouts;		/* not landed in WAIT_LIMIT_NS */
+};
+
 struct series {
 	const char *name;
 	const char *column;
-	double ns_per_page[NSIZES];	/* < 0: not measured */
+	struct stats ns_per_page[NSIZES];	/* one value per repeat */
+	unsigned long long attempts[NSIZES];	/* kfunc: allocations tried */
+	unsigned long long failed[NSIZES];	/* kfunc: and failed */
+	bool deferred;				/* waits[] and probe_ns are set */
+	struct waits waits[NSIZES];
+	double probe_ns;			/* the probe on an idle arena */
 	char note[600];
+	char finding[1024];
+};
+
+/* A loaded kfunc program, its maps and, if deferred, its probe. */
+struct kbench {
+	struct series *s;
+	bool sleepable;
+	int fd;				/* -1: not measured, s->note says why */
+	int stat_fd;
+	int probe_fd;
+	struct map_set maps;
+	struct bpf_insn *probe_insns;
 };
 
 static unsigned int runs_for(unsigned int cnt)
 {
-	unsigned int r = 20000 / cnt;
+	unsigned int r = 10000 / cnt;
 
-	return r < 50 ? 50 : r > 2000 ? 2000 : r;
+	return r < 20 ? 20 : r > 1000 ? 1000 : r;
 }
 
 static long long now_ns(void)
@@ -59,118 +110,493 @@ static long long now_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* Time the kfunc inside a BPF program, through BPF_PROG_TEST_RUN. */
-static void bench_kfunc(const struct conform_case *c, bool sleepable,
+static void stats_add(struct stats *st, double v)
+{
+	st->v = xrealloc(st->v, (st->cnt + 1) * sizeof(*st->v));
+	st->v[st->cnt++] = v;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Median, min and max of the values that are >= 0. */
+static size_t stats_finish(struct stats *st)
+{
+	double *v = xcalloc(st->cnt ? st->cnt : 1, sizeof(*v));
+	size_t n = 0;
+
+	for (size_t i = 0; i < st->cnt; i++)
+		if (st->v[i] >= 0)
+			v[n++] = st->v[i];
+	st->median = st->min = st->max = -1;
+	if (n) {
+		qsort(v, n, sizeof(*v), cmp_double);
+		st->min = v[0];
+		st->max = v[n - 1];
+		st->median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	}
+	free(v);
+	return n;
+}
+
+static int run_probe(int fd, bool *ok)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+
+	if (bpf_prog_test_run_opts(fd, &opts))
+		return -1;
+	*ok = opts.retval == 0;
+	return 0;
+}
+
+/*
+ * Run the probe until it can allocate the whole arena, at most
+ * WAIT_LIMIT_NS. Returns the time that took, or -1 if the probe could not
+ * run; *landed says whether it succeeded, *tries how often it ran.
+ */
+static long long wait_landed(int probe_fd, bool *landed, unsigned int *tries)
+{
+	long long t0 = now_ns(), t;
+
+	*tries = 0;
+	for (;;) {
+		if (run_probe(probe_fd, landed))
+			return -1;
+		++*tries;
+		t = now_ns() - t0;
+		if (*landed || t >= WAIT_LIMIT_NS)
+			return t;
+		usleep(100);
+	}
+}
+
+/*
+ * A copy of sp's instructions that uses set's maps, the ones its
+ * instructions' libbpf maps were copied to. NULL if sp uses another map.
+ */
+static struct bpf_insn *retarget(const struct prog_spec *sp,
+				 const struct map_set *set,
+				 struct prog_spec *out)
+{
+	struct bpf_insn *insns = xmalloc(sp->insn_cnt * sizeof(*insns));
+
+	memcpy(insns, sp->insns, sp->insn_cnt * sizeof(*insns));
+	*out = *sp;
+	out->insns = insns;
+	for (size_t i = 0; i + 1 < sp->insn_cnt; i++) {
+		struct bpf_insn *insn = &insns[i];
+		const struct fresh_map *f = NULL;
+
+		if (insn->code != (BPF_LD | BPF_IMM | BPF_DW))
+			continue;
+		if (insn->src_reg == BPF_PSEUDO_MAP_FD ||
+		    insn->src_reg == BPF_PSEUDO_MAP_VALUE) {
+			for (size_t m = 0; m < set->cnt && !f; m++)
+				if (set->maps[m].old_fd == insn->imm)
+					f = &set->maps[m];
+			if (!f) {
+				free(insns);
+				return NULL;
+			}
+			insn->imm = f->fd;
+		}
+		i++;	/* the second half of ld_imm64 */
+	}
+	return insns;
+}
+
+/* Load the probe on kb's arena and time it there while nothing is queued. */
+static int open_probe(struct kbench *kb, const struct conform_case *probe,
+		      char *log)
+{
+	struct series *s = kb->s;
+	struct stats idle = { 0 };
+	struct load_result res;
+	struct prog_spec sp;
+	bool ok = true;
+
+	if (!probe || !probe->prog.loadable) {
+		snprintf(s->note, sizeof(s->note), "no probe for the deferred frees: %s",
+			 probe ? probe->prog.reason : "bench_probe missing");
+		return -1;
+	}
+	kb->probe_insns = retarget(&probe->prog, &kb->maps, &sp);
+	if (!kb->probe_insns) {
+		snprintf(s->note, sizeof(s->note),
+			 "bench_probe uses a map that bench_xdp does not");
+		return -1;
+	}
+	kb->probe_fd = load_prog_fd(&sp, BPF_F_SLEEPABLE, log, LOG_SIZE, &res);
+	if (kb->probe_fd < 0) {
+		snprintf(s->note, sizeof(s->note), "bench_probe rejected: %s",
+			 res.message);
+		return -1;
+	}
+	for (int i = 0; i < IDLE_PROBES && ok; i++) {
+		long long t0 = now_ns();
+
+		if (run_probe(kb->probe_fd, &ok)) {
+			snprintf(s->note, sizeof(s->note), "bench_probe: BPF_PROG_TEST_RUN: %s",
+				 strerror(errno));
+			return -1;
+		}
+		stats_add(&idle, (double)(now_ns() - t0));
+	}
+	stats_finish(&idle);
+	free(idle.v);
+	if (!ok) {
+		snprintf(s->note, sizeof(s->note),
+			 "bench_probe cannot allocate the whole idle arena (%d pages)",
+			 BENCH_PAGES);
+		return -1;
+	}
+	s->probe_ns = idle.median;
+	s->deferred = true;
+	return 0;
+}
+
+static void kbench_open(struct kbench *kb, const struct conform_case *c,
+			const struct conform_case *probe, bool sleepable,
 			struct series *s)
 {
-	struct harness_map *maps = suite_create_maps(c->obj, c->prog.src);
-	const struct harness_map *stat = suite_map(c->obj, maps, "bench_stat");
-	struct linked_prog lp = { .src = c->prog.src };
 	char *log = xcalloc(1, LOG_SIZE);
-	unsigned char packet[64] = { 0 };
+	const struct fresh_map *stat;
 	struct load_result res;
-	int fd;
+	struct prog_spec sp;
 
-	for (size_t i = 0; i < NSIZES; i++)
-		s->ns_per_page[i] = -1;
-	suite_link_prog(c->kernel, c->obj, maps, &lp);
-	if (lp.absent[0] || lp.unloadable[0]) {
-		snprintf(s->note, sizeof(s->note), "%s", lp.absent[0] ? lp.absent : lp.unloadable);
+	memset(kb, 0, sizeof(*kb));
+	kb->s = s;
+	kb->sleepable = sleepable;
+	kb->fd = kb->probe_fd = -1;
+	if (!c) {
+		snprintf(s->note, sizeof(s->note), "case missing from bench.bpf.o");
 		goto out;
 	}
-	fd = load_prog_fd(&lp, sleepable ? BPF_F_SLEEPABLE : 0, log, LOG_SIZE, &res);
-	if (fd < 0) {
-		snprintf(s->note, sizeof(s->note), "rejected: %s", res.message);
+	if (!c->prog.loadable) {
+		snprintf(s->note, sizeof(s->note), "%s", c->prog.reason);
 		goto out;
 	}
-	for (size_t i = 0; i < NSIZES; i++) {
-		struct bench_stat st = { .page_cnt = sizes[i] };
-		unsigned int runs = runs_for(sizes[i]);
-		__u32 key = 0;
-		int err = 0;
-
-		bpf_map_update_elem(stat->fd, &key, &st, BPF_ANY);
-		if (sleepable) {
-			for (unsigned int r = 0; r < runs && !err; r++) {
-				LIBBPF_OPTS(bpf_test_run_opts, opts);
-
-				err = bpf_prog_test_run_opts(fd, &opts);
-			}
-		} else {
-			LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = packet,
-				    .data_size_in = sizeof(packet), .repeat = runs);
-
-			err = bpf_prog_test_run_opts(fd, &opts);
-			usleep(100000);	/* let the deferred frees land */
-		}
-		bpf_map_lookup_elem(stat->fd, &key, &st);
-		if (!err && st.runs)
-			s->ns_per_page[i] = (double)st.ns / (double)st.runs / sizes[i];
-		if (st.failed)
-			snprintf(s->note, sizeof(s->note),
-				 "%u allocations failed at page_cnt %u (frees not landed yet)",
-				 st.failed, sizes[i]);
+	if (map_set_create(c->suite, &c->prog, &kb->maps, &sp, s->note, sizeof(s->note)))
+		goto out;
+	stat = map_set_find(&kb->maps, "bench_stat");
+	kb->fd = load_prog_fd(&sp, sleepable ? BPF_F_SLEEPABLE : 0, log, LOG_SIZE, &res);
+	if (kb->fd < 0 || !stat) {
+		if (!suite_poisoned(c->suite, log, s->note, sizeof(s->note)))
+			snprintf(s->note, sizeof(s->note), "rejected: %s",
+				 stat ? res.message : "no bench_stat map");
+		goto fail;
 	}
-	close(fd);
+	kb->stat_fd = stat->fd;
+	if (!sleepable && open_probe(kb, probe, log))
+		goto fail;
+	goto out;
+fail:
+	if (kb->fd >= 0)
+		close(kb->fd);
+	kb->fd = -1;
 out:
-	free(lp.insns);
 	free(log);
-	suite_destroy_maps(c->obj, maps);
 }
 
-/* The user-space baselines: drop touched anonymous pages. */
-static void bench_user(bool use_munmap, struct series *s)
+static void kbench_close(struct kbench *kb)
 {
-	for (size_t i = 0; i < NSIZES; i++) {
-		size_t len = (size_t)sizes[i] * PAGE;
-		unsigned int runs = runs_for(sizes[i]);
-		long long total = 0;
-		char *p = NULL;
+	if (kb->fd >= 0)
+		close(kb->fd);
+	if (kb->probe_fd >= 0)
+		close(kb->probe_fd);
+	free(kb->probe_insns);
+	map_set_destroy(&kb->maps);
+}
 
-		for (unsigned int r = 0; r < runs; r++) {
-			long long t0;
+/* One repeat at sizes[i]: ns per page, or -1. */
+static double kbench_sample(struct kbench *kb, size_t i)
+{
+	struct bench_stat st = { .page_cnt = sizes[i] };
+	unsigned int runs = runs_for(sizes[i]);
+	struct series *s = kb->s;
+	__u32 key = 0;
+	int err = 0;
 
-			if (!p || use_munmap)
-				p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-			if (p == MAP_FAILED) {
-				s->ns_per_page[i] = -1;
-				return;
-			}
-			for (size_t off = 0; off < len; off += PAGE)
-				p[off] = 1;
-			t0 = now_ns();
-			if (use_munmap)
-				munmap(p, len);
-			else
-				madvise(p, len, MADV_DONTNEED);
-			total += now_ns() - t0;
+	if (kb->fd < 0)
+		return -1;
+	if (bpf_map_update_elem(kb->stat_fd, &key, &st, BPF_ANY))
+		return -1;
+	if (kb->sleepable) {
+		for (unsigned int r = 0; r < runs && !err; r++) {
+			LIBBPF_OPTS(bpf_test_run_opts, opts);
+
+			err = bpf_prog_test_run_opts(kb->fd, &opts);
 		}
-		if (!use_munmap)
-			munmap(p, len);
-		s->ns_per_page[i] = (double)total / runs / sizes[i];
 	}
+	/* Batches the arena holds, each followed by the wait. */
+	for (unsigned int left = runs; !kb->sleepable && left && !err;) {
+		unsigned int batch = BENCH_PAGES / sizes[i] < left ?
+				     BENCH_PAGES / sizes[i] : left;
+		unsigned char packet[64] = { 0 };
+		LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = packet,
+			    .data_size_in = sizeof(packet), .repeat = batch);
+		unsigned int tries;
+		long long waited;
+		bool landed;
+
+		err = bpf_prog_test_run_opts(kb->fd, &opts);
+		left -= batch;
+		waited = wait_landed(kb->probe_fd, &landed, &tries);
+		if (waited < 0) {
+			err = -1;
+			break;
+		}
+		stats_add(&s->waits[i].ns, (double)waited);
+		s->waits[i].retried += tries > 1;
+		s->waits[i].timeouts += !landed;
+	}
+	if (err) {
+		snprintf(s->note, sizeof(s->note), "BPF_PROG_TEST_RUN at page_cnt %u: %s",
+			 sizes[i], strerror(errno));
+		return -1;
+	}
+	if (bpf_map_lookup_elem(kb->stat_fd, &key, &st))
+		return -1;
+	s->attempts[i] += st.runs + st.failed;
+	s->failed[i] += st.failed;
+	return st.runs ? (double)st.ns / (double)st.runs / sizes[i] : -1;
 }
 
-static void print_json(FILE *f, const struct kernel *k, struct series *s,
-		       size_t n)
+/* The user-space baselines: drop touched anonymous pages. One repeat. */
+static double user_sample(bool use_munmap, size_t i)
 {
-	fprintf(f, "{\"kernel\": \"%s\", \"page_cnt\": [", k->release);
+	size_t len = (size_t)sizes[i] * PAGE;
+	unsigned int runs = runs_for(sizes[i]);
+	long long total = 0;
+	char *p = NULL;
+
+	for (unsigned int r = 0; r < runs; r++) {
+		long long t0;
+
+		if (!p || use_munmap)
+			p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return -1;
+		for (size_t off = 0; off < len; off += PAGE)
+			p[off] = 1;
+		t0 = now_ns();
+		if (use_munmap)
+			munmap(p, len);
+		else
+			madvise(p, len, MADV_DONTNEED);
+		total += now_ns() - t0;
+	}
+	if (!use_munmap)
+		munmap(p, len);
+	return (double)total / runs / sizes[i];
+}
+
+/* Medians, and the notes and findings the numbers call for. */
+static void finish(struct series *s, unsigned int repeat)
+{
+	size_t len = 0;
+
+	for (size_t i = 0; i < NSIZES; i++) {
+		size_t n = stats_finish(&s->ns_per_page[i]);
+
+		if (n && n < repeat && !s->note[0])
+			snprintf(s->note, sizeof(s->note),
+				 "page_cnt %u: only %zu of %u repeats measured",
+				 sizes[i], n, repeat);
+		if (s->deferred)
+			stats_finish(&s->waits[i].ns);
+	}
+	for (size_t i = 0; i < NSIZES && s->deferred && len < sizeof(s->finding); i++) {
+		const struct waits *w = &s->waits[i];
+
+		if (!s->failed[i] && !w->timeouts)
+			continue;
+		len += snprintf(s->finding + len, sizeof(s->finding) - len,
+				"%spage_cnt %u: %llu of %llu allocations failed, %u of %zu waits for the deferred frees gave up after %lld ms",
+				len ? "; " : "", sizes[i], s->failed[i],
+				s->attempts[i], w->timeouts, w->ns.cnt,
+				WAIT_LIMIT_NS / 1000000);
+	}
+	for (size_t i = 0; i < NSIZES && !s->deferred && !s->finding[0]; i++)
+		if (s->failed[i])
+			snprintf(s->finding, sizeof(s->finding),
+				 "page_cnt %u: %llu of %llu allocations failed",
+				 sizes[i], s->failed[i], s->attempts[i]);
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void json_num(FILE *f, const char *sep, double v, double scale)
+{
+	if (v < 0)
+		fprintf(f, "%snull", sep);
+	else
+		fprintf(f, "%s%.1f", sep, v / scale);
+}
+
+/* "key": [each size's field], numbers scaled by 1/scale. */
+#define JSON_ROW(f, key, expr, scale) do {				\
+	fprintf(f, ", \"%s\": [", key);					\
+	for (size_t i = 0; i < NSIZES; i++)				\
+		json_num(f, i ? ", " : "", (expr), scale);		\
+	fputc(']', f);							\
+} while (0)
+
+static void print_json(FILE *f, const struct kernel *k, const struct series *s,
+		       unsigned int repeat)
+{
+	fputs("{\"kernel\": ", f);
+	json_str(f, k->release);
+	fprintf(f, ", \"unit\": \"ns per page\", \"repeat\": %u", repeat);
+	fputs(", \"method\": \"each repeat is the mean over runs_per_repeat calls; median, min and max are over the repeats\"",
+	      f);
+	fputs(", \"page_cnt\": [", f);
 	for (size_t i = 0; i < NSIZES; i++)
 		fprintf(f, "%s%u", i ? ", " : "", sizes[i]);
-	fprintf(f, "], \"series\": [");
-	for (size_t j = 0; j < n; j++) {
-		fprintf(f, "%s{\"name\": \"%s\", \"column\": \"%s\", \"note\": \"%s\", \"ns_per_page\": [",
-			j ? ", " : "", s[j].name, s[j].column, s[j].note);
+	fputs("], \"runs_per_repeat\": [", f);
+	for (size_t i = 0; i < NSIZES; i++)
+		fprintf(f, "%s%u", i ? ", " : "", runs_for(sizes[i]));
+	fputs("], \"series\": [", f);
+	for (size_t j = 0; j < NSERIES; j++) {
+		fputs(j ? ", {\"name\": " : "{\"name\": ", f);
+		json_str(f, s[j].name);
+		fputs(", \"column\": ", f);
+		json_str(f, s[j].column);
+		fputs(", \"note\": ", f);
+		json_str(f, s[j].note);
+		fputs(", \"finding\": ", f);
+		json_str(f, s[j].finding);
+		JSON_ROW(f, "median", s[j].ns_per_page[i].median, 1);
+		JSON_ROW(f, "min", s[j].ns_per_page[i].min, 1);
+		JSON_ROW(f, "max", s[j].ns_per_page[i].max, 1);
+		fputs(", \"repeats\": [", f);
 		for (size_t i = 0; i < NSIZES; i++) {
-			if (s[j].ns_per_page[i] < 0)
-				fprintf(f, "%snull", i ? ", " : "");
-			else
-				fprintf(f, "%s%.1f", i ? ", " : "", s[j].ns_per_page[i]);
+			const struct stats *st = &s[j].ns_per_page[i];
+
+			fputs(i ? ", [" : "[", f);
+			for (size_t r = 0; r < st->cnt; r++)
+				json_num(f, r ? ", " : "", st->v[r], 1);
+			fputc(']', f);
 		}
-		fprintf(f, "]}");
+		fputc(']', f);
+		if (j < 2) {
+			fputs(", \"allocations\": [", f);
+			for (size_t i = 0; i < NSIZES; i++)
+				fprintf(f, "%s%llu", i ? ", " : "", s[j].attempts[i]);
+			fputs("], \"failed\": [", f);
+			for (size_t i = 0; i < NSIZES; i++)
+				fprintf(f, "%s%llu", i ? ", " : "", s[j].failed[i]);
+			fputc(']', f);
+		}
+		if (s[j].deferred) {
+			const struct waits *w = s[j].waits;
+
+			fprintf(f, ", \"wait\": {\"what\": \"after each batch, until a sleepable program allocates the whole %d-page arena; us, probe included\"",
+				BENCH_PAGES);
+			fprintf(f, ", \"limit_us\": %lld", WAIT_LIMIT_NS / 1000);
+			json_num(f, ", \"idle_probe_us\": ", s[j].probe_ns, 1000);
+			JSON_ROW(f, "median_us", w[i].ns.median, 1000);
+			JSON_ROW(f, "max_us", w[i].ns.max, 1000);
+			fputs(", \"waits\": [", f);
+			for (size_t i = 0; i < NSIZES; i++)
+				fprintf(f, "%s%zu", i ? ", " : "", w[i].ns.cnt);
+			fputs("], \"retried\": [", f);
+			for (size_t i = 0; i < NSIZES; i++)
+				fprintf(f, "%s%u", i ? ", " : "", w[i].retried);
+			fputs("], \"timeouts\": [", f);
+			for (size_t i = 0; i < NSIZES; i++)
+				fprintf(f, "%s%u", i ? ", " : "", w[i].timeouts);
+			fputs("]}", f);
+		}
+		fputc('}', f);
 	}
-	fprintf(f, "]}\n");
+	fputs("]}\n", f);
+}
+
+static void print_text(const struct kernel *k, const struct series *s,
+		       unsigned int repeat)
+{
+	char cell[64];
+
+	printf("# bpf_arena_free_pages cost on %s, ns per page: median [min-max] of %u repeats\n",
+	       k->release, repeat);
+	printf("# %-9s", "page_cnt");
+	for (size_t j = 0; j < NSERIES; j++)
+		printf(" | %-22s", s[j].column);
+	printf("\n");
+	for (size_t i = 0; i < NSIZES; i++) {
+		printf("# %-9u", sizes[i]);
+		for (size_t j = 0; j < NSERIES; j++) {
+			const struct stats *st = &s[j].ns_per_page[i];
+
+			if (st->median < 0)
+				snprintf(cell, sizeof(cell), "n/a");
+			else
+				snprintf(cell, sizeof(cell), "%.0f [%.0f-%.0f]",
+					 st->median, st->min, st->max);
+			printf(" | %-22s", cell);
+		}
+		printf("\n");
+	}
+	for (size_t j = 0; j < NSERIES; j++) {
+		if (s[j].note[0])
+			printf("# %s: %s\n", s[j].name, s[j].note);
+		if (s[j].finding[0])
+			printf("# finding: %s: %s\n", s[j].name, s[j].finding);
+		if (!s[j].deferred)
+			continue;
+		printf("# %s: deferred frees landed after (us, median [max] of the waits; probe on an idle arena %.0f us):\n",
+		       s[j].name, s[j].probe_ns / 1000);
+		for (size_t i = 0; i < NSIZES; i++) {
+			const struct waits *w = &s[j].waits[i];
+
+			if (!w->ns.cnt)
+				continue;
+			printf("#   page_cnt %-4u %8.0f [%.0f], %zu waits, %u needed more than one probe, %u gave up\n",
+			       sizes[i], w->ns.median / 1000, w->ns.max / 1000,
+			       w->ns.cnt, w->retried, w->timeouts);
+		}
+	}
+}
+
+static void usage(void)
+{
+	printf("usage: bench [--objs DIR] [--json FILE] [--repeat N]\n"
+		   "  --repeat N  measure each size N times, 1 to %d (default %d)\n",
+		MAX_REPEAT, DEFAULT_REPEAT);
+}
+
+static int parse_repeat(const char *arg, unsigned int *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || arg[0] == '+' ||
+	    v < 1 || v > MAX_REPEAT)
+		return -1;
+	*out = (unsigned int)v;
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -178,28 +604,50 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "objs", required_argument, NULL, 'o' },
 		{ "json", required_argument, NULL, 'j' },
+		{ "repeat", required_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	char exe[PATH_MAX], err[1024], *path;
 	const char *objs = NULL, *json = NULL;
-	struct series s[4] = {
+	struct series s[NSERIES] = {
 		{ .name = "bpf_arena_free_pages, sleepable (SYSCALL)", .column = "kfunc" },
 		{ .name = "bpf_arena_free_pages, non-sleepable (XDP, deferred)",
 		  .column = "kfunc XDP" },
 		{ .name = "munmap()", .column = "munmap" },
 		{ .name = "madvise(MADV_DONTNEED)", .column = "madvise" },
 	};
+	unsigned int repeat = DEFAULT_REPEAT;
+	struct kbench kb[2];
 	struct suite suite;
 	struct kernel k;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (c == 'o')
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c == 'o') {
 			objs = optarg;
-		else if (c == 'j')
+		} else if (c == 'j') {
 			json = optarg;
-		else
+		} else if (c == 'r') {
+			if (parse_repeat(optarg, &repeat)) {
+				fprintf(stderr, "bench: --repeat wants a whole number from 1 to %d, not '%s'\n",
+					MAX_REPEAT, optarg);
+				return EXIT_USAGE;
+			}
+		} else if (c == 'h') {
+			usage();
+			return 0;
+		} else {
+			fprintf(stderr, "bench: bad option or missing argument: '%s' (see --help)\n",
+				argv[optind - 1]);
 			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "bench: unexpected argument '%s' (see --help)\n",
+			argv[optind]);
+		return EXIT_USAGE;
 	}
 	if (!objs) {
 		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -213,35 +661,29 @@ int main(int argc, char **argv)
 		free(path);
 		path = xasprintf("%s/progs/bench.bpf.o", objs);
 	}
+	libbpf_msg_init(false);
 	if (suite_open(&suite, &path, 1, err, sizeof(err)) ||
-	    kernel_open(&k, "/sys/kernel/btf/vmlinux", NULL, err, sizeof(err))) {
+	    kernel_open(&k, "/sys/kernel/btf/vmlinux", NULL, err, sizeof(err)) ||
+	    suite_prepare(&suite, &k, err, sizeof(err))) {
 		fprintf(stderr, "bench: %s\n", err);
 		return EXIT_USAGE;
 	}
-	suite_link(&suite, &k, NULL);
-	bench_kfunc(suite_find(&suite, "bench_syscall"), true, &s[0]);
-	bench_kfunc(suite_find(&suite, "bench_xdp"), false, &s[1]);
-	bench_user(true, &s[2]);
-	bench_user(false, &s[3]);
-
-	printf("# bpf_arena_free_pages cost on %s, ns per page\n", k.release);
-	printf("# %-9s", "page_cnt");
-	for (size_t j = 0; j < 4; j++)
-		printf(" | %-12s", s[j].column);
-	printf("\n");
-	for (size_t i = 0; i < NSIZES; i++) {
-		printf("# %-9u", sizes[i]);
-		for (size_t j = 0; j < 4; j++) {
-			if (s[j].ns_per_page[i] < 0)
-				printf(" | %-12s", "n/a");
-			else
-				printf(" | %-12.1f", s[j].ns_per_page[i]);
+	kbench_open(&kb[0], suite_find(&suite, "bench_syscall"), NULL, true, &s[0]);
+	kbench_open(&kb[1], suite_find(&suite, "bench_xdp"),
+		    suite_find(&suite, "bench_probe"), false, &s[1]);
+	for (unsigned int r = 0; r < repeat; r++) {
+		for (size_t i = 0; i < NSIZES; i++) {
+			stats_add(&s[0].ns_per_page[i], kbench_sample(&kb[0], i));
+			stats_add(&s[1].ns_per_page[i], kbench_sample(&kb[1], i));
+			stats_add(&s[2].ns_per_page[i], user_sample(true, i));
+			stats_add(&s[3].ns_per_page[i], user_sample(false, i));
 		}
-		printf("\n");
 	}
-	for (size_t j = 0; j < 4; j++)
-		if (s[j].note[0])
-			printf("# %s: %s\n", s[j].name, s[j].note);
+	kbench_close(&kb[0]);
+	kbench_close(&kb[1]);
+	for (size_t j = 0; j < NSERIES; j++)
+		finish(&s[j], repeat);
+	print_text(&k, s, repeat);
 	if (json) {
 		FILE *f = fopen(json, "w");
 
@@ -249,8 +691,14 @@ int main(int argc, char **argv)
 			fprintf(stderr, "bench: %s: %s\n", json, strerror(errno));
 			return EXIT_USAGE;
 		}
-		print_json(f, &k, s, 4);
+		print_json(f, &k, s, repeat);
 		fclose(f);
+	}
+	for (size_t j = 0; j < NSERIES; j++) {
+		for (size_t i = 0; i < NSIZES; i++) {
+			free(s[j].ns_per_page[i].v);
+			free(s[j].waits[i].ns.v);
+		}
 	}
 	suite_close(&suite);
 	kernel_close(&k);
