@@ -123,7 +123,7 @@ NONCE=
 
 # The console of the last boot, set by console_crash().
 SUITE_SEEN=0	# init's "suite start" marker is on the console
-BOOT_SPLAT=	# the first crash header before it
+BOOT_SPLAT=	# the first crash header before it (a panic if there is one)
 SPLAT=		# the first crash header after it
 SPLAT_CASES=	# the cases in flight then, comma-separated
 SPLAT_AFTER=	# the last case that had ended before it
@@ -605,6 +605,8 @@ console_crash()
 				seen = 1
 			else if (boot == "" && msg ~ hdr)
 				boot = msg
+			else if (bootpanic == "" && msg ~ /^Kernel panic - not syncing/)
+				bootpanic = msg
 			prev = line
 			prevmsg = msg
 			next
@@ -632,6 +634,10 @@ console_crash()
 		}
 		{ prev = line; prevmsg = msg }
 		END {
+			# Before the suite, a panic says most (an RCU stall or
+			# a WARN under load may come first).
+			if (bootpanic != "" && boot !~ /^Kernel panic/)
+				boot = bootpanic
 			printf "%d\037%s\037%s\037%s\037%s\n", seen, boot, splat, cases, after
 		}')
 	IFS=$'\037' read -r SUITE_SEEN BOOT_SPLAT SPLAT SPLAT_CASES SPLAT_AFTER <<<"$summary"

@@ -28,8 +28,11 @@ vm() {
 	shift
 	rm -f "$tmp/verdict"
 	VMTEST_VERDICT_FILE=$tmp/verdict "$vmtest" "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+	# Shown only if the test fails.
+	echo "vmtest.sh $*: exit $rc"
+	grep -v '^    \[' "$tmp/err" | tail -n 15
 	if ((rc != code)); then
-		echo "vmtest.sh $*: exit $rc, want $code"
+		echo "want exit $code"
 		tail -n 40 "$tmp/out" "$tmp/err"
 		return 1
 	fi
