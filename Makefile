@@ -75,7 +75,7 @@ check: deps
 	$(MAKE) all
 	scripts/check.sh $(ARGS)
 
-unit: $(UNIT_TESTS) $(BUILD)/conform $(BUILD)/conform-static $(BPF_OBJS)
+unit: $(UNIT_TESTS) $(BUILD)/conform $(BUILD)/conform-static $(BPF_OBJS) $(BUILD)/bench/bench
 
 test: vm-deps
 	$(MAKE) unit asan fuzz

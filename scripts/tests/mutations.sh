@@ -123,7 +123,7 @@ flip() { # NAME SED-EXPRESSION
 }
 flip rules-accept-to-reject \
 	's/^\(syscall\tsleepable\t>=6\.9\t\)accept$/\1reject\tSyscall programs can only be sleepable/'
-flip rules-reject-to-accept 's/^\(syscall\tplain\t\t>=6\.9\t\)reject:EINVAL\t.*/\1accept/'
+flip rules-reject-to-accept 's/^\(syscall\tplain\t\t\*\t\)reject:EINVAL\t.*/\1accept/'
 
 # Objects whose XDP control cannot load: its first instruction, r0 = 0,
 # becomes exit, and the verifier refuses a program that exits at once.
