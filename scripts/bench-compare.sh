@@ -1,12 +1,35 @@
 #!/usr/bin/env bash
-# Does a bench run reproduce an earlier one? For every series and page_cnt,
-# is the new run's median within the old run's min-max spread?
-#   bench-compare.sh OLD.json NEW.json
-# Prints a Markdown summary and table (runner/bench/bench.c --json files).
-# Exit 0 if every median measured in both runs is inside, 1 if one is not,
-# 2 on bad input.
+#
+# bench-compare.sh - does a bench run reproduce an earlier one?
+#
+# Usage: bench-compare.sh OLD.json NEW.json
+#
+# For every series and page_cnt, is the new run's median within the old
+# run's min-max spread?  Prints a Markdown summary and table
+# (runner/bench/bench.c --json files).
+#
+# -h, --help prints this text.
+#
+# Exit status: 0 every median measured in both runs is inside, 1 one is
+# not, 2 bad input or usage.
 set -euo pipefail
 
+# usage [STATUS]: the header comment; on stdout for --help (0), else on
+# stderr.
+usage() {
+	local status=${1:-2}
+	if ((status)); then
+		exec >&2
+	fi
+	awk 'NR > 2 && !/^#/ { exit } NR > 2 { sub(/^# ?/, ""); print }' "$0"
+	exit "$status"
+}
+
+for arg; do
+	case $arg in
+	-h|--help) usage 0 ;;
+	esac
+done
 if (($# != 2)); then
 	echo "usage: bench-compare.sh OLD.json NEW.json" >&2
 	exit 2

@@ -1,14 +1,47 @@
 #!/usr/bin/env bash
-# make bench: the cost of bpf_arena_free_pages() per page on this kernel
-# and on each KERNEL given (in a VM, through vmtest.sh).
-#   bench.sh [KERNEL...]
-# BENCH_REPEAT (default 7, at least 5) repeats each size that often; the
-# tables give the median and the min-max of the repeats.
-# Writes build/bench/<release>.json and .svg, and build/bench/bench.md. A
-# <release>.json of an earlier run is kept as <release>.prev.json, and
-# bench.md says which medians of this run fall outside its min-max.
-# TCG timings are emulated: compare them with each other, not with the host.
+#
+# bench.sh - the cost of bpf_arena_free_pages() per page, here and in VMs
+#
+# Usage: bench.sh [KERNEL...]
+#
+# What make bench runs, once it has built build/bench/bench, bench-static
+# and bench.bpf.o.  Measures on this kernel (which needs root) and on each
+# KERNEL given, in a VM through vmtest.sh: anything vmtest.sh -k takes
+# ("6.12", "7.0.13", a vmlinuz path).  Each size is repeated BENCH_REPEAT
+# times; the tables give the median and the min-max of the repeats.
+# Writes build/bench/RELEASE.json and RELEASE.svg for each kernel, and
+# build/bench/bench.md, a table per kernel.  A RELEASE.json of an earlier
+# run is kept as RELEASE.prev.json, and bench.md says which medians of this
+# run fall outside its min-max.  TCG timings are emulated: compare them
+# with each other, not with the host.
+#
+# -h, --help prints this text.
+#
+# Environment: BENCH_REPEAT (default 7, 5 to 1000); the VM runs read
+# vmtest.sh's (VMTEST_*, CONFORM_CACHE), except VMTEST_RUNNER and
+# VMTEST_PROGS, which bench.sh sets to build/bench's.
+#
+# Exit status: 0 written, 1 not root (for the host run), 2 bad usage; any
+# other failure (a run that left no result, say) is non-zero too.
 set -euo pipefail
+
+# usage [STATUS]: the header comment; on stdout for --help (0), else on
+# stderr.
+usage() {
+	local status=${1:-2}
+	if ((status)); then
+		exec >&2
+	fi
+	awk 'NR > 2 && !/^#/ { exit } NR > 2 { sub(/^# ?/, ""); print }' "$0"
+	exit "$status"
+}
+
+for arg; do
+	case $arg in
+	-h|--help) usage 0 ;;
+	-*) echo "bench: unknown option: $arg" >&2; usage ;;
+	esac
+done
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=$root/build/bench

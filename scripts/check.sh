@@ -1,7 +1,40 @@
 #!/usr/bin/env bash
-# Run the suite on the running kernel: what `make check` does.
-# Arguments go to the runner (e.g. -t xdp, -v, --json FILE).
+#
+# check.sh - run the suite on the running kernel: what make check does
+#
+# Usage: check.sh [RUNNER-OPTIONS...]
+#
+# Runs the runner, build/conform (make all builds it), with RUNNER-OPTIONS,
+# e.g. -t xdp, -v, --json FILE; build/conform --help lists them all.  KTAP
+# on stdout.  The suite loads BPF programs: it needs root (CAP_SYS_ADMIN,
+# CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN).
+#
+# -h, --help prints this text, not the runner's.
+#
+# Environment: none of its own.
+#
+# Exit status: the runner's (0 all passed, 1 a test failed, 2 bad usage or
+# input, 4 everything skipped or the kernel cannot run the suite); 4 also
+# when not root, 127 when build/conform is missing.
 set -euo pipefail
+
+# usage [STATUS]: the header comment; on stdout for --help (0), else on
+# stderr.
+usage() {
+	local status=${1:-2}
+	if ((status)); then
+		exec >&2
+	fi
+	awk 'NR > 2 && !/^#/ { exit } NR > 2 { sub(/^# ?/, ""); print }' "$0"
+	exit "$status"
+}
+
+for arg; do
+	case $arg in
+	--) break ;;
+	-h|--help) usage 0 ;;
+	esac
+done
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 if ((EUID != 0)); then

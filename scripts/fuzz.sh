@@ -1,12 +1,43 @@
 #!/usr/bin/env bash
-# Run every libFuzzer target in build/fuzz/ (make fuzz):
-#   fuzz.sh -t SECONDS   share SECONDS of fuzzing among the targets
-#   fuzz.sh -r RUNS      RUNS executions per target
-# Each target first replays its regression inputs (runner/fuzz/regressions/
-# TARGET/), then fuzzes from a scratch copy of its seed corpus. A crash is
-# saved as a new regression input and fails the run. Prints the executions
-# per target.
+#
+# fuzz.sh - run every libFuzzer target in build/fuzz/ (make fuzz builds them)
+#
+# Usage: fuzz.sh [-t SECONDS] [-r RUNS]
+#
+#   -t SECONDS  share SECONDS of fuzzing among the targets (default 60)
+#   -r RUNS     RUNS executions per target
+#
+# Of -t and -r, the last one given counts.  Each target first replays its
+# regression inputs (runner/fuzz/regressions/TARGET/), then fuzzes from a
+# scratch copy of its seed corpus (runner/fuzz/corpus/TARGET/).  A crash
+# is saved as a new regression input and fails the run.  Prints the
+# executions per target.
+#
+# -h, --help prints this text.
+#
+# Environment: none of its own.
+#
+# Exit status: 0 no target crashed, 1 one did (a regression input again,
+# or a new input), 2 no targets in build/fuzz, or bad usage.
 set -euo pipefail
+
+# usage [STATUS]: the header comment; on stdout for --help (0), else on
+# stderr.
+usage() {
+	local status=${1:-2}
+	if ((status)); then
+		exec >&2
+	fi
+	awk 'NR > 2 && !/^#/ { exit } NR > 2 { sub(/^# ?/, ""); print }' "$0"
+	exit "$status"
+}
+
+for arg; do
+	case $arg in
+	--) break ;;
+	-h|--help) usage 0 ;;
+	esac
+done
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 limit=(-max_total_time=60)
@@ -15,9 +46,11 @@ while getopts "t:r:" opt; do
 	case $opt in
 	t) total=$OPTARG; limit=() ;;
 	r) limit=(-runs="$OPTARG") ;;
-	*) exit 2 ;;
+	*) usage ;;
 	esac
 done
+shift $((OPTIND - 1))
+(($# == 0)) || usage
 targets=("$root"/build/fuzz/fuzz_*)
 if [[ ! -x ${targets[0]} ]]; then
 	echo "fuzz: no targets in build/fuzz (run make fuzz)" >&2

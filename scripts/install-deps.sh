@@ -1,15 +1,49 @@
 #!/usr/bin/env bash
-# Install the Debian packages the suite needs, if any are missing.
-#   install-deps.sh          build and run the suite (make, make check)
-#   install-deps.sh --vm     also run it in VMs (make test, make vmtest)
-# Exit 0 when everything is there, 4 when something is missing and we are
-# not root (with the apt-get command to run).
+#
+# install-deps.sh - install the Debian packages the suite needs, if missing
+#
+# Usage: install-deps.sh [--vm]
+#
+#   (none)  what building and running the suite needs (make, make check)
+#   --vm    also what running it in VMs needs (make test, make vmtest)
+#
+# Packages already installed are left alone.  As root, the missing ones are
+# installed with apt-get; otherwise nothing is installed and the apt-get
+# command to run as root is printed on stderr.
+#
+# -h, --help prints this text (and installs nothing).
+#
+# Environment: none of its own.
+#
+# Exit status: 0 everything is there (or now installed), 4 something is
+# missing and we are not root, 2 bad usage; apt-get's status when
+# installing fails.
 set -euo pipefail
+
+# usage [STATUS]: the header comment; on stdout for --help (0), else on
+# stderr.
+usage() {
+	local status=${1:-2}
+	if ((status)); then
+		exec >&2
+	fi
+	awk 'NR > 2 && !/^#/ { exit } NR > 2 { sub(/^# ?/, ""); print }' "$0"
+	exit "$status"
+}
+
+vm=0
+for arg; do
+	case $arg in
+	--vm) vm=1 ;;
+	-h|--help) usage 0 ;;
+	*) echo "install-deps: unknown argument: $arg" >&2; usage ;;
+	esac
+done
 
 # libbpf >= 1.6 is built from Debian's source package (scripts/
 # build-libbpf.sh, run by make): it needs patch, and its Sources index.
 packages=(make gcc clang-19 libelf-dev zlib1g-dev patch xz-utils)
-if [[ "${1:-}" == "--vm" ]]; then
+if ((vm)); then
 	# llvm-19: llvm-objcopy, for the test that strips CO-RE relocations
 	packages+=(qemu-system-x86 busybox-static cpio gzip jq shellcheck bpftool valgrind
 		libclang-rt-19-dev llvm-19)

@@ -22,6 +22,10 @@
 # only when complete, so a failure leaves nothing half-written.  An existing
 # INSTALL_PATH is replaced only if it is empty or an earlier install.
 #
+# -h, --help prints this text.
+#
+# Environment: none of its own.
+#
 # Exit status: 0 installed, 1 error, 2 usage.
 
 set -euo pipefail
@@ -46,10 +50,17 @@ readonly TIMEOUT=120
 STAGE=
 OLD=
 
+# usage [STATUS]: the header comment; on stdout for --help (0), else on
+# stderr.
 usage()
 {
-	sed -n '3,5s/^# \{0,1\}//p' "$0" >&2
-	exit 2
+	local status=${1:-2}
+
+	if (( status )); then
+		exec >&2
+	fi
+	awk 'NR > 2 && !/^#/ { exit } NR > 2 { sub(/^# ?/, ""); print }' "$0"
+	exit "$status"
 }
 
 # shellcheck disable=SC2317 # called from a trap
@@ -130,8 +141,13 @@ populate()
 
 main()
 {
-	local target parent name
+	local target parent name arg
 
+	for arg; do
+		case $arg in
+		-h|--help) usage 0 ;;
+		esac
+	done
 	[[ $# -eq 1 && -n $1 && $1 != -* ]] || usage
 	target=${1%/}
 	[[ -n $target ]] || die "refusing to install to /"

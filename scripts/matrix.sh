@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Run the suite on several kernels and tabulate the verdicts.
+#
+# matrix.sh - run the suite on several kernels and tabulate the verdicts
 #
 # Usage: matrix.sh [-j JOBS] [-o DIR] KERNEL... [-- RUNNER-ARGS...]
 #        matrix.sh --default-jobs
 #
-#   KERNEL   anything vmtest.sh -k takes: "6.12", "7.3.4", a vmlinuz path
-#   -j JOBS  VMs at a time (default: what this machine can hold, which
-#            --default-jobs prints: one per 2 CPUs, as a VM has 2, and one
-#            per 3 GiB of available memory; at least 1)
-#   -o DIR   output directory (default build/)
+#   KERNEL       anything vmtest.sh -k takes: "6.12", "7.3.4", a vmlinuz path
+#   -j JOBS      VMs at a time (default: what this machine can hold, which
+#                --default-jobs prints: one per 2 CPUs, as a VM has 2, and
+#                one per 3 GiB of available memory; at least 1)
+#   -o DIR       output directory (default build/)
+#   RUNNER-ARGS  passed to the runner in each VM (vmtest.sh -- ARGS)
 #
 # Writes DIR/matrix.json (one runner JSON per kernel, with its exit code
 # and timings) and DIR/matrix.md (rows: tests, columns: kernels). Each
@@ -17,8 +19,14 @@
 # does not boot, crashes, times out) is a row with exit 5, "result": null,
 # the error and the last lines of its console; so is one whose exit status
 # no failed test explains (a kernel warning, say), with its result. The
-# old matrix.json and
-# matrix.md are removed first, and the new ones appear only complete.
+# old matrix.json and matrix.md are removed first, and the new ones appear
+# only complete.
+#
+# -h, --help prints this text; after "--" it is one of the RUNNER-ARGS.
+#
+# Environment: vmtest.sh's and fetch-kernel.sh's (VMTEST_*, CONFORM_CACHE)
+# apply to every kernel, except VMTEST_CONSOLE_LOG, which matrix.sh sets.
+#
 # Exit 0 when every kernel passed, 1 otherwise, 2 for bad usage.
 set -euo pipefail
 
@@ -36,11 +44,23 @@ default_jobs() {
 	echo "$jobs"
 }
 
+# usage [STATUS]: the header comment; on stdout for --help (0), else on
+# stderr.
 usage() {
-	echo "usage: matrix.sh [-j JOBS] [-o DIR] KERNEL... [-- RUNNER-ARGS...]" >&2
-	exit 2
+	local status=${1:-2}
+	if ((status)); then
+		exec >&2
+	fi
+	awk 'NR > 2 && !/^#/ { exit } NR > 2 { sub(/^# ?/, ""); print }' "$0"
+	exit "$status"
 }
 
+for arg; do
+	case $arg in
+	--) break ;;
+	-h|--help) usage 0 ;;
+	esac
+done
 if [[ ${1:-} == --default-jobs ]]; then
 	default_jobs
 	exit 0

@@ -1,13 +1,49 @@
 #!/usr/bin/env bash
-# Performance figures for the README, measured in one run:
+#
+# perf.sh - performance figures for the README, measured in one run
+#
+# Usage: perf.sh [KERNEL]
+#
+#   KERNEL  the VM's kernel, anything vmtest.sh -k takes (default 7.0)
+#
+# Prints, a line each:
 #   - the whole host suite (median of 20 runs, -j 1 and -j 2) against a
 #     baseline of one `bpftool prog load` process per test over the same
 #     objects; libbpf 1.1 stops each of those at its first failure, so the
 #     baseline does less work than a real per-case loader would;
 #   - the runner's peak memory (max RSS);
-#   - in a VM (argument: a kernel, default 7.0): boot-to-verdict against a
-#     bare boot that only powers off.
+#   - in a VM on KERNEL: boot-to-verdict against a bare boot that only
+#     powers off.
+# It needs root (the runner and bpftool load BPF programs), bpftool,
+# /usr/bin/time, and the runner, static runner and objects built (make all
+# build/conform-static).
+#
+# -h, --help prints this text.
+#
+# Environment: the VM runs read vmtest.sh's (VMTEST_*, CONFORM_CACHE).
+#
+# Exit status: 0 measured, 2 bad usage; another non-zero status when a
+# measurement fails (the runner or /usr/bin/time missing, say).
 set -euo pipefail
+
+# usage [STATUS]: the header comment; on stdout for --help (0), else on
+# stderr.
+usage() {
+	local status=${1:-2}
+	if ((status)); then
+		exec >&2
+	fi
+	awk 'NR > 2 && !/^#/ { exit } NR > 2 { sub(/^# ?/, ""); print }' "$0"
+	exit "$status"
+}
+
+for arg; do
+	case $arg in
+	-h|--help) usage 0 ;;
+	-*) echo "perf: unknown option: $arg" >&2; usage ;;
+	esac
+done
+(($# <= 1)) || usage
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 conform=$root/build/conform

@@ -1,19 +1,32 @@
 #!/usr/bin/env bash
-# The project's own tests: what `make test` runs after building.
-#   unit tests, bad input, shellcheck, the live suite on this kernel, the
-#   runner's own contracts (-j, --kernel-version), mutations (each test fed
-#   a broken input must fail), the suite in VMs and the docs audit.
-# Ends with "make-test: N passed, N failed, N skipped"; exit 0 only if none
-# failed. A skip is never counted as passed.
 #
+# test.sh - the project's own tests: what make test runs after building
+#
+# Usage: test.sh
+#
+# Unit tests, bad input, shellcheck, the live suite on this kernel (also
+# under ASan and UBSan, under valgrind, and 100 times over), the runner's
+# own contracts (-j, --kernel-version, hygiene, hostile environments), make
+# install run as kselftest runs it, fuzzing, mutations (each test fed a
+# broken input must fail), the suite in VMs, the docs audit and the
+# scripts' own tests, one TAP line each.  Ends with "make-test: N passed,
+# N failed, N skipped".  A skip is never counted as passed.  Run it as
+# root, after what make test builds (make unit asan fuzz).
+#
+# -h, --help prints this text.
+#
+# Environment:
 #   TEST_KERNELS       the VM kernels (default "6.1 6.12 7.0 7.3"); "" skips VMs
 #   VM_JOBS            VMs at a time (default: matrix.sh's, what the machine holds)
 #   CONFORM_DOCS_PAGE  the docs page to audit
 #                      (default ../shared/docs/kfuncs/bpf_arena_free_pages.md)
 #   CI                 if "true", a missing docs page fails instead of skipping
 #
-# Sourced, this file only defines the tests: each reads its inputs from the
-# variables below, which scripts/tests/mutations.sh overrides.
+# Exit status: 0 none failed, 1 some failed, 2 bad usage.
+#
+# Sourced (as scripts/tests/mutations.sh does), this file only defines the
+# tests: each reads its inputs from variables set at the top of the file,
+# which the sourcing script may override.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -74,6 +87,17 @@ step() {
 skip() {
 	skipped=$((skipped + 1))
 	printf 'ok %d - %s # SKIP %s\n' $((passed + failed + skipped)) "$1" "$2"
+}
+
+# usage [STATUS]: the header comment; on stdout for --help (0), else on
+# stderr. Read from this file, which may be sourced: not from $0.
+usage() {
+	local status=${1:-2}
+	if ((status)); then
+		exec >&2
+	fi
+	awk 'NR > 2 && !/^#/ { exit } NR > 2 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"
+	exit "$status"
 }
 
 unit_tests() {
@@ -237,6 +261,12 @@ page_readable() {
 
 main() {
 	local i k
+	if (($#)); then
+		case $1 in
+		-h|--help) usage 0 ;;
+		*) echo "test.sh: unknown argument: $1" >&2; usage ;;
+		esac
+	fi
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
 	mkdir "$tmp/m"

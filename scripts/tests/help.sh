@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Every scripts/*.sh --help: exit 0, the whole usage on stdout, nothing
-# else done.  A script run with --help must not do its work, so a script
-# without a --help case label ("-h|--help)" or "--help)") is not run at
-# all: it is reported as "# TODO", not passed.  A sourced library (not
-# executable) that handles --help is checked too, through bash.
+# Every scripts/*.sh --help and -h: exit 0, the whole usage on stdout,
+# nothing else done.  A script run with --help must not do its work, so a
+# script without a case label for both ("-h|--help)") is not run at all:
+# it fails.  A sourced library (not executable) that handles them is
+# checked too, through bash; one that does not is skipped.
 # Ends with "help: N passed, N failed".
 set -euo pipefail
 shopt -s inherit_errexit
@@ -15,7 +15,7 @@ trap 'rm -rf "$tmp"' EXIT
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
 handles_help() {
-	grep -Eq '^[[:space:]]*(-h\|)?--help(\|-h)?\)' "$1"
+	grep -Eq '^[[:space:]]*(-h\|--help|--help\|-h)\)' "$1"
 }
 
 # The header comment of a script: its lines from the third to the first
@@ -24,58 +24,56 @@ header() {
 	awk 'NR > 2 && !/^#/ { exit } NR > 2 { sub(/^# ?/, ""); print }' "$1"
 }
 
-# help SCRIPT [INTERPRETER]: --help exits 0 and prints its usage on stdout
-# (naming the script) and nothing on stderr, in a scratch directory, with
-# a scratch cache, in at most 20 s.  If the header comment is a usage text
-# ("Usage:"), all of it is printed: no usage cut off mid-sentence.
+# help FLAG SCRIPT [INTERPRETER]: SCRIPT FLAG (--help or -h) exits 0 and
+# prints its usage on stdout (naming the script) and nothing on stderr, in
+# a scratch directory, with a scratch cache, in at most 20 s.  If the
+# header comment is a usage text ("Usage:"), all of it is printed: no
+# usage cut off mid-sentence.
 help() {
-	local script=$1 name=${1##*/} rc=0
-	shift
-	mkdir -p "$tmp/$name.cwd"
-	(cd "$tmp/$name.cwd" && CONFORM_CACHE=$tmp/cache timeout 20 "$@" "$script" --help) \
-		>"$tmp/$name.out" 2>"$tmp/$name.err" </dev/null || rc=$?
+	local flag=$1 script=$2 name=${2##*/} rc=0
+	local out=$tmp/$name$1
+	shift 2
+	mkdir -p "$out.cwd"
+	(cd "$out.cwd" && CONFORM_CACHE=$tmp/cache timeout 20 "$@" "$script" "$flag") \
+		>"$out.out" 2>"$out.err" </dev/null || rc=$?
 	if ((rc != 0)); then
-		echo "$name --help: exit $rc"
-		head -n 20 "$tmp/$name.out" "$tmp/$name.err"
+		echo "$name $flag: exit $rc"
+		head -n 20 "$out.out" "$out.err"
 		return 1
 	fi
-	if [[ -s $tmp/$name.err ]]; then
-		echo "$name --help wrote to stderr:"
-		head -n 20 "$tmp/$name.err"
+	if [[ -s $out.err ]]; then
+		echo "$name $flag wrote to stderr:"
+		head -n 20 "$out.err"
 		return 1
 	fi
-	[[ -s $tmp/$name.out ]]
-	grep -q "${name%.sh}" "$tmp/$name.out"
-	header "$script" >"$tmp/$name.header"
-	if grep -q 'Usage' "$tmp/$name.header" &&
-	   ! diff "$tmp/$name.header" "$tmp/$name.out" >"$tmp/$name.diff"; then
-		echo "$name --help is not all of its usage (header comment):"
-		head -n 20 "$tmp/$name.diff"
+	[[ -s $out.out ]]
+	grep -q "${name%.sh}" "$out.out"
+	header "$script" >"$out.header"
+	if grep -q 'Usage' "$out.header" &&
+	   ! diff "$out.header" "$out.out" >"$out.diff"; then
+		echo "$name $flag is not all of its usage (header comment):"
+		head -n 20 "$out.diff"
 		return 1
 	fi
 }
 
-todo=()
 for script in "$root"/scripts/*.sh; do
 	name=${script##*/}
 	if ! handles_help "$script"; then
 		if [[ -x $script ]]; then
-			todo+=("$name")
-			echo "not ok - $name --help # TODO no --help case label (not run: it would do its work)"
+			not_ok "$name --help, -h: no -h|--help case label (not run: it would do its work)"
 		else
 			echo "ok - $name # SKIP a sourced library without --help"
 		fi
 		continue
 	fi
-	if [[ -x $script ]]; then
-		check "$name --help: exit 0, its whole usage on stdout" help "$script"
-	else
-		check "$name --help (a sourced library, run with bash): exit 0, its usage" \
-			help "$script" bash
-	fi
+	for flag in --help -h; do
+		if [[ -x $script ]]; then
+			check "$name $flag: exit 0, its whole usage on stdout" help "$flag" "$script"
+		else
+			check "$name $flag (a sourced library, run with bash): exit 0, its usage" \
+				help "$flag" "$script" bash
+		fi
+	done
 done
-if ((${#todo[@]})); then
-	echo "# TODO: no --help yet: ${todo[*]}"
-fi
-
 finish help
