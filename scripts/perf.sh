@@ -67,6 +67,10 @@ time_runs() {
 tests=$("$conform" -l | wc -l)
 j1=$(time_runs -j 1)
 j2=$(time_runs -j 2)
+# The runner's own account, at -j 1: time in bpf() against its wall time.
+for _ in $(seq 20); do
+	"$conform" -j 1 | awk '/^# time: / && $3 > 0 { print $9 / $3, $3, $9 }' || true
+done >"$tmp/ratio"
 
 start=$(date +%s%N)
 "$conform" -l | while read -r _ _ _ object; do
@@ -83,6 +87,10 @@ awk -v b="$baseline" -v j="$j1" -v t="$tests" 'BEGIN {
 	printf "baseline: one bpftool prog load per test: %.1f ms (%.2f ms per test)\n", b / 1e6, b / 1e6 / t
 	printf "ratio: the runner is %.1fx faster than the baseline\n", b / j }'
 echo "max RSS of a whole host run: $((rss / 1024)) MiB ($rss KiB)"
+sort -n "$tmp/ratio" | awk '{ r[NR] = $1; b[NR] = $2; w[NR] = $3 } END {
+	m = int((NR + 1) / 2)
+	printf "-j 1, 20 runs: wall / time in bpf() median %.2f (min %.2f, max %.2f); the median run: %d ms in bpf(), %d ms wall\n",
+		r[m], r[1], r[NR], b[m], w[m] }'
 
 "$root/scripts/vmtest.sh" -k "$kernel" >/dev/null 2>"$tmp/run" || true
 "$root/scripts/vmtest.sh" -k "$kernel" --bare >/dev/null 2>"$tmp/bare" || true

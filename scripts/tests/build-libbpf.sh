@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/build-libbpf.sh: a static libbpf >= 1.6 from Debian's source.
 #   The layout (lib/libbpf.a, lib/pkgconfig/libbpf.pc, include/bpf/*.h,
-#   include/linux/bpf.h) and a static program linked against it; a second
+#   uapi/linux/bpf.h) and a static program linked against it; a second
 #   run does nothing and touches no network.  With fake trees (instant
 #   builds): LIBBPF_SRC builds a libbpf checkout or a kernel's tools/lib/bpf
 #   and fetches nothing, a changed source file or CC is rebuilt, CC reaches
@@ -51,7 +51,7 @@ layout() {
 	at_least_16 "$v"
 	[[ -f $tmp/out/lib/libbpf.a && -f $tmp/out/include/bpf/libbpf.h &&
 	   -f $tmp/out/include/bpf/bpf.h && -f $tmp/out/include/bpf/btf.h &&
-	   -f $tmp/out/include/linux/bpf.h ]]
+	   -f $tmp/out/uapi/linux/bpf.h ]]
 	[[ $(sed -n 's/^Version: //p' "$tmp/out/lib/pkgconfig/libbpf.pc") == "$v" ]]
 	grep -q "^version: $v\$" "$tmp/out/.source"
 	grep -q "built libbpf $v into $tmp/out in [0-9.]*s" "$tmp/first.err"
@@ -145,7 +145,7 @@ from_tree() {
 	[[ $(<"$tmp/t1") == 1.7.0 ]]
 	grep -qx "source: $tmp/src" "$tmp/own/.source"
 	[[ -f $tmp/own/lib/libbpf.a && -f $tmp/own/include/bpf/libbpf.h &&
-	   -f $tmp/own/include/linux/bpf.h ]]
+	   -f $tmp/own/uapi/linux/bpf.h ]]
 	offline run 0 "$tmp/t2" env LIBBPF_SRC="$tmp/src" "$build" "$tmp/own"
 	grep -q 'is up to date' "$tmp/t2.err"
 	sleep 1
@@ -170,7 +170,7 @@ kernel_tree() {
 	offline run 0 "$tmp/k" env LIBBPF_SRC="$tmp/linux/tools/lib/bpf" "$build" "$tmp/kout"
 	[[ $(<"$tmp/k") == 1.8.0 ]]
 	[[ -f $tmp/kout/lib/libbpf.a && -f $tmp/kout/include/bpf/libbpf.h &&
-	   -f $tmp/kout/include/linux/btf.h && -f $tmp/kout/lib/pkgconfig/libbpf.pc ]]
+	   -f $tmp/kout/uapi/linux/btf.h && -f $tmp/kout/lib/pkgconfig/libbpf.pc ]]
 }
 check "LIBBPF_SRC=tools/lib/bpf of a kernel tree: the same layout" kernel_tree
 
