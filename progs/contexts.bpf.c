@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Where the call sits: the kfunc called from inside a region where the
+ * verifier does not let a program sleep. Each region twice: in a SYSCALL
+ * program (sleepable; may call the kfunc outside any region on every
+ * kernel that has it) and in an XDP program (never sleepable; may call it
+ * from v7.0). Before v7.0 the verifier's refusal names the region, which
+ * is how a rule checks that the call really sits inside it. From v7.0
+ * (b8467290edab) any context may call the arena kfuncs: a call where the
+ * program may not sleep becomes bpf_arena_free_pages_non_sleepable().
+ */
+#include "conform.h"
+
+extern void bpf_rcu_read_lock(void) __ksym __weak;
+extern void bpf_rcu_read_unlock(void) __ksym __weak;
+extern void bpf_preempt_disable(void) __ksym __weak;
+extern void bpf_preempt_enable(void) __ksym __weak;
+extern void bpf_local_irq_save(unsigned long *flags__irq_flag) __ksym __weak;
+extern void bpf_local_irq_restore(unsigned long *flags__irq_flag) __ksym __weak;
+
+/* A map value with a lock: BTF-described, as the verifier requires. */
+struct locked {
+	struct bpf_spin_lock lock;
+	__u64 n;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct locked);
+} ctx_locks SEC(".maps");
+
+static __always_inline struct locked *locked(void)
+{
+	__u32 key = 0;
+
+	return bpf_map_lookup_elem(&ctx_locks, &key);
+}
+
+#define IN_RCU								\
+	bpf_rcu_read_lock();						\
+	FREE_ONE_PAGE();						\
+	bpf_rcu_read_unlock()
+
+#define IN_PREEMPT_OFF							\
+	bpf_preempt_disable();						\
+	FREE_ONE_PAGE();						\
+	bpf_preempt_enable()
+
+#define IN_IRQ_OFF							\
+	unsigned long flags;						\
+									\
+	bpf_local_irq_save(&flags);					\
+	FREE_ONE_PAGE();						\
+	bpf_local_irq_restore(&flags)
+
+#define IN_SPIN_LOCK							\
+	struct locked *v = locked();					\
+									\
+	if (!v)								\
+		return 0;						\
+	bpf_spin_lock(&v->lock);					\
+	FREE_ONE_PAGE();						\
+	bpf_spin_unlock(&v->lock)
+
+/* RCU outside, preemption off inside it. */
+#define IN_NESTED							\
+	bpf_rcu_read_lock();						\
+	bpf_preempt_disable();						\
+	FREE_ONE_PAGE();						\
+	bpf_preempt_enable();						\
+	bpf_rcu_read_unlock()
+
+#define CONTEXT_CASES(region, body)					\
+	ARENA_CASE_BODY(ctx_##region##_syscall, "syscall",		\
+			BPF_PROG_TYPE_SYSCALL, , "", body)		\
+	ARENA_CASE_BODY(ctx_##region##_xdp, "xdp",			\
+			BPF_PROG_TYPE_XDP, BPF_XDP, "", body)
+
+CONTEXT_CASES(rcu, IN_RCU)
+CONTEXT_CASES(preempt_off, IN_PREEMPT_OFF)
+CONTEXT_CASES(irq_off, IN_IRQ_OFF)
+CONTEXT_CASES(spin_lock, IN_SPIN_LOCK)
+CONTEXT_CASES(nested, IN_NESTED)
