@@ -14,16 +14,8 @@
 # not, 2 bad input or usage.
 set -euo pipefail
 
-# usage [STATUS]: the header comment; on stdout for --help (0), else on
-# stderr.
-usage() {
-	local status=${1:-2}
-	if ((status)); then
-		exec >&2
-	fi
-	awk 'NR > 2 && !/^#/ { exit } NR > 2 { sub(/^# ?/, ""); print }' "$0"
-	exit "$status"
-}
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
 for arg; do
 	case $arg in

@@ -68,19 +68,6 @@ readonly BUILD_CC=${CC:-cc}
 
 TMP_DIR=
 
-# usage [STATUS]: the header comment; on stdout for --help (0), else on
-# stderr.
-usage()
-{
-	local status=${1:-2}
-
-	if (( status )); then
-		exec >&2
-	fi
-	awk 'NR > 2 && !/^#/ { exit } NR > 2 { sub(/^# ?/, ""); print }' "$0"
-	exit "$status"
-}
-
 # shellcheck disable=SC2317 # called from a trap
 cleanup()
 {

@@ -53,19 +53,6 @@ readonly SECURITY_SUITES=(bookworm-security trixie-security)
 
 TMP_DIR=
 
-# usage [STATUS]: the header comment; on stdout for --help (0), else on
-# stderr.
-usage()
-{
-	local status=${1:-2}
-
-	if (( status )); then
-		exec >&2
-	fi
-	awk 'NR > 2 && !/^#/ { exit } NR > 2 { sub(/^# ?/, ""); print }' "$0"
-	exit "$status"
-}
-
 cleanup()
 {
 	if [[ -n $TMP_DIR ]]; then

@@ -30,3 +30,17 @@ since()
 			printf "%dm%02ds", s / 60, s % 60
 	}'
 }
+
+# usage [STATUS]: the sourcing script's header comment, from its third
+# line to the first line that is not a comment; on stdout for --help
+# (STATUS 0), else on stderr. USAGE_FILE: another file than $0.
+usage()
+{
+	local status=${1:-2}
+
+	if ((status)); then
+		exec >&2
+	fi
+	awk 'NR > 2 && !/^#/ { exit } NR > 2 { sub(/^# ?/, ""); print }' "${USAGE_FILE:-$0}"
+	exit "$status"
+}

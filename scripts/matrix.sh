@@ -30,6 +30,9 @@
 # Exit 0 when every kernel passed, 1 otherwise, 2 for bad usage.
 set -euo pipefail
 
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 readonly NO_VERDICT=5
 
@@ -42,17 +45,6 @@ default_jobs() {
 	((by_mem >= jobs)) || jobs=$by_mem
 	((jobs >= 1)) || jobs=1
 	echo "$jobs"
-}
-
-# usage [STATUS]: the header comment; on stdout for --help (0), else on
-# stderr.
-usage() {
-	local status=${1:-2}
-	if ((status)); then
-		exec >&2
-	fi
-	awk 'NR > 2 && !/^#/ { exit } NR > 2 { sub(/^# ?/, ""); print }' "$0"
-	exit "$status"
 }
 
 for arg; do

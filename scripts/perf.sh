@@ -26,16 +26,8 @@
 # measurement fails (the runner or /usr/bin/time missing, say).
 set -euo pipefail
 
-# usage [STATUS]: the header comment; on stdout for --help (0), else on
-# stderr.
-usage() {
-	local status=${1:-2}
-	if ((status)); then
-		exec >&2
-	fi
-	awk 'NR > 2 && !/^#/ { exit } NR > 2 { sub(/^# ?/, ""); print }' "$0"
-	exit "$status"
-}
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
 for arg; do
 	case $arg in
