@@ -49,6 +49,18 @@
 extern void bpf_arena_free_pages(void *p__map, void __arena *ptr__ign,
 				 __u32 page_cnt) __ksym __weak;
 
+/*
+ * Open-coded iterators (v6.4), for the cases that loop: not in Debian 12's
+ * 6.1 UAPI headers.
+ */
+struct bpf_iter_num {
+	__u64 __opaque[1];
+} __attribute__((aligned(8)));
+
+extern int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __ksym __weak;
+extern int *bpf_iter_num_next(struct bpf_iter_num *it) __ksym __weak;
+extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __ksym __weak;
+
 #define ARENA_PAGES 16
 
 /*

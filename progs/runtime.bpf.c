@@ -60,16 +60,10 @@ static __always_inline void record(struct rt_result *r, int slot,
 }
 
 /*
- * Open-coded iterators (v6.4): the verifier checks the loop body once
- * instead of 512 times per page, which keeps loading these cases cheap.
+ * The loops below are open-coded iterators (conform.h): the verifier checks
+ * the loop body once instead of 512 times per page, which keeps loading
+ * these cases cheap.
  */
-struct bpf_iter_num {
-	__u64 __opaque[1];
-} __attribute__((aligned(8)));
-
-extern int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __ksym __weak;
-extern int *bpf_iter_num_next(struct bpf_iter_num *it) __ksym __weak;
-extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __ksym __weak;
 
 /* Page i of p gets byte (byte + i) in every position. */
 static __always_inline void fill(void __arena *p, __u32 pages, __u8 byte)
