@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The kfunc called from a callback the verifier checks as part of the
- * program: bpf_loop(), bpf_for_each_map_elem(), and an open-coded
- * iterator loop. SYSCALL programs (sleepable) and XDP ones (from v7.0).
+ * program: bpf_loop(), bpf_for_each_map_elem(), an open-coded iterator
+ * loop, and a bpf_timer callback (verified as never sleepable, whatever
+ * its program). SYSCALL programs (sleepable) and XDP ones (from v7.0).
  */
 #include "conform.h"
 
@@ -12,6 +13,24 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } cb_elems SEC(".maps");
+
+/* A timer callback runs in softirq context: never sleepable. */
+struct timed {
+	struct bpf_timer timer;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct timed);
+} cb_timers SEC(".maps");
+
+static int free_in_timer(void *map, __u32 *key, struct timed *val)
+{
+	FREE_ONE_PAGE();
+	return 0;
+}
 
 static int free_in_loop(__u32 i, void *data)
 {
@@ -36,6 +55,15 @@ static __u64 free_in_elem(void *map, __u32 *key, __u64 *val, void *data)
 		FREE_ONE_PAGE();					\
 	bpf_iter_num_destroy(&it)
 
+#define IN_TIMER							\
+	__u32 key = 0;							\
+	struct timed *t = bpf_map_lookup_elem(&cb_timers, &key);	\
+									\
+	if (!t)								\
+		return 0;						\
+	bpf_timer_init(&t->timer, &cb_timers, 1 /* CLOCK_MONOTONIC */);	\
+	bpf_timer_set_callback(&t->timer, free_in_timer)
+
 #define CALLBACK_CASES(where, body)					\
 	ARENA_CASE_BODY(cb_##where##_syscall, "syscall",		\
 			BPF_PROG_TYPE_SYSCALL, , "", body)		\
@@ -45,3 +73,4 @@ static __u64 free_in_elem(void *map, __u32 *key, __u64 *val, void *data)
 CALLBACK_CASES(bpf_loop, IN_BPF_LOOP)
 CALLBACK_CASES(for_each_map_elem, IN_FOR_EACH)
 CALLBACK_CASES(iter_loop, IN_ITER_LOOP)
+CALLBACK_CASES(timer, IN_TIMER)
