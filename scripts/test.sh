@@ -196,6 +196,16 @@ vm_kernel() {
 		 | length == 0)' "$matrix"
 }
 
+# Every test runs on some kernel of the matrix: a test that is a skip on
+# every kernel with a result is a defect of the suite, not a skip.
+every_case_runs() {
+	jq -e -r '[.kernels[] | select(.result) | .result.cases[]
+		| {t: (.name + (if .sleepable then ".s" else "" end)), s: .status}]
+		| group_by(.t) | map(select(all(.s == "skip"))) | map(.[0].t)
+		| if length == 0 then true else ("skipped on every kernel: " + join(", ")) end' \
+		"$matrix" | grep -qx true
+}
+
 # ver_lt A B: version A is older than version B.
 ver_lt() {
 	[[ $1 != "$2" && $(printf '%s\n' "$1" "$2" | sort -V | head -n 1) == "$1" ]]
@@ -301,6 +311,7 @@ main() {
 			step "VM on Debian's $k: 0 failures, no environment skips" vm_kernel "$i" "$k"
 			i=$((i + 1))
 		done
+		step "every test runs on some kernel of the matrix" every_case_runs
 	fi
 	# The audit needs the page, and the VM matrix for its evidence.
 	if [[ ! -r $page && ${CI:-} == true ]]; then

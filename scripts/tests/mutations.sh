@@ -94,6 +94,8 @@ mx failure '.kernels[0] |= (.exit = 1 | .result.summary.fail = 1
 mx eperm '.kernels[0].result.cases[0] |= (.observed = "skip" | .status = "skip"
 	| .reason = "kernel refuses it: EPERM")'
 mx other-kernel '.kernels[0].kernel = "1.0"'
+mx skipped-everywhere '.kernels[0].result.cases[0] |= (.observed = "skip"
+	| .status = "skip" | .reason = "kernel has no BPF_PROG_TYPE_X")'
 mx no-rows '.kernels = []'
 
 # Fake matrix.sh: writes the good matrix, nothing, or one without rows.
@@ -264,6 +266,9 @@ mutant "VM matrix: matrix.sh writes no row for the kernel" matrix_sh="$tmp/matri
 good "VM kernel" matrix="$good_matrix" -- vm_kernel 0 "$kver"
 mutant "VM kernel: a truncated matrix.json" matrix="$tmp/truncated.json" -- vm_kernel 0 "$kver"
 mutant "VM kernel: no matrix.json" matrix="$tmp/none.json" -- vm_kernel 0 "$kver"
+good "every test runs somewhere" matrix="$good_matrix" -- every_case_runs
+mutant "every test runs somewhere: a test skipped on every kernel" \
+	matrix="$tmp/skipped-everywhere.json" -- every_case_runs
 mutant "VM kernel: a kernel without verdict (exit 5)" \
 	matrix="$tmp/no-verdict.json" -- vm_kernel 0 "$kver"
 mutant "VM kernel: exit 1 with a good JSON" matrix="$tmp/exit-1.json" -- vm_kernel 0 "$kver"
