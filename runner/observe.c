@@ -100,9 +100,9 @@ out:
 	map_set_destroy(&maps);
 }
 
-void observe_case(struct test tests[2], char *log, size_t log_size)
+static void observe_loads(struct test tests[2], const struct conform_case *c,
+			  char *log, size_t log_size)
 {
-	const struct conform_case *c = tests[0].c;
 	struct load_result res;
 
 	if (!c->control.loadable) {
@@ -135,4 +135,41 @@ void observe_case(struct test tests[2], char *log, size_t log_size)
 			  log_size, &res);
 		record_load(t, &res, log);
 	}
+}
+
+/*
+ * An EXT case replaces a global function of another program: load that
+ * target first (with its flags= tag) and hand its fd to the loads.
+ */
+void observe_case(struct test tests[2], char *log, size_t log_size)
+{
+	const struct conform_case *c = tests[0].c;
+	struct conform_case with_target;
+	struct load_result res;
+	int fd;
+
+	if (!c->has_target) {
+		observe_loads(tests, c, log, log_size);
+		return;
+	}
+	if (!c->target.loadable) {
+		skip_both(tests, "target: %s%s", c->target.reason, "");
+		return;
+	}
+	fd = load_prog_fd(&c->target, strcmp(c->target.tags->flags, "sleepable") ?
+			  0 : BPF_F_SLEEPABLE, log, log_size, &res);
+	if (fd < 0) {
+		char why[MESSAGE_LEN + 32];
+
+		snprintf(why, sizeof(why), "%s%s%s", errno_name(res.err),
+			 res.message[0] ? ": " : "", res.message);
+		skip_both(tests, "kernel refuses the target program %s: %s",
+			  c->target.tags->func, why);
+		return;
+	}
+	with_target = *c;
+	with_target.prog.attach_prog_fd = fd;
+	with_target.control.attach_prog_fd = fd;
+	observe_loads(tests, &with_target, log, log_size);
+	close(fd);
 }

@@ -194,6 +194,14 @@ static const char *origin_of(const struct suite *s, const char *func)
 
 static int check_tags(const struct prog_tags *t, char *err, size_t errlen)
 {
+	if (t->role && strcmp(t->role, "target"))
+		return set_err(err, errlen, "%s: role= must be target", t->func);
+	if (t->role && (t->case_name || t->control_of || !t->prog_type ||
+			!t->attach_type || !t->target || !t->flags))
+		return set_err(err, errlen, "%s: a role=target program needs prog_type=, attach_type=, target= and flags=, and is no case",
+			       t->func);
+	if (t->role)
+		return 0;
 	if (!!t->case_name == !!t->control_of || !t->prog_type ||
 	    !t->attach_type || !t->target)
 		return set_err(err, errlen, "%s: not declared with ARENA_CASE()", t->func);
@@ -291,6 +299,21 @@ static int build_cases(struct suite *s, char *err, size_t errlen)
 				  CASE_RUN_STRESS : CASE_RUN_ONCE;
 		spec_init(&c->prog, s, t);
 		spec_init(&c->control, s, ctl);
+		if (!strncmp(t->target, "prog:", 5)) {
+			const char *end = strchr(t->target + 5, ':');
+			char name[128];
+			const struct prog_tags *tt;
+
+			snprintf(name, sizeof(name), "%.*s",
+				 end ? (int)(end - t->target - 5) : 0, t->target + 5);
+			tt = tags_prog(&s->tags, name);
+			if (!tt || !tt->role || !find_prog(s, name))
+				return set_err(err, errlen, "%s: case %s: target %s is no role=target program",
+					       origin_of(s, t->func), t->case_name, name);
+			spec_init(&c->target, s, tt);
+			c->target.name = tt->func;
+			c->has_target = true;
+		}
 	}
 	return 0;
 }
@@ -405,10 +428,23 @@ static void spec_resolve(struct prog_spec *sp, const struct suite *s,
 		snprintf(sp->reason, sizeof(sp->reason), "kernel has no %s", t->attach_type);
 		return;
 	}
-	if (t->target[0] &&
-	    kernel_resolve_target(k, t->target, &sp->attach_btf_id, &member,
-				  sp->reason, sizeof(sp->reason)))
+	if (!strncmp(t->target, "prog:", 5)) {
+		/* prog:PROGRAM:FUNCTION: FUNCTION's id in the object's BTF. */
+		const char *fn = strchr(t->target + 5, ':');
+		int id = fn ? btf__find_by_name_kind(bpf_object__btf(s->obj), fn + 1,
+						     BTF_KIND_FUNC) : -1;
+
+		if (id <= 0) {
+			snprintf(sp->reason, sizeof(sp->reason),
+				 "bad target '%s': no such global function", t->target);
+			return;
+		}
+		sp->attach_btf_id = (__u32)id;
+	} else if (t->target[0] &&
+		   kernel_resolve_target(k, t->target, &sp->attach_btf_id, &member,
+					 sp->reason, sizeof(sp->reason))) {
 		return;
+	}
 	if (member >= 0)
 		sp->attach_type = (__u32)member;
 	sp->loadable = true;
@@ -438,6 +474,8 @@ int suite_prepare(struct suite *s, struct kernel *k, char *err,
 	for (size_t i = 0; i < s->case_cnt; i++) {
 		spec_resolve(&s->cases[i].prog, s, k, license);
 		spec_resolve(&s->cases[i].control, s, k, license);
+		if (s->cases[i].has_target)
+			spec_resolve(&s->cases[i].target, s, k, license);
 	}
 	/* The specs point into it: keep it as long as the suite. */
 	s->license = license;

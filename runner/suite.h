@@ -36,6 +36,7 @@ struct prog_spec {
 	__u32 prog_type;
 	__u32 attach_type;
 	__u32 attach_btf_id;
+	int attach_prog_fd;		/* an EXT program's target, once loaded */
 	bool loadable;			/* false: the kernel lacks the type or target */
 	char reason[REASON_LEN];	/* why not loadable */
 };
@@ -61,6 +62,12 @@ struct conform_case {
 	enum case_kind kind;
 	struct prog_spec prog;
 	struct prog_spec control;
+	/*
+	 * An EXT case ("prog:PROGRAM:FUNCTION" target): the program whose
+	 * global FUNCTION it replaces, loaded first with its flags= tag.
+	 */
+	bool has_target;
+	struct prog_spec target;
 	const struct suite *suite;
 };
 

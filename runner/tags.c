@@ -53,6 +53,7 @@ static int prog_tag(struct prog_tags *p, const char *tag, char *err,
 		{ "flags=", offsetof(struct prog_tags, flags) },
 		{ "what=", offsetof(struct prog_tags, what) },
 		{ "license=", offsetof(struct prog_tags, license) },
+		{ "role=", offsetof(struct prog_tags, role) },
 		{ "call=", offsetof(struct prog_tags, call) },
 	};
 
@@ -153,6 +154,7 @@ void tags_free(struct tag_table *t)
 		free(p->flags);
 		free(p->what);
 		free(p->license);
+		free(p->role);
 		free(p->call);
 		for (size_t j = 0; j < p->check_cnt; j++)
 			free(p->checks[j]);

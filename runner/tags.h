@@ -25,6 +25,7 @@ struct prog_tags {
 	char *flags;		/* flags=plain|sleepable: only that load */
 	char *what;		/* what=: what the program checks itself */
 	char *license;		/* license=: instead of the object's */
+	char *role;		/* role=target: the program an EXT case replaces into */
 	char *call;		/* call=free_one_page: ARENA_CASE()'s plain call */
 	char **checks;		/* check=...: user-space checks */
 	size_t check_cnt;
