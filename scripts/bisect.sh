@@ -252,6 +252,7 @@ stage_expected()
 
 # Fail unless the options the suite cannot do without survived olddefconfig;
 # report the others that did not, as merge_config.sh does without -m.
+# shellcheck disable=SC2317 # called through run_errexit
 check_config()
 {
 	local line opt missing=()
@@ -275,6 +276,7 @@ check_config()
 }
 
 # Called in an "||" list, where set -e does not apply: check each command.
+# shellcheck disable=SC2317 # called through run_errexit
 default_config()
 {
 	if [[ ! -f .config ]]; then
@@ -284,6 +286,7 @@ default_config()
 	make olddefconfig
 }
 
+# shellcheck disable=SC2317 # called through run_errexit
 default_build()
 {
 	make -j"$(nproc)" bzImage
@@ -291,13 +294,18 @@ default_build()
 
 step_config()
 {
-	local t rc=0
+	local t rc=0 status
 
 	t=$(now)
 	if [[ -n ${BISECT_CONFIG_CMD:-} ]]; then
 		bash -c "$BISECT_CONFIG_CMD" >>"$LOG" 2>&1 || rc=$?
 	else
-		default_config >>"$LOG" 2>&1 && check_config || rc=$?
+		run_errexit default_config >>"$LOG" 2>&1
+		rc=$status
+		if (( rc == 0 )); then
+			run_errexit check_config
+			rc=$status
+		fi
 	fi
 	T_CONFIG=$(since "$t")
 	if (( rc )); then
@@ -308,13 +316,14 @@ step_config()
 
 step_build()
 {
-	local t rc=0
+	local t rc=0 status
 
 	t=$(now)
 	if [[ -n ${BISECT_BUILD_CMD:-} ]]; then
 		bash -c "$BISECT_BUILD_CMD" >>"$LOG" 2>&1 || rc=$?
 	else
-		default_build >>"$LOG" 2>&1 || rc=$?
+		run_errexit default_build >>"$LOG" 2>&1
+		rc=$status
 	fi
 	T_BUILD=$(since "$t")
 	if (( rc )); then

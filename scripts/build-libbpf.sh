@@ -105,15 +105,15 @@ verify_dsc()
 # The private apt for source packages: deb-src lines for SUITE only.
 setup_apt()
 {
-	local refresh=$1 rc=0
+	local refresh=$1 status
 
 	apt_find_mirrors
 	apt_private_init "$CACHE/apt-src" amd64
 	apt_source_line deb-src "$APT_DEBIAN_URI" "$SUITE" | apt_set_sources
 	if (( refresh )) || ! apt_lists_fresh "$MAX_AGE"; then
 		log "updating the $SUITE Sources list ($APT_DEBIAN_URI)"
-		apt_update || rc=$?
-		(( rc == 0 )) || die "apt-get update failed (exit $rc)"
+		run_errexit apt_update
+		(( status == 0 )) || die "apt-get update failed (exit $status)"
 		apt_stamp_lists
 	fi
 }

@@ -140,10 +140,11 @@ build_table()
 
 refresh_lists()
 {
-	local rc=0
+	local rc status
 
 	log "updating package lists ($APT_DEBIAN_URI, $APT_SECURITY_URI)"
-	apt_update || rc=$?
+	run_errexit apt_update
+	rc=$status
 	if (( rc )); then
 		[[ -f $TABLE ]] || die "apt-get update failed"
 		log "warning: apt-get update failed, using the old package lists"

@@ -31,6 +31,22 @@ since()
 	}'
 }
 
+# run_errexit COMMAND...: run COMMAND, a function too, in a subshell with
+# set -e in force, and set status to its exit status. Called as "f ||
+# rc=$?" (or in an "if"), a function runs with set -e off, so that only its
+# last command decides. Redirect the call itself: run_errexit f >"$out".
+# The caller must not itself be in such a context.
+run_errexit()
+{
+	set +e
+	(
+		set -e
+		"$@"
+	)
+	status=$?
+	set -e
+}
+
 # usage [STATUS]: the sourcing script's header comment, from its third
 # line to the first line that is not a comment; on stdout for --help
 # (STATUS 0), else on stderr. USAGE_FILE: another file than $0.

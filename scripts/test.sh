@@ -29,6 +29,9 @@
 # which the sourcing script may override.
 set -euo pipefail
 
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=$root/build
 conform=$build/conform		# the runner
@@ -47,22 +50,17 @@ failed=0
 skipped=0
 step_rc=0
 
-# run_step LOG COMMAND...: COMMAND in a subshell with set -e in force, its
-# output in LOG, its exit status in step_rc. Call it plainly, never after
-# || or && nor in an if: bash ignores set -e inside a function (and a
-# subshell) run in such a context, and only the last command would count:
-# `set -e; f() { false; echo still running; }; f || rc=$?` prints
+# run_step LOG COMMAND...: COMMAND with set -e in force (run_errexit, in
+# lib.sh), its output in LOG, its exit status in step_rc. Call it plainly,
+# never after || or && nor in an if: bash ignores set -e inside a function
+# (and a subshell) run in such a context, and only the last command would
+# count: `set -e; f() { false; echo still running; }; f || rc=$?` prints
 # "still running".
 run_step() {
-	local log=$1
+	local log=$1 status
 	shift
-	set +e
-	(
-		set -e
-		"$@"
-	) >"$log" 2>&1
-	step_rc=$?
-	set -e
+	run_errexit "$@" >"$log" 2>&1
+	step_rc=$status
 }
 
 # step NAME COMMAND...: run one test, keep its output in the log.

@@ -14,9 +14,10 @@ source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
 # expect NAME STDERR-REGEX -- COMMAND...: exit 2, one line on stderr.
 expect() {
-	local name=$1 pattern=$2 rc=0 lines
+	local name=$1 pattern=$2 rc status lines
 	shift 3
-	"$@" >"$tmp/out" 2>"$tmp/err" </dev/null || rc=$?
+	run_errexit "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	rc=$status
 	lines=$(wc -l <"$tmp/err")
 	if [[ $rc == 2 && $lines == 1 ]] && grep -Eq -- "$pattern" "$tmp/err"; then
 		ok "$name: exit $rc: $(cat "$tmp/err")"

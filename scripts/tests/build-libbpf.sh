@@ -29,9 +29,10 @@ offline() {
 # run CODE OUTFILE COMMAND...: COMMAND exits CODE; stdout to OUTFILE,
 # stderr to OUTFILE.err.
 run() {
-	local code=$1 out=$2 rc=0
+	local code=$1 out=$2 rc status
 	shift 2
-	"$@" >"$out" 2>"$out.err" || rc=$?
+	run_errexit "$@" >"$out" 2>"$out.err"
+	rc=$status
 	cat "$out.err"
 	if ((rc != code)); then
 		echo "exit $rc, want $code"

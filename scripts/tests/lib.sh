@@ -4,6 +4,9 @@
 # closing "NAME: N passed, N failed" line. check() writes into $tmp.
 # shellcheck disable=SC2154 # tmp is the sourcing test's scratch directory
 
+# shellcheck source-path=SCRIPTDIR source=../lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/../lib.sh"
+
 pass=0
 fail=0
 
@@ -24,16 +27,10 @@ not_ok()
 # its output is shown if it fails.
 check()
 {
-	local name=$1 rc
+	local name=$1 status
 	shift
-	set +e
-	(
-		set -e
-		"$@"
-	) >"$tmp/check.out" 2>&1
-	rc=$?
-	set -e
-	if ((rc == 0)); then
+	run_errexit "$@" >"$tmp/check.out" 2>&1
+	if ((status == 0)); then
 		ok "$name"
 	else
 		not_ok "$name"

@@ -266,6 +266,10 @@ mutant "VM matrix: matrix.sh writes no row for the kernel" matrix_sh="$tmp/matri
 good "VM kernel" matrix="$good_matrix" -- vm_kernel 0 "$kver"
 mutant "VM kernel: a truncated matrix.json" matrix="$tmp/truncated.json" -- vm_kernel 0 "$kver"
 mutant "VM kernel: no matrix.json" matrix="$tmp/none.json" -- vm_kernel 0 "$kver"
+# The mechanism under every step: a step whose first command fails and
+# whose last succeeds still fails (run_errexit, in lib.sh).
+first_fails() { false; true; }
+mutant "run_step: a step whose first command fails, its last succeeds" -- first_fails
 good "every test runs somewhere" matrix="$good_matrix" -- every_case_runs
 mutant "every test runs somewhere: a test skipped on every kernel" \
 	matrix="$tmp/skipped-everywhere.json" -- every_case_runs

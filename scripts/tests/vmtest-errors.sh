@@ -24,10 +24,11 @@ export VMTEST_CONSOLE_LOG=$tmp/console.log
 # vm CODE ARGS...: vmtest.sh ARGS exits CODE; stdout in $tmp/out, stderr
 # in $tmp/err, what it stands for in $tmp/verdict.
 vm() {
-	local code=$1 rc=0
+	local code=$1 rc status
 	shift
 	rm -f "$tmp/verdict"
-	VMTEST_VERDICT_FILE=$tmp/verdict "$vmtest" "$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+	VMTEST_VERDICT_FILE=$tmp/verdict run_errexit "$vmtest" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$status
 	# Shown only if the test fails.
 	echo "vmtest.sh $*: exit $rc"
 	grep -v '^    \[' "$tmp/err" | tail -n 15
