@@ -64,11 +64,7 @@ static __u64 free_in_elem(void *map, __u32 *key, __u64 *val, void *data)
 	bpf_timer_init(&t->timer, &cb_timers, 1 /* CLOCK_MONOTONIC */);	\
 	bpf_timer_set_callback(&t->timer, free_in_timer)
 
-#define CALLBACK_CASES(where, body)					\
-	ARENA_CASE_BODY(cb_##where##_syscall, "syscall",		\
-			BPF_PROG_TYPE_SYSCALL, , "", body)		\
-	ARENA_CASE_BODY(cb_##where##_xdp, "xdp",			\
-			BPF_PROG_TYPE_XDP, BPF_XDP, "", body)
+#define CALLBACK_CASES(where, body) SYSCALL_AND_XDP_CASES(cb_##where, body)
 
 CALLBACK_CASES(bpf_loop, IN_BPF_LOOP)
 CALLBACK_CASES(for_each_map_elem, IN_FOR_EACH)

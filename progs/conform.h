@@ -126,6 +126,17 @@ int conform_control_##name(void *ctx)					\
 	return 0;							\
 }
 
+/*
+ * The same body as two cases: NAME_syscall, a SYSCALL program (may sleep),
+ * and NAME_xdp, an XDP program (never). For the "where the call sits"
+ * cases: contexts, callbacks, subprograms.
+ */
+#define SYSCALL_AND_XDP_CASES(name, ...)				\
+	ARENA_CASE_BODY(name##_syscall, "syscall",			\
+			BPF_PROG_TYPE_SYSCALL, , "", __VA_ARGS__)	\
+	ARENA_CASE_BODY(name##_xdp, "xdp",				\
+			BPF_PROG_TYPE_XDP, BPF_XDP, "", __VA_ARGS__)
+
 #define ARENA_CASE(name, sec, ptype, atype, target)			\
 	__conform("call=free_one_page")					\
 	ARENA_CASE_BODY(name, sec, ptype, atype, target, FREE_ONE_PAGE())

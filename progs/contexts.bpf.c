@@ -72,11 +72,7 @@ static __always_inline struct locked *locked(void)
 	bpf_preempt_enable();						\
 	bpf_rcu_read_unlock()
 
-#define CONTEXT_CASES(region, body)					\
-	ARENA_CASE_BODY(ctx_##region##_syscall, "syscall",		\
-			BPF_PROG_TYPE_SYSCALL, , "", body)		\
-	ARENA_CASE_BODY(ctx_##region##_xdp, "xdp",			\
-			BPF_PROG_TYPE_XDP, BPF_XDP, "", body)
+#define CONTEXT_CASES(region, body) SYSCALL_AND_XDP_CASES(ctx_##region, body)
 
 CONTEXT_CASES(rcu, IN_RCU)
 CONTEXT_CASES(preempt_off, IN_PREEMPT_OFF)

@@ -25,11 +25,7 @@ static __noinline int free_deep1(void)
 	return free_deep2();
 }
 
-#define SUBPROG_CASES(where, body)					\
-	ARENA_CASE_BODY(sub_##where##_syscall, "syscall",		\
-			BPF_PROG_TYPE_SYSCALL, , "", body)		\
-	ARENA_CASE_BODY(sub_##where##_xdp, "xdp",			\
-			BPF_PROG_TYPE_XDP, BPF_XDP, "", body)
+#define SUBPROG_CASES(where, body) SYSCALL_AND_XDP_CASES(sub_##where, body)
 
 SUBPROG_CASES(global, conform_free_global())
 SUBPROG_CASES(two_deep, free_deep1())
