@@ -31,7 +31,7 @@ SYSCALL_CASE(arg_map_not_arena, bpf_arena_free_pages(&array, NULL, 1))
 
 /* ptr__ign: any value passes verification, the kfunc checks it at run time. */
 SYSCALL_CASE(arg_ptr_scalar,
-	     bpf_arena_free_pages(&arena, (void __arena *)4096, 1))
+	     bpf_arena_free_pages(&arena, (void __arena *)RUN_PAGE_OFFSET, 1))
 
 /* page_cnt */
 SYSCALL_CASE(arg_cnt_variable,

@@ -95,11 +95,19 @@ struct {								\
 char LICENSE[] SEC("license") __weak = "GPL";
 
 /*
- * The call every plain case makes: free one page of the arena. The docs
- * audit writes its example from a template of this call and of the arena
- * above (runner/audit.c, for "call=free_one_page"): keep them in step.
+ * The call every plain case makes: free one page of the arena, the one at
+ * RUN_PAGE_OFFSET. A NULL pointer would be a no-op (the kfunc returns on
+ * !ptr__ign). An arena pointer is the low 32 bits of the user address; in
+ * the run stage the runner maps each arena at a 4 GiB-aligned address, so
+ * that this offset is the page the hook must free (page 8 with 4 KiB pages,
+ * page 0 with 64 KiB ones, as the kernel rounds the pointer down to its
+ * page). The docs audit writes its example from a template of this call and
+ * of the arena above (runner/audit.c, for "call=free_one_page"): keep them
+ * in step.
  */
-#define FREE_ONE_PAGE()	bpf_arena_free_pages(&arena, NULL, 1)
+#define RUN_PAGE_OFFSET	0x8000
+#define FREE_ONE_PAGE()							\
+	bpf_arena_free_pages(&arena, (void __arena *)RUN_PAGE_OFFSET, 1)
 
 /*
  * ARENA_CASE_BODY(name, sec, ptype, atype, target, body...) defines the case

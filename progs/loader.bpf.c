@@ -45,7 +45,8 @@ __u32 calls_bss;
 
 SYSCALL_CASE(global_data,
 	     calls_bss++;
-	     bpf_arena_free_pages(&arena, NULL, pages_data * pages_rodata))
+	     bpf_arena_free_pages(&arena, (void __arena *)RUN_PAGE_OFFSET,
+				  pages_data * pages_rodata))
 
 #ifdef __BPF_FEATURE_ADDR_SPACE_CAST
 /* A global in the arena itself: libbpf lays it out in the arena's pages. */

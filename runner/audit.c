@@ -1379,7 +1379,7 @@ static const char example_map[] =
 	"} arena SEC(\".maps\");\n";
 
 /* FREE_ONE_PAGE() of the kfunc fn. */
-#define EXAMPLE_CALL	"%s(&arena, NULL, 1);"
+#define EXAMPLE_CALL	"%s(&arena, (void __arena *)0x8000, 1);"
 
 /* A C string literal's contents. */
 static void c_string(FILE *f, const char *s)

@@ -17,6 +17,10 @@ static const char *const outcome_names[] = {
 	[OUT_ABSENT] = "absent",
 	[OUT_SKIP] = "skip",
 	[OUT_ERROR] = "error",
+	[OUT_RUNS] = "runs",
+	[OUT_ATTACH_REFUSED] = "attach-refused",
+	[OUT_NO_EFFECT] = "no-effect",
+	[OUT_SPLAT] = "splat",
 };
 
 static const char *const flag_names[] = {
@@ -28,6 +32,11 @@ static const char *const flag_names[] = {
 const char *outcome_str(enum outcome o)
 {
 	return outcome_names[o];
+}
+
+enum stage outcome_stage(enum outcome o)
+{
+	return o >= OUT_RUNS ? STAGE_RUN : STAGE_LOAD;
 }
 
 static int lookup_word(const char *const *names, int cnt, const char *word)
@@ -160,13 +169,13 @@ int rule_parse(struct rule *r, const char *line, const char *file, int lineno,
 	errname = strchr(w[3], ':');
 	if (errname)
 		*errname++ = '\0';
-	outcome = lookup_word(outcome_names, 5, w[3]);
+	outcome = lookup_word(outcome_names, OUT_CNT, w[3]);
 	if (outcome < 0 || outcome == OUT_SKIP) {
-		what = "outcome must be accept, reject, absent or error";
+		what = "outcome must be accept, reject, absent or error (load), or runs, attach-refused, no-effect or splat (run)";
 		goto bad;
 	}
-	if (errname && outcome != OUT_REJECT) {
-		what = "only a reject rule takes an errno (reject:EACCES)";
+	if (errname && outcome != OUT_REJECT && outcome != OUT_ATTACH_REFUSED) {
+		what = "only a reject or attach-refused rule takes an errno (reject:EACCES)";
 		goto bad;
 	}
 	if (errname) {
@@ -178,8 +187,13 @@ int rule_parse(struct rule *r, const char *line, const char *file, int lineno,
 			goto bad;
 		}
 	}
-	if (*msg && outcome != OUT_REJECT && outcome != OUT_ERROR) {
-		what = "only a reject or error rule takes a message";
+	if (*msg && outcome != OUT_REJECT && outcome != OUT_ERROR &&
+	    outcome != OUT_ATTACH_REFUSED && outcome != OUT_SPLAT) {
+		what = "only a reject, error, attach-refused or splat rule takes a message";
+		goto bad;
+	}
+	if (!*msg && outcome == OUT_SPLAT) {
+		what = "a splat rule needs a message";
 		goto bad;
 	}
 	if (!*msg && outcome == OUT_REJECT) {
@@ -217,6 +231,7 @@ int rule_parse(struct rule *r, const char *line, const char *file, int lineno,
 	r->flag = (enum flag_match)flag;
 	r->range_text = xstrdup(w[2]);
 	r->outcome = (enum outcome)outcome;
+	r->stage = outcome_stage(r->outcome);
 	r->file = xstrdup(file);
 	r->line = lineno;
 	r->text = xstrdup(line);
@@ -378,9 +393,18 @@ void ruleset_free(struct ruleset *rs)
 const struct rule *ruleset_lookup(const struct ruleset *rs, const char *name,
 				  bool sleepable, unsigned int version)
 {
+	return ruleset_lookup_stage(rs, STAGE_LOAD, name, sleepable, version);
+}
+
+const struct rule *ruleset_lookup_stage(const struct ruleset *rs,
+					enum stage stage, const char *name,
+					bool sleepable, unsigned int version)
+{
 	for (int i = 0; i < rs->cnt; i++) {
 		const struct rule *r = &rs->rules[i];
 
+		if (r->stage != stage)
+			continue;
 		if (r->flag != FLAG_ANY && (r->flag == FLAG_SLEEPABLE) != sleepable)
 			continue;
 		if (!krange_contains(&r->range, version))
@@ -469,7 +493,7 @@ static int shadowed_err(const struct ruleset *rs, int idx,
 			for (int j = 0; j < idx; j++) {
 				const struct rule *e = &rs->rules[j];
 
-				if (!flag_covers(e->flag, f) ||
+				if (!flag_covers(e->flag, f) || e->stage != r->stage ||
 				    e->range.hi <= r->range.lo ||
 				    e->range.lo >= r->range.hi ||
 				    fnmatch(e->glob, cases[c].name, 0))
@@ -500,15 +524,17 @@ int ruleset_check(const struct ruleset *rs, const struct rule_case *cases,
 			match[i] = !fnmatch(rs->rules[i].glob, cases[c].name, 0);
 			use[i].cases += match[i];
 		}
-		for (int f = 0; f < 2; f++) {
+		for (int f = 0; f < 4; f++) {
 			int n = 0;
 
-			if (!(cases[c].flags & (f ? RULE_CASE_SLEEPABLE : RULE_CASE_PLAIN)))
+			/* Each flag, in each stage: the stages' rules do not shadow each other. */
+			if (!(cases[c].flags & (f % 2 ? RULE_CASE_SLEEPABLE : RULE_CASE_PLAIN)))
 				continue;
 			for (int i = 0; i < rs->cnt; i++) {
 				const struct rule *r = &rs->rules[i];
 
-				if (!match[i] || !flag_covers(r->flag, f))
+				if (!match[i] || !flag_covers(r->flag, f % 2) ||
+				    r->stage != (enum stage)(f / 2))
 					continue;
 				use[i].loads++;
 				if (!spans_cover(spans, n, &r->range))

@@ -2,13 +2,20 @@
 /*
  * Expectation rules, one per line of the files in expected/:
  *
- *   CASE-GLOB  plain|sleepable|any  RANGE  accept|reject[:ERRNO]|absent|error  [MESSAGE]
+ *   CASE-GLOB  plain|sleepable|any  RANGE  OUTCOME  [MESSAGE]
  *
- * error is for runtime cases: a check is known to fail on those kernels.
- * reject and error need a MESSAGE; reject:EACCES also wants that errno.
+ * Two stages, each with its own outcomes. The load stage (BPF_PROG_LOAD):
+ * accept, reject[:ERRNO], absent, or error (runtime cases: a check is known
+ * to fail on those kernels). The run stage, for a load that was accepted
+ * and whose hook the runner can fire (runner/hooks.c): runs (attached,
+ * fired, and the page was freed), attach-refused[:ERRNO] [MESSAGE],
+ * no-effect (attached and fired, the page is still there), or splat
+ * (a known kernel bug: the kernel logged MESSAGE while the hook ran).
+ * reject, error and splat need a MESSAGE; reject:EACCES also wants that
+ * errno.
  *
- * The first rule that matches a case, its flag and the kernel version
- * decides what is expected.
+ * For each stage, the first rule of that stage that matches a case, its
+ * flag and the kernel version decides what is expected.
  *
  * A profile is a named set of rules that many cases share. Its rules are
  * written with "@NAME" in place of the case glob; the line
@@ -33,8 +40,22 @@ enum outcome {
 	OUT_REJECT,
 	OUT_ABSENT,	/* the kernel has no such kfunc or no arena map */
 	OUT_SKIP,	/* observed only: the control did not load */
-	OUT_ERROR,	/* observed only: a runtime case's check failed */
+	OUT_ERROR,	/* a runtime case's check failed (a rule: known bug) */
+	/* The run stage */
+	OUT_RUNS,	/* attached, fired, and the page was freed */
+	OUT_ATTACH_REFUSED,	/* the kernel refused to attach it */
+	OUT_NO_EFFECT,	/* attached and fired; the page was not freed */
+	OUT_SPLAT,	/* the kernel logged a warning while it ran */
+	OUT_CNT,
 };
+
+enum stage {
+	STAGE_LOAD,
+	STAGE_RUN,
+};
+
+/* The stage an outcome belongs to. */
+enum stage outcome_stage(enum outcome o);
 
 enum flag_match {
 	FLAG_PLAIN,
@@ -48,8 +69,9 @@ struct rule {
 	char *range_text;
 	struct krange range;
 	enum outcome outcome;
-	int err;		/* reject:ERRNO, a positive errno; 0: any */
-	char *message;		/* reject and error: never NULL */
+	enum stage stage;	/* outcome_stage(outcome) */
+	int err;		/* reject:ERRNO, attach-refused:ERRNO; 0: any */
+	char *message;		/* reject, error and splat: never NULL */
 	bool is_regex;		/* the message has {{...}} parts */
 	regex_t re;		/* then compiled; else matched with strstr() */
 	char *file;
@@ -93,8 +115,14 @@ int rule_parse(struct rule *r, const char *line, const char *file, int lineno,
 
 void ruleset_free(struct ruleset *rs);
 
+/* The first rule of the load stage that decides name, or NULL. */
 const struct rule *ruleset_lookup(const struct ruleset *rs, const char *name,
 				  bool sleepable, unsigned int version);
+
+/* The same for either stage. */
+const struct rule *ruleset_lookup_stage(const struct ruleset *rs,
+					enum stage stage, const char *name,
+					bool sleepable, unsigned int version);
 
 bool rule_message_matches(const struct rule *r, const char *message);
 

@@ -29,6 +29,7 @@
 #include "libbpf_msg.h"
 #include "load.h"
 #include "report.h"
+#include "run_stage.h"
 #include "select.h"
 #include "suite.h"
 #include "test.h"
@@ -41,6 +42,7 @@ struct options {
 	bool verbose;
 	bool bisect;
 	bool kmsg_markers;
+	bool no_run;
 	int jobs;
 	const char *json;
 	const char *kernel_version;
@@ -55,7 +57,9 @@ struct options {
 static const char usage_text[] =
 "Usage: conform [OPTIONS]\n"
 "Load every case of the bpf_arena_free_pages() suite without and with\n"
-"BPF_F_SLEEPABLE and check each verdict against the expectations.\n"
+"BPF_F_SLEEPABLE and check each verdict against the expectations; then\n"
+"attach each accepted program to its real hook, fire it, and check that\n"
+"the page was freed (the run stage).\n"
 "\n"
 "  -l, --list               list the tests and exit\n"
 "  -t, --test SUBSTR[,..]   run tests whose name contains SUBSTR\n"
@@ -64,6 +68,7 @@ static const char usage_text[] =
 "  -v, --verbose            print the verifier log of failing tests\n"
 "  -j, --jobs N             load with N worker threads (default: the CPUs,\n"
 "                           at most 8)\n"
+"      --no-run             the load stage only: no attach, no fire\n"
 "      --bisect             exit as git bisect run expects: 0 good, 1 bad,\n"
 "                           125 cannot test (a skip, or BTF/version mismatch)\n"
 "      --json FILE          write the results as JSON to FILE\n"
@@ -105,7 +110,7 @@ static int input_error(const char *msg)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_JSON = 256, OPT_KVER, OPT_EXPECTED, OPT_OBJS, OPT_BTF, OPT_BISECT,
-	       OPT_AUDIT, OPT_MATRIX, OPT_KMSG };
+	       OPT_AUDIT, OPT_MATRIX, OPT_KMSG, OPT_NO_RUN };
 	static const struct option longopts[] = {
 		{ "list", no_argument, NULL, 'l' },
 		{ "test", required_argument, NULL, 't' },
@@ -122,6 +127,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "audit", required_argument, NULL, OPT_AUDIT },
 		{ "matrix", required_argument, NULL, OPT_MATRIX },
 		{ "kmsg-markers", no_argument, NULL, OPT_KMSG },
+		{ "no-run", no_argument, NULL, OPT_NO_RUN },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -189,6 +195,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_KMSG:
 			o->kmsg_markers = true;
+			break;
+		case OPT_NO_RUN:
+			o->no_run = true;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -549,9 +558,11 @@ static int run_main(int argc, char **argv)
 		ret = EXIT_USAGE;
 		goto out;
 	}
+	run_enabled = !o.no_run;
 	run_tests(&run, selected, o.jobs, o.verbose, &n);
 	report_summary(&k, &n);
-	report_time(bpf_time_ns(), bpf_time_calls(), now_ns() - t_start);
+	report_time(bpf_time_ns(), bpf_time_calls(), now_ns() - t_start,
+		    run_stage_stats());
 
 	if (o.bisect && (n.skip || !consistent))
 		ret = EXIT_BISECT_SKIP;

@@ -10,6 +10,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -36,8 +37,45 @@ static struct bpf_map *map_by_fd(const struct suite *s, int fd)
 	return NULL;
 }
 
+/*
+ * In the run stage (map_set_create_aligned()), the page FREE_ONE_PAGE()
+ * frees must be one user space can look at. An arena pointer is the low 32 bits of a user address, so
+ * each arena copy is mapped at a 4 GiB-aligned address: its pointers are
+ * then offsets from its start. The address is taken from a reservation of
+ * 4 GiB more than the arena, which the arena replaces (MAP_FIXED), so that
+ * no other thread's mmap() can take it in between; the kernel maps an
+ * arena only at the address its map was created with (map_extra).
+ */
+struct reservation {
+	char *base;
+	size_t span;
+	char *aligned;
+};
+
+static int reserve_aligned(size_t len, struct reservation *r)
+{
+	r->span = (1ULL << 32) + len;
+	r->base = mmap(NULL, r->span, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (r->base == MAP_FAILED) {
+		r->base = NULL;
+		return -1;
+	}
+	r->aligned = (char *)(((uintptr_t)r->base + 0xffffffffULL) &
+			      ~(uintptr_t)0xffffffffULL);
+	return 0;
+}
+
+/* Give back what the arena did not take. */
+static void reservation_trim(struct reservation *r, size_t len)
+{
+	if (r->aligned > r->base)
+		munmap(r->base, (size_t)(r->aligned - r->base));
+	munmap(r->aligned + len, (size_t)(r->base + r->span - (r->aligned + len)));
+}
+
 static int copy_map(const struct suite *s, const struct bpf_map *m,
-		    struct fresh_map *f, char *err, size_t errlen)
+		    struct fresh_map *f, bool aligned, char *err, size_t errlen)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, opts,
 		    .map_flags = bpf_map__map_flags(m),
@@ -45,6 +83,8 @@ static int copy_map(const struct suite *s, const struct bpf_map *m,
 		    .btf_key_type_id = bpf_map__btf_key_type_id(m),
 		    .btf_value_type_id = bpf_map__btf_value_type_id(m));
 	int btf_fd = bpf_object__btf_fd(s->obj);
+	bool arena = bpf_map__type(m) == BPF_MAP_TYPE_ARENA;
+	struct reservation r = { 0 };
 
 	if (opts.btf_value_type_id && btf_fd > 0)
 		opts.btf_fd = (__u32)btf_fd;
@@ -52,22 +92,39 @@ static int copy_map(const struct suite *s, const struct bpf_map *m,
 		opts.btf_key_type_id = opts.btf_value_type_id = 0;
 	f->name = bpf_map__name(m);
 	f->old_fd = bpf_map__fd(m);
+	if (arena) {
+		f->len = (size_t)bpf_map__max_entries(m) * (size_t)sysconf(_SC_PAGESIZE);
+		/* An arena whose definition asks for an address gets it. */
+		if (aligned && !opts.map_extra) {
+			if (reserve_aligned(f->len, &r))
+				return set_err(err, errlen, "map %s: reserving address space: %s",
+					       f->name, strerror(errno));
+			opts.map_extra = (uintptr_t)r.aligned;
+		}
+	}
 	f->fd = bpf_map_create(bpf_map__type(m), f->name, bpf_map__key_size(m),
 			       bpf_map__value_size(m), bpf_map__max_entries(m),
 			       &opts);
-	if (f->fd < 0)
-		return set_err(err, errlen, "map %s: BPF_MAP_CREATE: %s", f->name,
-			       strerror(errno));
-	if (bpf_map__type(m) != BPF_MAP_TYPE_ARENA)
+	if (f->fd < 0) {
+		set_err(err, errlen, "map %s: BPF_MAP_CREATE: %s", f->name,
+			strerror(errno));
+		goto out;
+	}
+	if (!arena)
 		return 0;
-	/* The first mmap() sets the arena's user address. */
-	f->len = (size_t)bpf_map__max_entries(m) * (size_t)sysconf(_SC_PAGESIZE);
-	f->mem = mmap(NULL, f->len, PROT_READ | PROT_WRITE, MAP_SHARED, f->fd, 0);
+	f->mem = mmap((void *)(uintptr_t)opts.map_extra, f->len,
+		      PROT_READ | PROT_WRITE, MAP_SHARED | (r.base ? MAP_FIXED : 0),
+		      f->fd, 0);
 	if (f->mem == MAP_FAILED) {
 		f->mem = NULL;
-		return set_err(err, errlen, "map %s: mmap: %s", f->name, strerror(errno));
+		set_err(err, errlen, "map %s: mmap: %s", f->name, strerror(errno));
 	}
-	return 0;
+out:
+	if (r.base && f->mem)
+		reservation_trim(&r, f->len);
+	else if (r.base)
+		munmap(r.base, r.span);
+	return f->fd >= 0 && (!arena || f->mem) ? 0 : -1;
 }
 
 static struct fresh_map *find_old(struct map_set *set, int old_fd)
@@ -78,9 +135,9 @@ static struct fresh_map *find_old(struct map_set *set, int old_fd)
 	return NULL;
 }
 
-int map_set_create(const struct suite *s, const struct prog_spec *sp,
-		   struct map_set *set, struct prog_spec *out, char *err,
-		   size_t errlen)
+static int create(const struct suite *s, const struct prog_spec *sp,
+		  struct map_set *set, struct prog_spec *out, bool aligned,
+		  char *err, size_t errlen)
 {
 	memset(set, 0, sizeof(*set));
 	*out = *sp;
@@ -103,7 +160,7 @@ int map_set_create(const struct suite *s, const struct prog_spec *sp,
 			f = &set->maps[set->cnt++];
 			memset(f, 0, sizeof(*f));
 			f->fd = -1;
-			if (copy_map(s, m, f, err, errlen))
+			if (copy_map(s, m, f, aligned, err, errlen))
 				return -1;
 		}
 		insn->imm = f->fd;
@@ -111,6 +168,20 @@ next:
 		i++;	/* the second half of ld_imm64 */
 	}
 	return 0;
+}
+
+int map_set_create(const struct suite *s, const struct prog_spec *sp,
+		   struct map_set *set, struct prog_spec *out, char *err,
+		   size_t errlen)
+{
+	return create(s, sp, set, out, false, err, errlen);
+}
+
+int map_set_create_aligned(const struct suite *s, const struct prog_spec *sp,
+			   struct map_set *set, struct prog_spec *out,
+			   char *err, size_t errlen)
+{
+	return create(s, sp, set, out, true, err, errlen);
 }
 
 const struct fresh_map *map_set_find(const struct map_set *set,

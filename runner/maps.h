@@ -35,6 +35,14 @@ int map_set_create(const struct suite *s, const struct prog_spec *sp,
 		   struct map_set *set, struct prog_spec *out, char *err,
 		   size_t errlen);
 
+/*
+ * The same, with every arena mapped at a 4 GiB-aligned user address (the
+ * run stage: an arena pointer is then the offset from the arena's start).
+ */
+int map_set_create_aligned(const struct suite *s, const struct prog_spec *sp,
+			   struct map_set *set, struct prog_spec *out,
+			   char *err, size_t errlen);
+
 /* The map named name, or NULL. */
 const struct fresh_map *map_set_find(const struct map_set *set,
 				     const char *name);

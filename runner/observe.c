@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "maps.h"
+#include "run_stage.h"
 #include "runtime.h"
 #include "test.h"
 #include "util.h"
@@ -100,6 +101,8 @@ out:
 	map_set_destroy(&maps);
 }
 
+bool run_enabled = true;
+
 static void observe_loads(struct test tests[2], const struct conform_case *c,
 			  char *log, size_t log_size)
 {
@@ -134,6 +137,8 @@ static void observe_loads(struct test tests[2], const struct conform_case *c,
 		load_prog(&c->prog, t->sleepable ? BPF_F_SLEEPABLE : 0, log,
 			  log_size, &res);
 		record_load(t, &res, log);
+		if (run_enabled)
+			run_stage(t, log, log_size);
 	}
 }
 

@@ -54,6 +54,35 @@ static void print_diag_lines(const char *text)
 	}
 }
 
+/* The rule of a known bug that did not reproduce: of the run, or of the load. */
+static const struct rule *xpass_rule(const struct test *t)
+{
+	return t->run_rule && t->run_rule->outcome == OUT_SPLAT &&
+	       t->run_observed != OUT_SPLAT ? t->run_rule : t->rule;
+}
+
+/* "# xdp: run: runs: ... (expected runs)": what the run stage saw. */
+static void report_run(const struct test *t)
+{
+	const struct rule *r = t->run_rule;
+
+	if (t->run_observed == OUT_SKIP) {
+		printf("# %s: run: not fired here: %s (%s)\n", t->name,
+		       t->run_message, t->run_info);
+		return;
+	}
+	printf("# %s: run: %s", t->name, outcome_str(t->run_observed));
+	if (t->run_observed == OUT_ATTACH_REFUSED)
+		printf(" %s", errno_name(t->run_err));
+	if (t->run_observed == OUT_RUNS)
+		printf(t->run_latency_us ? ": %s, page freed %lld us after the hook returned" :
+		       ": %s, page freed by the time the hook returned%.0lld", t->run_info,
+		       t->run_latency_us);
+	else if (t->run_message[0])
+		printf(": %s (%s)", t->run_message, t->run_info);
+	printf(" (expected %s)\n", r ? outcome_str(r->outcome) : "?");
+}
+
 void report_test(int idx, const struct test *t, bool verbose)
 {
 	char expected[48];
@@ -82,8 +111,11 @@ void report_test(int idx, const struct test *t, bool verbose)
 		       expected);
 		break;
 	case OUT_SKIP:
+	default:
 		break;
 	}
+	if (t->run_attempted)
+		report_run(t);
 	if (t->status == ST_XPASS)
 		printf("# %s: XPASS: %s\n", t->name, t->detail);
 	if (t->status == ST_FAIL) {
@@ -96,20 +128,26 @@ void report_test(int idx, const struct test *t, bool verbose)
 	if (t->status == ST_SKIP)
 		printf("ok %d %s # SKIP %s\n", idx, t->name, t->reason);
 	else if (t->status == ST_XFAIL)
-		printf("ok %d %s # XFAIL %s\n", idx, t->name, t->message);
+		printf("ok %d %s # XFAIL %s\n", idx, t->name,
+		       t->run_observed == OUT_SPLAT ? t->run_message : t->message);
 	else if (t->status == ST_XPASS)
 		printf("not ok %d %s # XPASS the known bug did not reproduce (rule %s:%d)\n",
-		       idx, t->name, t->rule->file, t->rule->line);
+		       idx, t->name, xpass_rule(t)->file, xpass_rule(t)->line);
 	else
 		printf("%sok %d %s\n", t->status == ST_FAIL ? "not " : "", idx,
 		       t->name);
 	fflush(out ? out : stdout);
 }
 
-void report_time(long long bpf_ns, long long bpf_calls, long long wall_ns)
+void report_time(long long bpf_ns, long long bpf_calls, long long wall_ns,
+		 struct run_stage_stats run)
 {
+	/* The load stage is what is left when the run stages are taken out. */
 	fprintf(out ? out : stdout, "# time: %lld ms in bpf() (%lld calls), %lld ms wall\n",
-		bpf_ns / 1000000, bpf_calls, wall_ns / 1000000);
+		(bpf_ns - run.bpf_ns) / 1000000, bpf_calls, (wall_ns - run.wall_ns) / 1000000);
+	if (run.tests)
+		fprintf(out ? out : stdout, "# time: run stage: %d tests attached and fired, %lld ms wall (%lld ms in bpf())\n",
+			run.tests, run.wall_ns / 1000000, run.bpf_ns / 1000000);
 }
 
 void report_summary(const struct kernel *k, const struct counts *n)
@@ -151,6 +189,25 @@ static void json_str(FILE *f, const char *s)
 			fputc(c, f);
 	}
 	fputc('"', f);
+}
+
+/* The run stage of a test: null if it had none. */
+static void report_json_run(FILE *f, const struct test *t)
+{
+	if (!t->run_attempted) {
+		fputs("null", f);
+		return;
+	}
+	fputs("{\"observed\": ", f);
+	json_str(f, outcome_str(t->run_observed));
+	fprintf(f, ", \"errno\": %d, \"latency_us\": %lld, \"usec\": %lld, \"hook\": ",
+		t->run_err, t->run_latency_us, t->run_usec);
+	json_str(f, t->run_info);
+	fputs(", \"message\": ", f);
+	json_str(f, t->run_message);
+	fputs(", \"expected\": ", f);
+	json_str(f, t->run_rule ? outcome_str(t->run_rule->outcome) : NULL);
+	fputc('}', f);
 }
 
 int report_json(FILE *f, const struct kernel *k, struct test **tests,
@@ -199,6 +256,8 @@ int report_json(FILE *f, const struct kernel *k, struct test **tests,
 		fputs(", \"reason\": ", f);
 		json_str(f, t->status == ST_FAIL || t->status == ST_XPASS ?
 			    t->detail : t->reason);
+		fputs(", \"run\": ", f);
+		report_json_run(f, t);
 		fputc('}', f);
 	}
 	fprintf(f, "\n  ],\n  \"summary\": {\"pass\": %d, \"fail\": %d, \"skip\": %d, \"xfail\": %d, \"xpass\": %d}\n}\n",

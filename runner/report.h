@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "kernel.h"
+#include "run_stage.h"
 #include "test.h"
 
 struct counts {
@@ -20,8 +21,12 @@ void report_plan(const struct kernel *k, size_t test_cnt);
 /* The selection left nothing to run: "1..0 # SKIP ...", as kselftest does. */
 void report_no_tests(const struct kernel *k, const char *why);
 void report_test(int idx, const struct test *t, bool verbose);
-/* "# time: N ms in bpf() (C calls), M ms wall" */
-void report_time(long long bpf_ns, long long bpf_calls, long long wall_ns);
+/*
+ * "# time: N ms in bpf() (C calls), M ms wall" for the load stage, and a
+ * line for the run stage (run_stage.c) if it ran.
+ */
+void report_time(long long bpf_ns, long long bpf_calls, long long wall_ns,
+		 struct run_stage_stats run);
 void report_summary(const struct kernel *k, const struct counts *n);
 
 /* Write the JSON document to f (already open). 0, or -1 on a write error. */

@@ -31,16 +31,34 @@ struct test {
 
 	long long usec;			/* control and both loads of the case */
 
+	/*
+	 * The run stage (run_stage.c), for an accepted load whose hook the
+	 * runner can fire (hooks.c): attach, fire, and look at the page.
+	 */
+	bool run_attempted;
+	enum outcome run_observed;	/* OUT_RUNS ... OUT_SPLAT, OUT_SKIP, OUT_ERROR */
+	int run_err;			/* errno of an attach refusal */
+	char run_message[MESSAGE_LEN];	/* what refused, or the kernel's splat */
+	char run_info[384];		/* the hook, and what was seen */
+	long long run_latency_us;	/* fire to freed page; -1 if not freed */
+	long long run_usec;		/* the whole run stage of this test */
+	const struct rule *run_rule;
+
 	/* What we conclude: verdict.c */
 	const struct rule *rule;
 	enum status status;
 	char detail[2 * MESSAGE_LEN];	/* why it failed or passed unexpectedly */
 };
 
-/* Load the control and the case of tests[0] (plain) and tests[1]. */
+/*
+ * Load the control and the case of tests[0] (plain) and tests[1]; then,
+ * unless run_enabled is false (--no-run), the run stage of each accepted
+ * load (run_stage.c).
+ */
 void observe_case(struct test tests[2], char *log, size_t log_size);
+extern bool run_enabled;
 
-/* Compare what was observed with the first matching rule. */
+/* Compare what was observed with the first matching rule, of each stage. */
 void verdict_decide(struct test *t, const struct ruleset *rs,
 		    unsigned int version);
 

@@ -18,6 +18,15 @@
 #define BPF_F_NO_USER_CONV (1U << 18)
 #endif
 
+/*
+ * enum bpf_attach_type, v6.6 (e420bed02507 "bpf: Add fd-based tcx
+ * multi-prog infra"), for the runner only: the BPF programs spell attach
+ * types in their decl tags by name, which a macro would turn into a number.
+ */
+#if !defined(__BPF__) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
+#define BPF_TCX_INGRESS 46
+#endif
+
 #ifndef BPF_PSEUDO_KFUNC_CALL
 #define BPF_PSEUDO_KFUNC_CALL 2
 #endif

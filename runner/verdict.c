@@ -15,6 +15,9 @@ const char *status_str(enum status s)
 	return names[s];
 }
 
+static void decide_run(struct test *t, const struct ruleset *rs,
+		       unsigned int version);
+
 void verdict_decide(struct test *t, const struct ruleset *rs,
 		    unsigned int version)
 {
@@ -68,4 +71,65 @@ void verdict_decide(struct test *t, const struct ruleset *rs,
 	}
 	/* An error rule is a kernel bug on record: it reproduced. */
 	t->status = r->outcome == OUT_ERROR ? ST_XFAIL : ST_PASS;
+	if (t->run_attempted)
+		decide_run(t, rs, version);
+}
+
+/*
+ * The run stage of a test whose load went as expected: its outcome against
+ * the first run rule. A run that could not be fired here (run_observed
+ * OUT_SKIP) leaves the load's verdict alone; the report says why.
+ */
+static void decide_run(struct test *t, const struct ruleset *rs,
+		       unsigned int version)
+{
+	const struct rule *r = ruleset_lookup_stage(rs, STAGE_RUN, t->c->name,
+						    t->sleepable, version);
+	char v[32];
+
+	t->run_rule = r;
+	if (t->run_observed == OUT_SKIP)
+		return;
+	if (!r) {
+		t->status = ST_FAIL;
+		kver_format(version, v, sizeof(v));
+		snprintf(t->detail, sizeof(t->detail),
+			 "run: no run rule in expected/ for %s (%s) on %s",
+			 t->c->name, t->sleepable ? "sleepable" : "plain", v);
+		return;
+	}
+	if (r->outcome == OUT_SPLAT && t->run_observed != OUT_SPLAT) {
+		t->status = ST_XPASS;
+		snprintf(t->detail, sizeof(t->detail),
+			 "run: the known kernel warning '%s' was not logged, observed %s (rule %s:%d)",
+			 r->message, outcome_str(t->run_observed), r->file, r->line);
+		return;
+	}
+	if (r->outcome != t->run_observed) {
+		t->status = ST_FAIL;
+		snprintf(t->detail, sizeof(t->detail),
+			 "run: expected %s, observed %s%s%s (rule %s:%d)",
+			 outcome_str(r->outcome), outcome_str(t->run_observed),
+			 t->run_message[0] ? ": " : "", t->run_message,
+			 r->file, r->line);
+		return;
+	}
+	if ((r->outcome == OUT_ATTACH_REFUSED || r->outcome == OUT_SPLAT) &&
+	    !rule_message_matches(r, t->run_message)) {
+		t->status = ST_FAIL;
+		snprintf(t->detail, sizeof(t->detail),
+			 "run: expected message '%s', observed '%s' (rule %s:%d)",
+			 r->message, t->run_message, r->file, r->line);
+		return;
+	}
+	if (r->outcome == OUT_ATTACH_REFUSED && r->err && r->err != t->run_err) {
+		t->status = ST_FAIL;
+		snprintf(v, sizeof(v), "%s", errno_name(r->err));
+		snprintf(t->detail, sizeof(t->detail),
+			 "run: expected errno %s, observed %s (rule %s:%d)", v,
+			 errno_name(t->run_err), r->file, r->line);
+		return;
+	}
+	if (r->outcome == OUT_SPLAT)
+		t->status = ST_XFAIL;
 }

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The run stage: "accept" means the verifier accepted the program; this
+ * says whether it runs. For a load the verifier accepted, and whose hook
+ * hooks.c can fire: load the program again on fresh maps (an arena of its
+ * own, mapped at a 4 GiB-aligned address), fault in the page that
+ * FREE_ONE_PAGE() frees and fill it, attach the program to its real hook,
+ * fire it, detach, and read the page back through the mmap(). A freed
+ * page reads as a fresh zero page; a deferred free (v7.0, not sleepable)
+ * lands a little later, so the check waits, with a bound, and reports
+ * how long it took. Whatever the kernel logged meanwhile (a WARN, a BUG, a
+ * lockdep report, "sleeping function called from invalid context", an RCU
+ * stall) makes the outcome "splat".
+ *
+ * One run stage at a time (a lock): the hooks are system-wide, and the
+ * kernel log must be about this test alone.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bpf_time.h"
+#include "hooks.h"
+#include "maps.h"
+#include "run_stage.h"
+#include "util.h"
+
+#define RUN_PAGE_OFFSET	0x8000	/* progs/conform.h: FREE_ONE_PAGE() */
+#define MARK		0xa5
+#define FREE_WAIT_NS	(500 * 1000000LL)
+
+static pthread_mutex_t run_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct run_stage_stats stats;
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* The kernel log from now on, or -1. */
+static int kmsg_follow(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+/* The first line of a kernel warning logged since kmsg_follow(), if any. */
+static bool kmsg_splat(int fd, char *out, size_t len)
+{
+	static const char *const signs[] = {
+		"WARNING:", "BUG:", "BUG ", "Oops", "general protection fault",
+		"sleeping function called from invalid context",
+		"possible recursive locking", "inconsistent lock state",
+		"possible circular locking", "suspicious RCU usage",
+		"rcu_sched self-detected stall", "rcu: INFO:", "INFO: rcu",
+		"scheduling while atomic", "Call Trace",
+	};
+	char rec[2048];
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		char *text;
+
+		if (n <= 0)
+			continue;	/* records overwritten: read on */
+		rec[n] = '\0';
+		text = strchr(rec, ';');
+		text = text ? text + 1 : rec;
+		text[strcspn(text, "\n")] = '\0';
+		for (size_t i = 0; i < sizeof(signs) / sizeof(signs[0]); i++) {
+			if (strstr(text, signs[i])) {
+				snprintf(out, len, "%.*s", (int)len - 1, text);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* The page FREE_ONE_PAGE() frees, as user space sees it. */
+static volatile unsigned char *run_page(const struct fresh_map *arena,
+					size_t *page_size)
+{
+	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
+	size_t off = RUN_PAGE_OFFSET & ~(ps - 1);
+
+	*page_size = ps;
+	if (!arena || !arena->mem || off + ps > arena->len)
+		return NULL;
+	return (volatile unsigned char *)arena->mem + off;
+}
+
+static bool page_is_zero(const volatile unsigned char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i += sizeof(long))
+		if (*(const volatile long *)(p + i))
+			return false;
+	return true;
+}
+
+static void observe_run(struct test *t, const struct hook *h, char *log,
+			size_t log_size)
+{
+	const struct conform_case *c = t->c;
+	const struct fresh_map *arena;
+	struct map_set maps = { 0 };
+	volatile unsigned char *page;
+	struct load_result res;
+	struct prog_spec sp;
+	enum fire_result fr;
+	char splat[MESSAGE_LEN];
+	long long fired;
+	size_t ps;
+	int fd, kfd;
+
+	t->run_observed = OUT_ERROR;
+	if (map_set_create_aligned(c->suite, &c->prog, &maps, &sp, t->run_message,
+				   sizeof(t->run_message)))
+		goto out;
+	arena = map_set_find(&maps, "arena");
+	page = run_page(arena, &ps);
+	if (!page) {
+		/* Nothing to look at: a case that frees from no arena. */
+		t->run_attempted = false;
+		goto out;
+	}
+	fd = load_prog_fd(&sp, t->sleepable ? BPF_F_SLEEPABLE : 0, log,
+			  log_size, &res);
+	if (fd < 0) {
+		snprintf(t->run_message, sizeof(t->run_message),
+			 "loaded again on fresh maps, it was refused: %.400s", res.message);
+		goto out;
+	}
+	memset((void *)page, MARK, ps);	/* faults the page in */
+	kfd = kmsg_follow();
+	fr = hook_fire(h, c, fd, &t->run_err, t->run_message, sizeof(t->run_message));
+	close(fd);
+	/* From the hook's return: 0 if the free was done when it returned. */
+	fired = now_ns();
+	if (fr == FIRE_ATTACH_REFUSED) {
+		t->run_observed = OUT_ATTACH_REFUSED;
+	} else if (fr == FIRE_CANNOT) {
+		t->run_observed = OUT_SKIP;
+	} else {
+		/* Detached; a deferred free may still be on its way. */
+		bool freed = page_is_zero(page, ps);
+
+		t->run_latency_us = 0;
+		while (!freed && now_ns() - fired < FREE_WAIT_NS) {
+			usleep(20);
+			freed = page_is_zero(page, ps);
+			t->run_latency_us = (now_ns() - fired) / 1000;
+		}
+		if (freed) {
+			t->run_observed = OUT_RUNS;
+		} else {
+			t->run_latency_us = -1;
+			t->run_observed = OUT_NO_EFFECT;
+			snprintf(t->run_message, sizeof(t->run_message),
+				 "the page at arena offset 0x%zx still holds its bytes %lld ms after the hook fired",
+				 (size_t)(page - (volatile unsigned char *)arena->mem),
+				 (now_ns() - fired) / 1000000);
+		}
+	}
+	if (kmsg_splat(kfd, splat, sizeof(splat))) {
+		t->run_observed = OUT_SPLAT;
+		snprintf(t->run_message, sizeof(t->run_message), "%s", splat);
+	}
+	if (kfd >= 0)
+		close(kfd);
+out:
+	map_set_destroy(&maps);
+}
+
+void run_stage(struct test *t, char *log, size_t log_size)
+{
+	const struct hook *h;
+	long long t0, b0;
+
+	if (t->observed != OUT_ACCEPT || t->c->kind != CASE_VERIFIER)
+		return;
+	h = hook_find(t->c);
+	if (!h)
+		return;
+	pthread_mutex_lock(&run_lock);
+	t0 = now_ns();
+	b0 = bpf_time_ns();
+	t->run_attempted = true;
+	t->run_latency_us = -1;
+	snprintf(t->run_info, sizeof(t->run_info), "%s", hook_where(h));
+	observe_run(t, h, log, log_size);
+	t->run_usec = (now_ns() - t0) / 1000;
+	stats.tests += t->run_attempted;
+	stats.wall_ns += now_ns() - t0;
+	stats.bpf_ns += bpf_time_ns() - b0;
+	pthread_mutex_unlock(&run_lock);
+}
+
+bool run_stage_has_hook(const struct conform_case *c)
+{
+	return c->kind == CASE_VERIFIER && hook_find(c);
+}
+
+struct run_stage_stats run_stage_stats(void)
+{
+	struct run_stage_stats s;
+
+	pthread_mutex_lock(&run_lock);
+	s = stats;
+	pthread_mutex_unlock(&run_lock);
+	return s;
+}

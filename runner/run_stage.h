@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The run stage: attach an accepted program, fire its hook, see the free. */
+#ifndef CONFORM_RUN_STAGE_H
+#define CONFORM_RUN_STAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "test.h"
+
+/*
+ * If t's load was accepted and hooks.c can fire its hook: attach, fire,
+ * check the page, and fill t's run_* fields. Otherwise nothing.
+ */
+void run_stage(struct test *t, char *log, size_t log_size);
+
+/* Whether c's program type has a hook in hooks.c. */
+bool run_stage_has_hook(const struct conform_case *c);
+
+struct run_stage_stats {
+	int tests;
+	long long wall_ns;	/* in run stages */
+	long long bpf_ns;	/* of that, in bpf() */
+};
+
+struct run_stage_stats run_stage_stats(void);
+
+#endif /* CONFORM_RUN_STAGE_H */
