@@ -12,12 +12,28 @@ trap 'rm -rf "$tmp"' EXIT
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
+# What the run stage makes: links, network namespaces (a child's), devices,
+# qdiscs, routes, tracefs mounts, probe events.
+run_stage_objects() {
+	bpftool link list -j | jq -r '.[] | "link \(.id) \(.type)"'
+	# Processes come and go while this runs: stat fails on the gone ones.
+	{ stat -L -c 'netns %i' /proc/[0-9]*/ns/net 2>/dev/null || true; } | sort -u
+	ip -o link show | awk '{ print "dev", $2 }'
+	tc qdisc show | sed 's/^/qdisc /'
+	ip route show table all | sed 's/^/route /'
+	awk '$9 == "tracefs" { print "mount", $5 }' /proc/self/mountinfo
+	# (Only where tracefs is mounted and has them.)
+	{ cat /sys/kernel/tracing/kprobe_events /sys/kernel/tracing/uprobe_events 2>/dev/null || true; } |
+		sed 's/^/probe /'
+}
+
 snapshot() {
 	{
 		bpftool prog list -j | jq -r '.[] | "prog \(.id) \(.name // "")"'
 		bpftool map list -j | jq -r '.[] | "map \(.id) \(.name // "")"'
 		find /sys/fs/bpf -mindepth 1 2>/dev/null
 		find /sys/fs/cgroup -type d 2>/dev/null
+		run_stage_objects
 	} | sort >"$1"
 }
 
@@ -41,6 +57,7 @@ new_objects() {
 		bpftool map list -j | jq -r '.[] | "map \(.id) \(.name // "")"'
 		find /sys/fs/bpf -mindepth 1 2>/dev/null
 		find /sys/fs/cgroup -type d 2>/dev/null
+		run_stage_objects
 	} | sort | comm -13 "$tmp/before" -
 }
 

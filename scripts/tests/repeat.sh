@@ -7,7 +7,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 runs=${1:-100}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-verdicts='[.cases[] | [.name, .sleepable, .observed, .message, .status]]'
+verdicts='[.cases[] | [.name, .sleepable, .observed, .message, .status, (.run.observed // null)]]'
 
 "$root/build/conform" --json "$tmp/r.json" >/dev/null || true
 jq -c "$verdicts" "$tmp/r.json" >"$tmp/first"
