@@ -103,6 +103,32 @@ static void md_test(FILE *f, const struct audit_result *r)
 	fprintf(f, "`%s%s`", r->name, r->sleepable ? ".s" : "");
 }
 
+/* What the run stage saw of an accepted load, if it ran one. */
+static void cite_run(FILE *f, const struct audit_result *r)
+{
+	if (!r->run[0])
+		return;
+	if (!strcmp(r->run, "runs")) {
+		fputs(" and runs (", f);
+		md_text(f, r->run_hook);
+		fputc(')', f);
+		return;
+	}
+	fputs(!strcmp(r->run, "attach-refused") ? ", but the attach is refused: " :
+	      !strcmp(r->run, "no-effect") ? ", but attached and fired it freed nothing: " :
+	      !strcmp(r->run, "splat") ? ", but the kernel warned while it ran: " :
+	      !strcmp(r->run, "skip") ? "; its hook was not fired there: " :
+	      ", its run stage failed: ", f);
+	md_code(f, r->run_message);
+}
+
+/* Whether the run stage saw an accepted load fail to run. */
+static bool run_failed(const struct audit_result *r)
+{
+	return !strcmp(r->run, "attach-refused") || !strcmp(r->run, "no-effect") ||
+	       !strcmp(r->run, "splat");
+}
+
 /* One test and what the kernel did with it. */
 static void cite(FILE *f, const struct audit_result *r)
 {
@@ -110,6 +136,7 @@ static void cite(FILE *f, const struct audit_result *r)
 	switch (r->observed) {
 	case AUDIT_ACCEPT:
 		fputs(" accepted", f);
+		cite_run(f, r);
 		break;
 	case AUDIT_ERROR:
 		fputs(" accepted (a runtime check then failed: ", f);
@@ -213,6 +240,7 @@ enum kind {
 	K_CONSISTENT,	/* before a tag: neither works nor is claimed to */
 	K_UNTESTED,
 	K_NA,		/* the claim does not apply: no kfunc */
+	K_VERIFIED,	/* accepted, and never seen to run there */
 	K_ACCEPTED,	/* for the types the page does not list */
 	K_NOT_ACCEPTED,
 };
@@ -223,6 +251,7 @@ static const char *const kind_label[] = {
 	[K_CONSISTENT] = "consistent on",
 	[K_UNTESTED] = "untestable on",
 	[K_NA] = "not applicable on",
+	[K_VERIFIED] = "verifies, not run, on",
 	[K_ACCEPTED] = "accepted on",
 	[K_NOT_ACCEPTED] = "not accepted on",
 };
@@ -371,6 +400,9 @@ static enum verdict overall(const struct items *it)
 		return V_CONTRADICTED;
 	if (items_have(it, K_CONFIRM))
 		return V_CONFIRMED;
+	/* Accepted, but nowhere seen to run: not contradicted, not shown. */
+	if (items_have(it, K_VERIFIED))
+		return V_CONSISTENT;
 	return V_UNTESTABLE;
 }
 
@@ -727,7 +759,7 @@ static char *sig_diff(const struct sig *p, const struct sig *b)
 			/* Each parameter ends before the next one's ",", or ")". */
 			size_t xf = p->param[i], xt = p->param[i + 1] - 1;
 			size_t yf = b->param[i], yt = b->param[i + 1] - 1;
-			char what[32];
+			char what[48];
 
 			if (toks_same(&p->t, xf, xt, &b->t, yf, yt))
 				continue;
@@ -1003,6 +1035,8 @@ struct tstate {
 		TS_ABSENT,
 	} st;
 	const struct audit_result *acc, *rej_plain, *rej_sleep, *skip, *absent;
+	const struct audit_result *ran;		/* accepted, and runs */
+	const struct audit_result *run_fail;	/* accepted, does not run */
 	size_t tests, rejected;
 };
 
@@ -1029,6 +1063,11 @@ static void type_state(const struct audit_kernel *k, const char *type,
 		if (loaded(r)) {
 			if (!ts->acc || (ts->acc->sleepable && !r->sleepable))
 				ts->acc = r;
+			if (!strcmp(r->run, "runs") &&
+			    (!ts->ran || (ts->ran->sleepable && !r->sleepable)))
+				ts->ran = r;
+			if (run_failed(r) && !ts->run_fail)
+				ts->run_fail = r;
 		} else if (r->observed == AUDIT_REJECT) {
 			ts->rejected++;
 			if (r->sleepable && !ts->rej_sleep)
@@ -1072,7 +1111,7 @@ static void claim_type(struct audit *a, const struct docs_prog_type *e)
 	const struct docs_tag *kt = &a->page->tag;
 	const struct docs_tag *t = e->tag.present ? &e->tag : kt;
 	unsigned int from = t->present ? t->kver : 0;
-	bool between = false, no_case = true, known = false;
+	bool between = false, no_case = true, known = false, bracketed;
 	struct items it = { 0 };
 	struct cell claim, ev;
 	enum verdict v;
@@ -1104,12 +1143,21 @@ static void claim_type(struct audit *a, const struct docs_prog_type *e)
 			free(text);
 			break;
 		case TS_LOADED:
-			text = cite_str(ts.acc);
+			/*
+			 * Verifying is not running: a type confirms only where
+			 * the run stage saw it free the page; one that verifies
+			 * but cannot run there contradicts the claim.
+			 */
+			text = cite_str(ts.ran ? ts.ran : ts.run_fail ? ts.run_fail : ts.acc);
 			if (before)
 				items_add(&it, K_CONTRA, kv, xasprintf("older than %s, yet %s", t->version, text));
-			else
+			else if (ts.ran)
 				items_add(&it, K_CONFIRM, kv, text);
-			if (before)
+			else if (ts.run_fail)
+				items_add(&it, K_CONTRA, kv, xasprintf("it verifies and does not run: %s", text));
+			else
+				items_add(&it, K_VERIFIED, kv, text);
+			if (before || (!ts.ran && ts.run_fail))
 				free(text);
 			break;
 		case TS_REJECTED:
@@ -1135,12 +1183,15 @@ static void claim_type(struct audit *a, const struct docs_prog_type *e)
 	}
 	v = overall(&it);
 	/* "from vX": seen at X itself, or only bracketed? */
-	if (v == V_CONFIRMED && from && !tag_release_run(a, from))
+	bracketed = v == V_CONFIRMED && from && !tag_release_run(a, from);
+	if (bracketed)
 		v = V_CONSISTENT;
 	f = cell_open(&ev);
-	if (v == V_CONSISTENT)
-		fprintf(f, "Consistent: accepted where tested, but the tagged release (%s) itself was not run.<br>",
+	if (bracketed)
+		fprintf(f, "Consistent: accepted and run where tested, but the tagged release (%s) itself was not run.<br>",
 			t->version);
+	else if (v == V_CONSISTENT)
+		fputs("Consistent: accepted by the verifier where tested, but nowhere seen to run (no run stage for this type, or its hook not fired there).<br>", f);
 	if (!a->kv_cnt)
 		fputs("no kernel with results", f);
 	else if (!known)
@@ -1290,8 +1341,13 @@ static void write_unlisted(FILE *out, const struct audit *a)
 			struct tstate ts;
 
 			type_state(a->kv[i].k, types.v[t], &ts);
-			if (ts.st == TS_LOADED)
-				items_add(&it, K_ACCEPTED, &a->kv[i], cite_str(ts.acc));
+			/* Verifying is not running: say which it is. */
+			if (ts.st == TS_LOADED && ts.ran)
+				items_add_as(&it, K_ACCEPTED, "verifies and runs on",
+					     &a->kv[i], cite_str(ts.ran));
+			else if (ts.st == TS_LOADED)
+				items_add_as(&it, K_ACCEPTED, "verifies, not seen to run, on",
+					     &a->kv[i], cite_str(ts.run_fail ? ts.run_fail : ts.acc));
 		}
 		if (!it.cnt) {
 			typeset_add(&never, types.v[t]);

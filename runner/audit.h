@@ -53,6 +53,15 @@ struct audit_result {
 	char *reason;		/* why skipped or absent, or why it failed */
 	char *call;		/* "free_one_page" (ARENA_CASE()), or "" */
 	char *license;		/* the license it was loaded with, or "" */
+	/*
+	 * The run stage of an accepted load: "runs", "attach-refused",
+	 * "no-effect", "splat", "skip" (not fired there), "error"; "" if it
+	 * had none (no hook for its type, or a runner without a run stage).
+	 * "Verifies" is not "runs": only "runs" shows a type using the kfunc.
+	 */
+	char *run;
+	char *run_message;	/* why it did not run, or "" */
+	char *run_hook;		/* where it ran, or "" */
 };
 
 /* One kernel and the suite's results on it. */

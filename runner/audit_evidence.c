@@ -99,6 +99,9 @@ static void result_free(struct audit_result *r)
 	free(r->reason);
 	free(r->call);
 	free(r->license);
+	free(r->run);
+	free(r->run_message);
+	free(r->run_hook);
 }
 
 static void kernel_free(struct audit_kernel *k)
@@ -159,6 +162,28 @@ static int member_new(const struct json_value *obj, const char *key,
 	return 0;
 }
 
+/* The "run" member: null or missing (no run stage), or an object. */
+static int run_from_json(struct audit_result *r, const struct json_value *run,
+			 const char *where, char *err, size_t errlen)
+{
+	const char *obs = "", *msg = "", *hook = "";
+	char at[160];
+
+	if (run && run->type != JSON_NULL) {
+		snprintf(at, sizeof(at), "%s.run", where);
+		if (run->type != JSON_OBJECT)
+			return set_err(err, errlen, "%s: must be an object or null", at);
+		if (!(obs = member_str(run, "observed", true, at, err, errlen)) ||
+		    !(msg = member_str(run, "message", false, at, err, errlen)) ||
+		    !(hook = member_str(run, "hook", false, at, err, errlen)))
+			return -1;
+	}
+	r->run = xstrdup(obs);
+	r->run_message = xstrdup(msg);
+	r->run_hook = xstrdup(hook);
+	return 0;
+}
+
 /* *known is cleared if the case does not say its call and license. */
 static int result_from_json(struct audit_result *r, const struct json_value *c,
 			    const char *where, bool *known, char *err,
@@ -212,7 +237,7 @@ static int result_from_json(struct audit_result *r, const struct json_value *c,
 	r->license = xstrdup(license ? license : "");
 	if (!call || !license)
 		*known = false;
-	return 0;
+	return run_from_json(r, json_get(c, "run"), where, err, errlen);
 }
 
 /* Fill k from one runner document; where is its path ("" at the top). */
