@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Markers in the kernel log around each case (--kmsg-markers). */
+#include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,3 +66,47 @@ void kmsg_end(const char *case_name)
 {
 	mark("end", case_name);
 }
+
+int kmsg_watch(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+bool kmsg_warning(int fd, char *out, size_t len)
+{
+	static const char *const signs[] = {
+		"WARNING:", "BUG:", "BUG ", "Oops", "general protection fault",
+		"sleeping function called from invalid context",
+		"possible recursive locking", "inconsistent lock state",
+		"possible circular locking", "suspicious RCU usage",
+		"rcu_sched self-detected stall", "rcu: INFO:", "INFO: rcu",
+		"scheduling while atomic", "Call Trace",
+	};
+	char rec[2048];
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		char *text;
+
+		if (n <= 0)
+			continue;	/* records overwritten: read on */
+		rec[n] = '\0';
+		text = strchr(rec, ';');
+		text = text ? text + 1 : rec;
+		text[strcspn(text, "\n")] = '\0';
+		for (size_t i = 0; i < sizeof(signs) / sizeof(signs[0]); i++) {
+			if (strstr(text, signs[i])) {
+				snprintf(out, len, "%.*s", (int)len - 1, text);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+

@@ -8,6 +8,7 @@
 #define CONFORM_KMSG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /*
  * Open /dev/kmsg for markers. With CONFORM_SYSRQ_AT=CASE:KEY in the
@@ -21,5 +22,15 @@ void kmsg_close(void);
 /* "conform: begin CASE" / "conform: end CASE"; nothing if not opened. */
 void kmsg_begin(const char *case_name);
 void kmsg_end(const char *case_name);
+
+/*
+ * Reading the kernel log, for the run stage and the races: kmsg_watch()
+ * opens it at its end (-1 if it cannot); kmsg_warning() then puts the first
+ * line of a kernel warning logged since (WARN, BUG, lockdep, "sleeping
+ * function called from invalid context", an RCU stall, a call trace) in
+ * out and returns true.
+ */
+int kmsg_watch(void);
+bool kmsg_warning(int fd, char *out, size_t len);
 
 #endif /* CONFORM_KMSG_H */

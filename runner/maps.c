@@ -135,17 +135,13 @@ static struct fresh_map *find_old(struct map_set *set, int old_fd)
 	return NULL;
 }
 
-static int create(const struct suite *s, const struct prog_spec *sp,
-		  struct map_set *set, struct prog_spec *out, bool aligned,
-		  char *err, size_t errlen)
+/* Point the map loads of insns at set's maps, copying the ones it lacks. */
+static int patch(const struct suite *s, struct map_set *set,
+		 struct bpf_insn *insns, size_t cnt, bool aligned, char *err,
+		 size_t errlen)
 {
-	memset(set, 0, sizeof(*set));
-	*out = *sp;
-	set->insns = xmalloc(sp->insn_cnt * sizeof(*set->insns));
-	memcpy(set->insns, sp->insns, sp->insn_cnt * sizeof(*set->insns));
-	out->insns = set->insns;
-	for (size_t i = 0; i + 1 < sp->insn_cnt; i++) {
-		struct bpf_insn *insn = &set->insns[i];
+	for (size_t i = 0; i + 1 < cnt; i++) {
+		struct bpf_insn *insn = &insns[i];
 		struct fresh_map *f;
 		struct bpf_map *m;
 
@@ -168,6 +164,32 @@ next:
 		i++;	/* the second half of ld_imm64 */
 	}
 	return 0;
+}
+
+static int create(const struct suite *s, const struct prog_spec *sp,
+		  struct map_set *set, struct prog_spec *out, bool aligned,
+		  char *err, size_t errlen)
+{
+	memset(set, 0, sizeof(*set));
+	*out = *sp;
+	set->insns = xmalloc(sp->insn_cnt * sizeof(*set->insns));
+	memcpy(set->insns, sp->insns, sp->insn_cnt * sizeof(*set->insns));
+	out->insns = set->insns;
+	return patch(s, set, set->insns, sp->insn_cnt, aligned, err, errlen);
+}
+
+int map_set_add(const struct suite *s, struct map_set *set,
+		const struct prog_spec *sp, struct prog_spec *out, char *err,
+		size_t errlen)
+{
+	struct bpf_insn *insns = xmalloc(sp->insn_cnt * sizeof(*insns));
+
+	memcpy(insns, sp->insns, sp->insn_cnt * sizeof(*insns));
+	set->extra = xrealloc(set->extra, sizeof(*set->extra) * (set->extra_cnt + 1));
+	set->extra[set->extra_cnt++] = insns;
+	*out = *sp;
+	out->insns = insns;
+	return patch(s, set, insns, sp->insn_cnt, false, err, errlen);
 }
 
 int map_set_create(const struct suite *s, const struct prog_spec *sp,
@@ -203,5 +225,8 @@ void map_set_destroy(struct map_set *set)
 	}
 	free(set->maps);
 	free(set->insns);
+	for (size_t i = 0; i < set->extra_cnt; i++)
+		free(set->extra[i]);
+	free(set->extra);
 	memset(set, 0, sizeof(*set));
 }

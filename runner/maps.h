@@ -24,6 +24,8 @@ struct map_set {
 	struct fresh_map *maps;
 	size_t cnt;
 	struct bpf_insn *insns;		/* sp's insns, pointing at the new maps */
+	struct bpf_insn **extra;	/* those of map_set_add()'s programs */
+	size_t extra_cnt;
 };
 
 /*
@@ -42,6 +44,14 @@ int map_set_create(const struct suite *s, const struct prog_spec *sp,
 int map_set_create_aligned(const struct suite *s, const struct prog_spec *sp,
 			   struct map_set *set, struct prog_spec *out,
 			   char *err, size_t errlen);
+
+/*
+ * Another program on the same maps (a race's partner): *out is sp with
+ * instructions that use set's maps, and copies of the maps set lacks.
+ */
+int map_set_add(const struct suite *s, struct map_set *set,
+		const struct prog_spec *sp, struct prog_spec *out, char *err,
+		size_t errlen);
 
 /* The map named name, or NULL. */
 const struct fresh_map *map_set_find(const struct map_set *set,

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "maps.h"
+#include "races.h"
 #include "run_stage.h"
 #include "runtime.h"
 #include "test.h"
@@ -72,6 +73,50 @@ static void record_load(struct test *t, const struct load_result *res,
 }
 
 /*
+ * A race: its partner on the same maps, loaded sleepable, then the race
+ * (races.c). fd is the case's; it is closed here.
+ */
+static void race_case(struct test *t, int fd, struct map_set *maps,
+		      char *log, size_t log_size)
+{
+	const struct conform_case *c = t->c;
+	static const char *const kinds[] = {
+		[RACE_ALLOC] = "race-alloc", [RACE_MUNMAP] = "race-munmap",
+		[RACE_CLOSE] = "race-close",
+	};
+	enum race_kind kind = RACE_ALLOC;
+	struct load_result res;
+	struct prog_spec psp;
+	int pfd = -1;
+
+	for (int k = 0; k < 3; k++)
+		if (!strcmp(c->prog.tags->run, kinds[k]))
+			kind = (enum race_kind)k;
+	if (!c->partner.loadable ||
+	    map_set_add(c->suite, maps, &c->partner, &psp, t->message, sizeof(t->message))) {
+		if (!c->partner.loadable)
+			snprintf(t->message, sizeof(t->message), "partner: %s", c->partner.reason);
+		t->observed = OUT_ERROR;
+		goto out;
+	}
+	pfd = load_prog_fd(&psp, BPF_F_SLEEPABLE, log, log_size, &res);
+	if (pfd < 0) {
+		snprintf(t->message, sizeof(t->message), "the partner %s does not load: %.400s",
+			 c->partner.name, res.message);
+		t->observed = OUT_ERROR;
+		goto out;
+	}
+	if (!races_run(kind, &fd, &pfd, maps, t->reason, sizeof(t->reason),
+		       t->message, sizeof(t->message)))
+		t->observed = OUT_ERROR;
+out:
+	if (pfd >= 0)
+		close(pfd);
+	if (fd >= 0)
+		close(fd);
+}
+
+/*
  * A runtime case: on maps of its own, load it, run it, and check what it
  * did. Accepted means every check held; what was checked goes in reason.
  */
@@ -93,6 +138,10 @@ static void run_case(struct test *t, char *log, size_t log_size)
 	record_load(t, &res, log);
 	if (fd < 0)
 		goto out;
+	if (c->kind == CASE_RUN_RACE) {
+		race_case(t, fd, &maps, log, log_size);
+		goto out;
+	}
 	if (!runtime_run(c, fd, &maps, t->sleepable, t->reason, sizeof(t->reason),
 			 t->message, sizeof(t->message)))
 		t->observed = OUT_ERROR;

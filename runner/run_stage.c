@@ -26,6 +26,7 @@
 
 #include "bpf_time.h"
 #include "hooks.h"
+#include "kmsg.h"
 #include "maps.h"
 #include "run_stage.h"
 #include "util.h"
@@ -43,51 +44,6 @@ static long long now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-/* The kernel log from now on, or -1. */
-static int kmsg_follow(void)
-{
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-
-	if (fd >= 0)
-		lseek(fd, 0, SEEK_END);
-	return fd;
-}
-
-/* The first line of a kernel warning logged since kmsg_follow(), if any. */
-static bool kmsg_splat(int fd, char *out, size_t len)
-{
-	static const char *const signs[] = {
-		"WARNING:", "BUG:", "BUG ", "Oops", "general protection fault",
-		"sleeping function called from invalid context",
-		"possible recursive locking", "inconsistent lock state",
-		"possible circular locking", "suspicious RCU usage",
-		"rcu_sched self-detected stall", "rcu: INFO:", "INFO: rcu",
-		"scheduling while atomic", "Call Trace",
-	};
-	char rec[2048];
-	ssize_t n;
-
-	if (fd < 0)
-		return false;
-	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
-		char *text;
-
-		if (n <= 0)
-			continue;	/* records overwritten: read on */
-		rec[n] = '\0';
-		text = strchr(rec, ';');
-		text = text ? text + 1 : rec;
-		text[strcspn(text, "\n")] = '\0';
-		for (size_t i = 0; i < sizeof(signs) / sizeof(signs[0]); i++) {
-			if (strstr(text, signs[i])) {
-				snprintf(out, len, "%.*s", (int)len - 1, text);
-				return true;
-			}
-		}
-	}
-	return false;
 }
 
 /* The page FREE_ONE_PAGE() frees, as user space sees it. */
@@ -145,7 +101,7 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 		goto out;
 	}
 	memset((void *)page, MARK, ps);	/* faults the page in */
-	kfd = kmsg_follow();
+	kfd = kmsg_watch();
 	fr = hook_fire(h, c, fd, &t->run_err, t->run_message, sizeof(t->run_message));
 	close(fd);
 	/* From the hook's return: 0 if the free was done when it returned. */
@@ -175,7 +131,7 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 				 (now_ns() - fired) / 1000000);
 		}
 	}
-	if (kmsg_splat(kfd, splat, sizeof(splat))) {
+	if (kmsg_warning(kfd, splat, sizeof(splat))) {
 		t->run_observed = OUT_SPLAT;
 		snprintf(t->run_message, sizeof(t->run_message), "%s", splat);
 	}

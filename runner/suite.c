@@ -194,12 +194,13 @@ static const char *origin_of(const struct suite *s, const char *func)
 
 static int check_tags(const struct prog_tags *t, char *err, size_t errlen)
 {
-	if (t->role && strcmp(t->role, "target"))
-		return set_err(err, errlen, "%s: role= must be target", t->func);
+	if (t->role && strcmp(t->role, "target") && strcmp(t->role, "partner"))
+		return set_err(err, errlen, "%s: role= must be target or partner", t->func);
 	if (t->role && (t->case_name || t->control_of || !t->prog_type ||
-			!t->attach_type || !t->target || !t->flags))
-		return set_err(err, errlen, "%s: a role=target program needs prog_type=, attach_type=, target= and flags=, and is no case",
-			       t->func);
+			!t->attach_type || !t->target ||
+			(!t->flags && !strcmp(t->role, "target"))))
+		return set_err(err, errlen, "%s: a role=%s program needs prog_type=, attach_type=, target=%s, and is no case",
+			       t->func, t->role, strcmp(t->role, "target") ? "" : " and flags=");
 	if (t->role)
 		return 0;
 	if (!!t->case_name == !!t->control_of || !t->prog_type ||
@@ -207,8 +208,11 @@ static int check_tags(const struct prog_tags *t, char *err, size_t errlen)
 		return set_err(err, errlen, "%s: not declared with ARENA_CASE()", t->func);
 	if (t->flags && strcmp(t->flags, "plain") && strcmp(t->flags, "sleepable"))
 		return set_err(err, errlen, "%s: flags= must be plain or sleepable", t->func);
-	if (t->run && strcmp(t->run, "once") && strcmp(t->run, "stress"))
-		return set_err(err, errlen, "%s: run= must be once or stress", t->func);
+	if (t->run && strcmp(t->run, "once") && strcmp(t->run, "stress") &&
+	    strcmp(t->run, "race-alloc") && strcmp(t->run, "race-munmap") &&
+	    strcmp(t->run, "race-close"))
+		return set_err(err, errlen, "%s: run= must be once, stress, race-alloc, race-munmap or race-close",
+			       t->func);
 	for (size_t j = 0; j < t->check_cnt; j++) {
 		char why[200];
 
@@ -297,6 +301,18 @@ static int build_cases(struct suite *s, char *err, size_t errlen)
 		if (t->run || t->check_cnt)
 			c->kind = t->run && !strcmp(t->run, "stress") ?
 				  CASE_RUN_STRESS : CASE_RUN_ONCE;
+		if (t->run && !strncmp(t->run, "race-", 5)) {
+			const struct prog_tags *pt = t->partner ?
+				tags_prog(&s->tags, t->partner) : NULL;
+
+			if (!pt || !pt->role || strcmp(pt->role, "partner") ||
+			    !find_prog(s, pt->func))
+				return set_err(err, errlen, "%s: case %s: a race needs partner=FUNC, a role=partner program",
+					       origin_of(s, t->func), t->case_name);
+			c->kind = CASE_RUN_RACE;
+			spec_init(&c->partner, s, pt);
+			c->partner.name = pt->func;
+		}
 		spec_init(&c->prog, s, t);
 		spec_init(&c->control, s, ctl);
 		if (!strncmp(t->target, "prog:", 5)) {
@@ -476,6 +492,8 @@ int suite_prepare(struct suite *s, struct kernel *k, char *err,
 		spec_resolve(&s->cases[i].control, s, k, license);
 		if (s->cases[i].has_target)
 			spec_resolve(&s->cases[i].target, s, k, license);
+		if (s->cases[i].kind == CASE_RUN_RACE)
+			spec_resolve(&s->cases[i].partner, s, k, license);
 	}
 	/* The specs point into it: keep it as long as the suite. */
 	s->license = license;

@@ -49,6 +49,7 @@ enum case_kind {
 	CASE_VERIFIER,			/* loaded, judged by the verifier */
 	CASE_RUN_ONCE,			/* runtime: run once, then checked */
 	CASE_RUN_STRESS,		/* runtime: the stress loop */
+	CASE_RUN_RACE,			/* runtime: a race, runner/races.c */
 };
 
 struct suite;
@@ -68,6 +69,8 @@ struct conform_case {
 	 */
 	bool has_target;
 	struct prog_spec target;
+	/* A race (run=race-*): its partner= program, loaded beside it. */
+	struct prog_spec partner;
 	const struct suite *suite;
 };
 

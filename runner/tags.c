@@ -55,6 +55,7 @@ static int prog_tag(struct prog_tags *p, const char *tag, char *err,
 		{ "license=", offsetof(struct prog_tags, license) },
 		{ "role=", offsetof(struct prog_tags, role) },
 		{ "call=", offsetof(struct prog_tags, call) },
+		{ "partner=", offsetof(struct prog_tags, partner) },
 	};
 
 	if (!strncmp(tag, "check=", 6)) {

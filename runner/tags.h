@@ -21,11 +21,13 @@ struct prog_tags {
 	char *prog_type;	/* prog_type=BPF_PROG_TYPE_* */
 	char *attach_type;	/* attach_type=BPF_* ("" for none) */
 	char *target;		/* target=KIND:NAME ("" for none) */
-	char *run;		/* run=once|stress: a runtime case */
+	char *run;		/* run=once|stress|race-*: a runtime case */
+	char *partner;		/* partner=FUNC: a race's other program */
 	char *flags;		/* flags=plain|sleepable: only that load */
 	char *what;		/* what=: what the program checks itself */
 	char *license;		/* license=: instead of the object's */
-	char *role;		/* role=target: the program an EXT case replaces into */
+	char *role;		/* role=target: the program an EXT case replaces into;
+				 * role=partner: a race's other program */
 	char *call;		/* call=free_one_page: ARENA_CASE()'s plain call */
 	char **checks;		/* check=...: user-space checks */
 	size_t check_cnt;

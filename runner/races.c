@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The races of progs/races.bpf.c: the case, an XDP program that frees
+ * every page of its arena, runs in a loop on one CPU while something else
+ * happens on the other (the case's run= tag says what). Afterwards nothing
+ * may be lost: every page of the arena allocates again. And the kernel must
+ * have logged no warning meanwhile.
+ */
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kmsg.h"
+#include "load.h"
+#include "races.h"
+#include "util.h"
+
+#define RACE_NS		(300 * 1000000LL)	/* how long each race runs */
+#define SETTLE_US	200000			/* for deferred frees to land */
+
+/* Must match struct race_op in progs/races.bpf.c. */
+struct race_op {
+	__u64 addr;
+	__u32 op;	/* 1: allocate, 2: free */
+	__u32 cnt;
+	__u32 ok;
+	__u32 pad;
+};
+
+struct race {
+	int case_fd, partner_fd;
+	struct fresh_map *arena;
+	__u64 base;			/* its user address, mapped or not */
+	size_t pages, page_size;
+	volatile bool stop;
+	long long frees;		/* test runs of the case */
+	long long allocs, alloc_ok;	/* partner allocations, and those that landed */
+	int err;			/* a failed BPF_PROG_TEST_RUN: -errno */
+};
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* On CPU cpu if there is one: the race wants two CPUs. */
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) <= cpu)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+static int partner(struct race *r, __u32 op, size_t pgoff, __u32 cnt, bool *ok)
+{
+	struct race_op o = { .addr = r->base + pgoff * r->page_size,
+			     .op = op, .cnt = cnt };
+	/* A SYSCALL program's context is copied back to ctx_in. */
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &o, .ctx_size_in = sizeof(o));
+
+	if (bpf_prog_test_run_opts(r->partner_fd, &opts))
+		return -errno;
+	if (ok)
+		*ok = o.ok;
+	return 0;
+}
+
+/* The case in a loop, until told to stop. */
+static void *free_loop(void *arg)
+{
+	struct race *r = arg;
+	unsigned char packet[64] = { 0 };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = packet,
+		    .data_size_in = sizeof(packet), .repeat = 16);
+
+	pin(0);
+	while (!r->stop) {
+		if (bpf_prog_test_run_opts(r->case_fd, &opts)) {
+			r->err = -errno;
+			break;
+		}
+		r->frees += 16;
+	}
+	return NULL;
+}
+
+/* race-alloc: the partner allocates and frees, user space writes the pages. */
+static void alloc_loop(struct race *r, long long until)
+{
+	__u32 seed = 0x9e3779b9;
+
+	while (now_ns() < until && !r->err) {
+		size_t pg;
+		__u32 cnt;
+		bool ok = false;
+
+		seed ^= seed << 13;
+		seed ^= seed >> 17;
+		seed ^= seed << 5;
+		pg = seed % r->pages;
+		cnt = (__u32)(seed >> 8) % 3 + 1;
+		if (pg + cnt > r->pages)
+			cnt = (__u32)(r->pages - pg);
+		if (partner(r, 1, pg, cnt, &ok))
+			return;
+		r->allocs++;
+		r->alloc_ok += ok;
+		/* The other CPU may free it under us: a fault then maps a new page. */
+		if (ok && r->arena->mem)
+			memset((char *)r->arena->mem + pg * r->page_size, 0x5a, cnt * r->page_size);
+		if (partner(r, 2, pg, cnt, NULL))
+			return;
+	}
+}
+
+/* Every page allocates again (one call, all of them), and is given back. */
+static bool nothing_lost(struct race *r, char *msg, size_t len)
+{
+	bool ok = false;
+	int e;
+
+	usleep(SETTLE_US);
+	e = partner(r, 2, 0, (__u32)r->pages, NULL);
+	usleep(SETTLE_US);
+	if (!e)
+		e = partner(r, 1, 0, (__u32)r->pages, &ok);
+	if (e) {
+		snprintf(msg, len, "the partner's BPF_PROG_TEST_RUN: %s", strerror(-e));
+		return false;
+	}
+	if (!ok) {
+		snprintf(msg, len, "after the race, the arena's %zu pages do not allocate again: pages were lost",
+			 r->pages);
+		return false;
+	}
+	partner(r, 2, 0, (__u32)r->pages, NULL);
+	return true;
+}
+
+static const char *const what[] = {
+	[RACE_ALLOC] = "all along, the other CPU allocated and freed them from a sleepable program and wrote them from user space",
+	[RACE_MUNMAP] = "halfway, the other CPU unmapped the arena from user space",
+	[RACE_CLOSE] = "halfway, the other CPU closed the arena's last fd, and then the program's",
+};
+
+bool races_run(enum race_kind kind, int *case_fd, int *partner_fd,
+	       struct map_set *maps, char *info, size_t infolen, char *msg,
+	       size_t msglen)
+{
+	struct race r = { .case_fd = *case_fd, .partner_fd = *partner_fd };
+	const struct fresh_map *arena = map_set_find(maps, "arena");
+	const struct fresh_map *base = map_set_find(maps, "race_base");
+	char warning[MESSAGE_LEN];
+	cpu_set_t cpus;
+	long long t0;
+	pthread_t t;
+	__u32 key = 0;
+	__u64 addr;
+	bool ok = true;
+	int kfd;
+
+	info[0] = msg[0] = '\0';
+	if (!arena || !arena->mem || !base) {
+		snprintf(msg, msglen, "a race needs the mapped arena \"arena\" and the map \"race_base\"");
+		return false;
+	}
+	r.arena = (struct fresh_map *)arena;
+	r.page_size = (size_t)sysconf(_SC_PAGESIZE);
+	r.pages = arena->len / r.page_size;
+	addr = r.base = (uintptr_t)arena->mem;
+	if (bpf_map_update_elem(base->fd, &key, &addr, 0)) {
+		snprintf(msg, msglen, "race_base: %s", strerror(errno));
+		return false;
+	}
+	sched_getaffinity(0, sizeof(cpus), &cpus);
+	kfd = kmsg_watch();
+	if (pthread_create(&t, NULL, free_loop, &r)) {
+		snprintf(msg, msglen, "pthread_create failed");
+		if (kfd >= 0)
+			close(kfd);
+		return false;
+	}
+	pin(1);
+	t0 = now_ns();
+	if (kind == RACE_ALLOC) {
+		alloc_loop(&r, t0 + RACE_NS);
+	} else {
+		/* Pages to free: all of them, written from user space. */
+		memset(arena->mem, 0x5a, arena->len);
+		usleep(RACE_NS / 2000);
+		if (kind == RACE_MUNMAP) {
+			munmap(arena->mem, arena->len);
+		} else {
+			close(r.arena->fd);
+			r.arena->fd = -1;
+		}
+		r.arena->mem = NULL;
+		usleep(RACE_NS / 2000);
+	}
+	r.stop = true;
+	pthread_join(t, NULL);
+	sched_setaffinity(0, sizeof(cpus), &cpus);
+	if (r.err) {
+		snprintf(msg, msglen, "the case's BPF_PROG_TEST_RUN: %s", strerror(-r.err));
+		ok = false;
+	} else if (kind == RACE_CLOSE) {
+		/* The map goes with the program, frees or no frees pending. */
+		close(*case_fd);
+		close(*partner_fd);
+		*case_fd = *partner_fd = -1;
+		usleep(SETTLE_US);
+	} else {
+		ok = nothing_lost(&r, msg, msglen);
+	}
+	if (kmsg_warning(kfd, warning, sizeof(warning))) {
+		snprintf(msg, msglen, "the kernel warned: %s", warning);
+		ok = false;
+	}
+	if (kfd >= 0)
+		close(kfd);
+	if (ok)
+		snprintf(info, infolen, "%lld frees of every page in XDP on one CPU; %s; %s, and no kernel warning",
+			 r.frees, what[kind],
+			 kind == RACE_CLOSE ? "the arena went with the program" :
+			 "then all its pages allocated again");
+	if (ok && kind == RACE_ALLOC)
+		snprintf(info + strlen(info), infolen - strlen(info),
+			 " (%lld of %lld allocations landed)", r.alloc_ok, r.allocs);
+	return ok;
+}
