@@ -377,6 +377,8 @@ static enum fire_result fire_multi(const struct conform_case *c, int fd,
 	return FIRE_DONE;
 }
 
+static long tracepoint_id_mounted(const char *tp, int pipefd[2]);
+
 /*
  * A tracepoint's id, from tracefs. If tracefs is not mounted (a minimal
  * VM), a child mounts it in a mount namespace of its own and reads it.
@@ -385,23 +387,42 @@ static long tracepoint_id(const char *tp)
 {
 	static const char *const roots[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
 	char path[256];
+	/* One tracepoint is asked for twice (plain, sleepable): keep its id. */
+	static char last_tp[128];
+	static long last_id = -1;
 	int pipefd[2];
 	long id = -1;
-	pid_t pid;
 
+	if (last_id >= 0 && !strcmp(tp, last_tp))
+		return last_id;
 	for (size_t i = 0; i < 2 && id < 0; i++) {
 		snprintf(path, sizeof(path), "%s/events/%s/id", roots[i], tp);
 		id = read_number(path);
 	}
-	if (id >= 0 || pipe(pipefd))
-		return id;
+	if (id < 0 && !pipe(pipefd))
+		id = tracepoint_id_mounted(tp, pipefd);
+	if (id >= 0) {
+		snprintf(last_tp, sizeof(last_tp), "%s", tp);
+		last_id = id;
+	}
+	return id;
+}
+
+/* The same, from a child that mounts tracefs in a mount namespace of its own. */
+static long tracepoint_id_mounted(const char *tp, int pipefd[2])
+{
+	const char *root = "/sys/kernel/tracing";
+	char path[256];
+	long id = -1;
+	pid_t pid;
+
 	pid = fork();
 	if (pid == 0) {
 		close(pipefd[0]);
 		if (!unshare(CLONE_NEWNS) &&
 		    !mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) &&
-		    !mount("tracefs", roots[0], "tracefs", 0, NULL)) {
-			snprintf(path, sizeof(path), "%s/events/%s/id", roots[0], tp);
+		    !mount("tracefs", root, "tracefs", 0, NULL)) {
+			snprintf(path, sizeof(path), "%s/events/%s/id", root, tp);
 			id = read_number(path);
 		}
 		if (write(pipefd[1], &id, sizeof(id)) != sizeof(id))

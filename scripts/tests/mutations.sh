@@ -126,6 +126,11 @@ flip() { # NAME SED-EXPRESSION
 flip rules-accept-to-reject \
 	's/^\(syscall\tsleepable\t>=6\.9\t\)accept$/\1reject\tSyscall programs can only be sleepable/'
 flip rules-reject-to-accept 's/^\(syscall\tplain\t\t\*\t\)reject:EINVAL\t.*/\1accept/'
+# The run stage's default flipped: a program that runs expected to free nothing.
+cp -r "$expected" "$tmp/rules-runs-to-no-effect"
+sed -i 's/^\(\*\t*any\t*\*\t*\)runs$/\1no-effect/' "$tmp/rules-runs-to-no-effect/zz-run.rules"
+! cmp -s "$expected/zz-run.rules" "$tmp/rules-runs-to-no-effect/zz-run.rules" ||
+	die "rules-runs-to-no-effect: no '* any * runs' line in expected/zz-run.rules"
 
 # Objects whose XDP control cannot load: its first instruction, r0 = 0,
 # becomes exit, and the verifier refuses a program that exits at once.
@@ -219,6 +224,8 @@ mutant "live suite: a rule flipped from accept to reject" \
 mutant "live suite: a rule flipped from reject to accept" \
 	expected="$tmp/rules-reject-to-accept" -- live_suite
 mutant "live suite: a control that cannot load" objs="$tmp/objs-control" -- live_suite
+mutant "live suite: a run rule flipped from runs to no-effect" \
+	expected="$tmp/rules-runs-to-no-effect" -- live_suite
 
 good "-j 2 = -j 1" -- parallel_same
 mutant "-j 2 = -j 1: a runner whose -j 2 verdicts differ" \
