@@ -143,14 +143,18 @@ bool plain(const struct audit_kernel *k, const struct audit_result *r);
 bool run_failed(const struct audit_result *r);
 const char *short_type(const char *t);
 
+/* audit_signature.c */
+void sig_parse(const char *s, struct sig *g);
+void sig_free(struct sig *g);
+/* What differs between the page's signature p and BTF's b, or NULL. */
+char *sig_diff(const struct sig *p, const struct sig *b);
+
 /* audit_judge.c */
 char *cite_str(const struct audit_result *r);
 void claim_signature(struct audit *a);
 void claim_sleepable(struct audit *a);
 void claim_type(struct audit *a, const struct docs_prog_type *e);
 void claim_version(struct audit *a);
-void sig_free(struct sig *g);
-void sig_parse(const char *s, struct sig *g);
 void type_state(const struct audit_kernel *k, const char *type, struct tstate *ts);
 void typeset_add(struct typeset *s, const char *t);
 bool typeset_has(const struct typeset *s, const char *t);
