@@ -373,7 +373,8 @@ static void probe_arena(struct suite *s)
 		close(fd);
 		return;
 	}
-	snprintf(s->arena_refused, sizeof(s->arena_refused),
+	s->arena_refused = true;
+	snprintf(s->arena_refused_why, sizeof(s->arena_refused_why),
 		 "BPF_MAP_CREATE(BPF_MAP_TYPE_ARENA) = %s", errno_name(errno));
 }
 
@@ -398,7 +399,7 @@ static int adjust_maps(struct suite *s, char *err, size_t errlen)
 				       bpf_map__name(m));
 		if (bpf_map__type(m) != BPF_MAP_TYPE_ARENA)
 			continue;
-		if (s->arena_refused[0]) {
+		if (s->arena_refused) {
 			bpf_map__set_autocreate(m, false);
 			continue;
 		}
@@ -579,10 +580,10 @@ bool suite_poisoned(const struct suite *s, const char *log, char *why,
 		bpf_object__for_each_map(m, s->obj)
 			if (i++ == id - 2001000000UL)
 				break;
-		if (!m || bpf_map__type(m) != BPF_MAP_TYPE_ARENA || !s->arena_refused[0])
+		if (!m || bpf_map__type(m) != BPF_MAP_TYPE_ARENA || !s->arena_refused)
 			return false;
 		snprintf(why, len, "%s: map %s was not created, and the kernel refused its use (invalid func unknown#%lu)",
-			 s->arena_refused, bpf_map__name(m), id);
+			 s->arena_refused_why, bpf_map__name(m), id);
 		return true;
 	}
 	return false;

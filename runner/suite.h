@@ -84,7 +84,8 @@ struct suite {
 	const struct kernel *kernel;
 	bool prepared;
 	char *license;			/* the linked object's */
-	char arena_refused[REASON_LEN];	/* the kernel refuses arena maps: why */
+	bool arena_refused;		/* the kernel refuses arena maps */
+	char arena_refused_why[REASON_LEN];
 	struct conform_case *cases;
 	size_t case_cnt;
 };
