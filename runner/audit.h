@@ -3,7 +3,7 @@
  * Audit a docs.ebpf.io kfunc page against the suite's real results.
  *
  * The evidence is a list of kernels, each with the results of the suite on
- * it. It comes from the runner's JSON (README "JSON") or from matrix.json
+ * it. It comes from the runner's JSON (docs/output.md, "JSON") or from matrix.json
  * ({"kernels": [{"kernel": LABEL, "exit": N, "result": RUNNER-JSON|null,
  * ...}]}); both become the same structs, so a run on this host and a run
  * in VMs look the same to the audit.

@@ -45,7 +45,7 @@ readonly REPO_ROOT=${SCRIPT_DIR%/*}
 
 read -r -a KERNELS <<<"${BISECT_DEMO_KERNELS:-6.12 6.16 6.17 6.18 6.19 7.0 7.1 7.2 7.3}"
 readonly KERNELS
-# What the suite found with make matrix (README, "What the suite shows").
+# What the suite found with make matrix (docs/findings.md).
 readonly EXPECTED_SERIES=7.0
 readonly OLD_MESSAGE='program must be sleepable to call sleepable kfunc bpf_arena_free_pages'
 readonly SELECT=(-a xdp -d xdp.s)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 #
-# perf.sh - performance figures for the README, measured in one run
+# perf.sh - performance figures for docs/performance.md, measured in one run
 #
 # Usage: perf.sh [KERNEL]
 #

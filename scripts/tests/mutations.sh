@@ -277,6 +277,19 @@ mutant "VM kernel: no matrix.json" matrix="$tmp/none.json" -- vm_kernel 0 "$kver
 # whose last succeeds still fails (run_errexit, in lib.sh).
 first_fails() { false; true; }
 mutant "run_step: a step whose first command fails, its last succeeds" -- first_fails
+
+# The README and docs/: a link to a heading that is not there, and a README
+# grown past 10 KiB.
+for m in good bad-link too-big; do
+	mkdir -p "$tmp/docs-$m/docs"
+	cp "$root/README.md" "$tmp/docs-$m/"
+	cp "$root"/docs/*.md "$tmp/docs-$m/docs/"
+done
+echo '[gone](docs/rules.md#no-such-heading)' >>"$tmp/docs-bad-link/README.md"
+head -c 11000 /dev/zero | tr '\0' x >>"$tmp/docs-too-big/README.md"
+good "doc links: a copy of the README and docs/" -- "$here/doc-links.sh" "$tmp/docs-good"
+mutant "doc links: a link to a heading that is not there" -- "$here/doc-links.sh" "$tmp/docs-bad-link"
+mutant "doc links: a README of 11 KiB more" -- "$here/doc-links.sh" "$tmp/docs-too-big"
 good "every test runs somewhere" matrix="$good_matrix" -- every_case_runs
 mutant "every test runs somewhere: a test skipped on every kernel" \
 	matrix="$tmp/skipped-everywhere.json" -- every_case_runs
