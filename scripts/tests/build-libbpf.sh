@@ -55,7 +55,7 @@ layout() {
 	   -f $tmp/out/uapi/linux/bpf.h ]]
 	[[ $(sed -n 's/^Version: //p' "$tmp/out/lib/pkgconfig/libbpf.pc") == "$v" ]]
 	grep -q "^version: $v\$" "$tmp/out/.source"
-	grep -q "built libbpf $v into $tmp/out in [0-9.]*s" "$tmp/first.err"
+	grep -Eq "built libbpf $v into $tmp/out in ([0-9]+m)?[0-9.]+s" "$tmp/first.err"
 }
 check "a build: lib/libbpf.a, include/bpf/*.h, libbpf.pc, version >= 1.6" layout
 
