@@ -22,4 +22,11 @@ enum fire_result cannot(char *msg, size_t len, const char *fmt,
 enum fire_result fire_packet(const struct conform_case *c, int fd, int *err,
 			     char *msg, size_t len);
 
+/*
+ * hooks_struct_ops.c: tcp_congestion_ops and sched_ext_ops members, in a
+ * struct_ops map registered with a link.
+ */
+enum fire_result fire_struct_ops(const struct conform_case *c, int fd,
+				 int *err, char *msg, size_t len);
+
 #endif /* CONFORM_HOOKS_IMPL_H */

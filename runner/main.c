@@ -43,6 +43,7 @@ struct options {
 	bool bisect;
 	bool kmsg_markers;
 	bool no_run;
+	bool reproduce_splats;
 	int jobs;
 	const char *json;
 	const char *kernel_version;
@@ -69,6 +70,8 @@ static const char usage_text[] =
 "  -j, --jobs N             load with N worker threads (default: the CPUs,\n"
 "                           at most 8)\n"
 "      --no-run             the load stage only: no attach, no fire\n"
+"      --reproduce-splats   fire hooks where a rule records a kernel warning\n"
+"                           (by default not: it taints this kernel)\n"
 "      --bisect             exit as git bisect run expects: 0 good, 1 bad,\n"
 "                           125 cannot test (a skip, or BTF/version mismatch)\n"
 "      --json FILE          write the results as JSON to FILE\n"
@@ -110,7 +113,7 @@ static int input_error(const char *msg)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_JSON = 256, OPT_KVER, OPT_EXPECTED, OPT_OBJS, OPT_BTF, OPT_BISECT,
-	       OPT_AUDIT, OPT_MATRIX, OPT_KMSG, OPT_NO_RUN };
+	       OPT_AUDIT, OPT_MATRIX, OPT_KMSG, OPT_NO_RUN, OPT_SPLATS };
 	static const struct option longopts[] = {
 		{ "list", no_argument, NULL, 'l' },
 		{ "test", required_argument, NULL, 't' },
@@ -128,6 +131,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "matrix", required_argument, NULL, OPT_MATRIX },
 		{ "kmsg-markers", no_argument, NULL, OPT_KMSG },
 		{ "no-run", no_argument, NULL, OPT_NO_RUN },
+		{ "reproduce-splats", no_argument, NULL, OPT_SPLATS },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -198,6 +202,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_NO_RUN:
 			o->no_run = true;
+			break;
+		case OPT_SPLATS:
+			o->reproduce_splats = true;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -559,6 +566,7 @@ static int run_main(int argc, char **argv)
 		goto out;
 	}
 	run_enabled = !o.no_run;
+	run_stage_setup(&rules, k.version, o.reproduce_splats);
 	run_tests(&run, selected, o.jobs, o.verbose, &n);
 	report_summary(&k, &n);
 	report_time(bpf_time_ns(), bpf_time_calls(), now_ns() - t_start,

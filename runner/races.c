@@ -10,6 +10,8 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -42,6 +44,7 @@ struct race {
 	volatile bool stop;
 	long long frees;		/* test runs of the case */
 	long long allocs, alloc_ok;	/* partner allocations, and those that landed */
+	long long segv;			/* user writes that faulted: a page being freed */
 	int err;			/* a failed BPF_PROG_TEST_RUN: -errno */
 };
 
@@ -98,6 +101,29 @@ static void *free_loop(void *arg)
 	return NULL;
 }
 
+static __thread sigjmp_buf segv_jmp;
+
+static void on_segv(int sig)
+{
+	siglongjmp(segv_jmp, sig);
+}
+
+/* memset(p, 0x5a, len), or false if it faulted (SIGSEGV). */
+static bool write_pages(char *p, size_t len)
+{
+	struct sigaction sa = { .sa_handler = on_segv }, old;
+	volatile bool ok = true;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, &old);
+	if (sigsetjmp(segv_jmp, 1))
+		ok = false;
+	else
+		memset(p, 0x5a, len);
+	sigaction(SIGSEGV, &old, NULL);
+	return ok;
+}
+
 /* race-alloc: the partner allocates and frees, user space writes the pages. */
 static void alloc_loop(struct race *r, long long until)
 {
@@ -119,9 +145,15 @@ static void alloc_loop(struct race *r, long long until)
 			return;
 		r->allocs++;
 		r->alloc_ok += ok;
-		/* The other CPU may free it under us: a fault then maps a new page. */
+		/*
+		 * The other CPU may free it under us. A fault then maps a new
+		 * page, or, if it comes while the deferred free is between
+		 * clearing the page and giving its range back, is a SIGSEGV: a
+		 * write to a page being freed, which user space is told so.
+		 */
 		if (ok && r->arena->mem)
-			memset((char *)r->arena->mem + pg * r->page_size, 0x5a, cnt * r->page_size);
+			r->segv += !write_pages((char *)r->arena->mem + pg * r->page_size,
+						cnt * r->page_size);
 		if (partner(r, 2, pg, cnt, NULL))
 			return;
 	}
@@ -200,7 +232,7 @@ bool races_run(enum race_kind kind, int *case_fd, int *partner_fd,
 		alloc_loop(&r, t0 + RACE_NS);
 	} else {
 		/* Pages to free: all of them, written from user space. */
-		memset(arena->mem, 0x5a, arena->len);
+		r.segv += !write_pages(arena->mem, arena->len);
 		usleep(RACE_NS / 2000);
 		if (kind == RACE_MUNMAP) {
 			munmap(arena->mem, arena->len);
@@ -239,6 +271,7 @@ bool races_run(enum race_kind kind, int *case_fd, int *partner_fd,
 			 "then all its pages allocated again");
 	if (ok && kind == RACE_ALLOC)
 		snprintf(info + strlen(info), infolen - strlen(info),
-			 " (%lld of %lld allocations landed)", r.alloc_ok, r.allocs);
+			 " (%lld of %lld allocations landed; %lld user writes hit a page being freed: SIGSEGV)",
+			 r.alloc_ok, r.allocs, r.segv);
 	return ok;
 }

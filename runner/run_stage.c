@@ -37,6 +37,17 @@
 
 static pthread_mutex_t run_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct run_stage_stats stats;
+static const struct ruleset *rules;
+static unsigned int kernel_version;
+static bool reproduce;
+
+void run_stage_setup(const struct ruleset *rs, unsigned int version,
+		     bool reproduce_splats)
+{
+	rules = rs;
+	kernel_version = version;
+	reproduce = reproduce_splats;
+}
 
 static long long now_ns(void)
 {
@@ -143,6 +154,7 @@ out:
 
 void run_stage(struct test *t, char *log, size_t log_size)
 {
+	const struct rule *r;
 	const struct hook *h;
 	long long t0, b0;
 
@@ -157,7 +169,16 @@ void run_stage(struct test *t, char *log, size_t log_size)
 	t->run_attempted = true;
 	t->run_latency_us = -1;
 	snprintf(t->run_info, sizeof(t->run_info), "%s", hook_where(h));
-	observe_run(t, h, log, log_size);
+	r = rules ? ruleset_lookup_stage(rules, STAGE_RUN, t->c->name, t->sleepable,
+					 kernel_version) : NULL;
+	if (r && r->outcome == OUT_SPLAT && !reproduce) {
+		t->run_observed = OUT_SKIP;
+		snprintf(t->run_message, sizeof(t->run_message),
+			 "it would make the kernel warn, as %s:%d records; --reproduce-splats fires it",
+			 r->file, r->line);
+	} else {
+		observe_run(t, h, log, log_size);
+	}
 	t->run_usec = (now_ns() - t0) / 1000;
 	stats.tests += t->run_attempted;
 	stats.wall_ns += now_ns() - t0;

@@ -14,6 +14,16 @@
  */
 void run_stage(struct test *t, char *log, size_t log_size);
 
+/*
+ * What the run stage needs to know of the run: the rules and the kernel's
+ * version, and whether to fire a hook whose run rule says the kernel warns
+ * there (a splat rule). A kernel warning is often WARN_ON_ONCE (logged once
+ * per boot) and taints the kernel: a known one is reproduced only when
+ * asked (--reproduce-splats; vmtest.sh asks, its kernels boot afresh).
+ */
+void run_stage_setup(const struct ruleset *rs, unsigned int version,
+		     bool reproduce_splats);
+
 /* Whether c's program type has a hook in hooks.c. */
 bool run_stage_has_hook(const struct conform_case *c);
 

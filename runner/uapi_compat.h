@@ -26,6 +26,11 @@
 #if !defined(__BPF__) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 6, 0)
 #define BPF_TCX_INGRESS 46
 #endif
+/* struct_ops links, v6.4 (68b04864ca42 "bpf: Create links for BPF struct_ops maps") */
+#if !defined(__BPF__) && LINUX_VERSION_CODE < KERNEL_VERSION(6, 4, 0)
+#define BPF_STRUCT_OPS 44
+#define BPF_F_LINK (1U << 13)
+#endif
 
 #ifndef BPF_PSEUDO_KFUNC_CALL
 #define BPF_PSEUDO_KFUNC_CALL 2
