@@ -2,8 +2,11 @@
 /*
  * The kfunc called from a callback the verifier checks as part of the
  * program: bpf_loop(), bpf_for_each_map_elem(), an open-coded iterator
- * loop, and a bpf_timer callback (verified as never sleepable, whatever
- * its program). SYSCALL programs (sleepable) and XDP ones (from v7.0).
+ * loop and a bpf_timer callback (verified as never sleepable, whatever its
+ * program). Each in a SYSCALL program (sleepable), an XDP one (from v7.0)
+ * and a struct_ops one loaded either way (bpf_dummy_ops' test_sleepable;
+ * not for a body that calls a BPF helper, which it may not): WHERE_CASES()
+ * in conform.h.
  */
 #include "conform.h"
 
@@ -64,9 +67,11 @@ static __u64 free_in_elem(void *map, __u32 *key, __u64 *val, void *data)
 	bpf_timer_init(&t->timer, &cb_timers, 1 /* CLOCK_MONOTONIC */);	\
 	bpf_timer_set_callback(&t->timer, free_in_timer)
 
-#define CALLBACK_CASES(where, body) SYSCALL_AND_XDP_CASES(cb_##where, body)
+#define CALLBACK_CASES(where, body) WHERE_CASES(cb_##where, body)
+/* Its body calls a BPF helper: no struct_ops case. */
+#define HELPER_CALLBACK_CASES(where, body) HELPER_WHERE_CASES(cb_##where, body)
 
-CALLBACK_CASES(bpf_loop, IN_BPF_LOOP)
-CALLBACK_CASES(for_each_map_elem, IN_FOR_EACH)
+HELPER_CALLBACK_CASES(bpf_loop, IN_BPF_LOOP)
+HELPER_CALLBACK_CASES(for_each_map_elem, IN_FOR_EACH)
 CALLBACK_CASES(iter_loop, IN_ITER_LOOP)
-CALLBACK_CASES(timer, IN_TIMER)
+HELPER_CALLBACK_CASES(timer, IN_TIMER)

@@ -61,6 +61,7 @@ extern int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __ksym 
 extern int *bpf_iter_num_next(struct bpf_iter_num *it) __ksym __weak;
 extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __ksym __weak;
 
+
 #define ARENA_PAGES 16
 
 /*
@@ -127,11 +128,42 @@ int conform_control_##name(void *ctx)					\
 }
 
 /*
- * The same body as two cases: NAME_syscall, a SYSCALL program (may sleep),
- * and NAME_xdp, an XDP program (never). For the "where the call sits"
- * cases: contexts, callbacks, subprograms.
+ * The same body as three cases, for the "where the call sits" cases
+ * (contexts, callbacks, subprograms):
+ *   NAME_syscall     a SYSCALL program: may sleep, and must (its plain load
+ *                    is refused for that);
+ *   NAME_xdp         an XDP program: never sleeps (its sleepable load is
+ *                    refused for that);
+ *   NAME_struct_ops  a struct_ops member that may be loaded either way: its
+ *                    plain load verifies the body where the program may
+ *                    not sleep, its sleepable load where it may, in one
+ *                    and the same program type.
+ * WHERE_CASES_AT(name, sec, target, attrs, body...) names the struct_ops
+ * member (sec, its label, and target) and puts attrs (a decl tag) on each
+ * of the three case functions, not on their controls.
  */
-#define SYSCALL_AND_XDP_CASES(name, ...)				\
+#define WHERE_CASES_AT(name, sec, target, attrs, ...)			\
+	attrs ARENA_CASE_BODY(name##_syscall, "syscall",		\
+			BPF_PROG_TYPE_SYSCALL, , "", __VA_ARGS__)	\
+	attrs ARENA_CASE_BODY(name##_xdp, "xdp",			\
+			BPF_PROG_TYPE_XDP, BPF_XDP, "", __VA_ARGS__)	\
+	attrs ARENA_CASE_BODY(name##_struct_ops, sec,			\
+			BPF_PROG_TYPE_STRUCT_OPS, , target, __VA_ARGS__)
+
+/*
+ * bpf_dummy_ops' test_sleepable: may sleep (bpf_dummy_ops_check_member()),
+ * may call kfuncs, but no BPF helper: its verifier ops have no
+ * get_func_proto ("program of this type cannot use helper"), so a body
+ * that calls one has no struct_ops case (HELPER_WHERE_CASES()).
+ */
+#define DUMMY_SLEEPABLE	"struct_ops/test_sleepable",			\
+			"struct_ops:bpf_dummy_ops.test_sleepable"
+
+#define WHERE_CASES_AT_(...) WHERE_CASES_AT(__VA_ARGS__)
+#define WHERE_CASES(name, ...)						\
+	WHERE_CASES_AT_(name, DUMMY_SLEEPABLE, , __VA_ARGS__)
+/* A body that calls a BPF helper: no struct_ops case. */
+#define HELPER_WHERE_CASES(name, ...)					\
 	ARENA_CASE_BODY(name##_syscall, "syscall",			\
 			BPF_PROG_TYPE_SYSCALL, , "", __VA_ARGS__)	\
 	ARENA_CASE_BODY(name##_xdp, "xdp",				\

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Where the call sits: the kfunc called from inside a region where the
- * verifier does not let a program sleep. Each region twice: in a SYSCALL
- * program (sleepable; may call the kfunc outside any region on every
- * kernel that has it) and in an XDP program (never sleepable; may call it
- * from v7.0). Before v7.0 the verifier's refusal names the region, which
- * is how a rule checks that the call really sits inside it. From v7.0
+ * verifier does not let a program sleep. Each region three times
+ * (WHERE_CASES() in conform.h): in a SYSCALL program (sleepable; may call
+ * the kfunc outside any region on every kernel that has it), in an XDP
+ * program (never sleepable; may call it from v7.0), and in a struct_ops
+ * program loaded either way (bpf_dummy_ops' test_sleepable; not for a
+ * body that calls a BPF helper, which it may not). Before v7.0 the
+ * verifier's refusal of the sleepable load names the region, which is how
+ * a rule checks that the call really sits inside it. From v7.0
  * (b8467290edab) any context may call the arena kfuncs: a call where the
  * program may not sleep becomes bpf_arena_free_pages_non_sleepable().
  */
@@ -72,10 +75,12 @@ static __always_inline struct locked *locked(void)
 	bpf_preempt_enable();						\
 	bpf_rcu_read_unlock()
 
-#define CONTEXT_CASES(region, body) SYSCALL_AND_XDP_CASES(ctx_##region, body)
+#define CONTEXT_CASES(region, body) WHERE_CASES(ctx_##region, body)
+/* Its body calls a BPF helper: no struct_ops case. */
+#define HELPER_CONTEXT_CASES(region, body) HELPER_WHERE_CASES(ctx_##region, body)
 
 CONTEXT_CASES(rcu, IN_RCU)
 CONTEXT_CASES(preempt_off, IN_PREEMPT_OFF)
 CONTEXT_CASES(irq_off, IN_IRQ_OFF)
-CONTEXT_CASES(spin_lock, IN_SPIN_LOCK)
+HELPER_CONTEXT_CASES(spin_lock, IN_SPIN_LOCK)
 CONTEXT_CASES(nested, IN_NESTED)
