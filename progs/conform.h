@@ -61,6 +61,19 @@ extern int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __ksym 
 extern int *bpf_iter_num_next(struct bpf_iter_num *it) __ksym __weak;
 extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __ksym __weak;
 
+/*
+ * Special fields of a map value that Debian 12's 6.1 UAPI headers lack.
+ * The kernel finds them in the value's BTF by struct name and size
+ * (btf_get_field_type() and btf_find_struct() in kernel/bpf/btf.c): each
+ * is the kernel's own struct, name and size.
+ */
+/*
+ * Never UAPI: include/asm-generic/rqspinlock.h, v6.15 (the rqspinlock
+ * series, "bpf: Introduce rqspinlock kfuncs"); 4 bytes in vmlinux BTF.
+ */
+struct bpf_res_spin_lock {
+	__u32 val;
+};
 
 #define ARENA_PAGES 16
 

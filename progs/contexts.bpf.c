@@ -20,6 +20,9 @@ extern void bpf_preempt_disable(void) __ksym __weak;
 extern void bpf_preempt_enable(void) __ksym __weak;
 extern void bpf_local_irq_save(unsigned long *flags__irq_flag) __ksym __weak;
 extern void bpf_local_irq_restore(unsigned long *flags__irq_flag) __ksym __weak;
+/* v6.15, "bpf: Introduce rqspinlock kfuncs": 0 if taken, else -EDEADLK or -ETIMEDOUT */
+extern int bpf_res_spin_lock(struct bpf_res_spin_lock *lock) __ksym __weak;
+extern void bpf_res_spin_unlock(struct bpf_res_spin_lock *lock) __ksym __weak;
 
 /* A map value with a lock: BTF-described, as the verifier requires. */
 struct locked {
@@ -39,6 +42,26 @@ static __always_inline struct locked *locked(void)
 	__u32 key = 0;
 
 	return bpf_map_lookup_elem(&ctx_locks, &key);
+}
+
+/* The same with a resilient lock (struct bpf_res_spin_lock: conform.h). */
+struct res_locked {
+	struct bpf_res_spin_lock lock;
+	__u64 n;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct res_locked);
+} ctx_res_locks SEC(".maps");
+
+static __always_inline struct res_locked *res_locked(void)
+{
+	__u32 key = 0;
+
+	return bpf_map_lookup_elem(&ctx_res_locks, &key);
 }
 
 #define IN_RCU								\
@@ -67,6 +90,17 @@ static __always_inline struct locked *locked(void)
 	FREE_ONE_PAGE();						\
 	bpf_spin_unlock(&v->lock)
 
+/* The lock is held only where bpf_res_spin_lock() returned 0. */
+#define IN_RES_SPIN_LOCK						\
+	struct res_locked *v = res_locked();				\
+									\
+	if (!v)								\
+		return 0;						\
+	if (bpf_res_spin_lock(&v->lock))				\
+		return 0;						\
+	FREE_ONE_PAGE();						\
+	bpf_res_spin_unlock(&v->lock)
+
 /* RCU outside, preemption off inside it. */
 #define IN_NESTED							\
 	bpf_rcu_read_lock();						\
@@ -83,4 +117,5 @@ CONTEXT_CASES(rcu, IN_RCU)
 CONTEXT_CASES(preempt_off, IN_PREEMPT_OFF)
 CONTEXT_CASES(irq_off, IN_IRQ_OFF)
 HELPER_CONTEXT_CASES(spin_lock, IN_SPIN_LOCK)
+HELPER_CONTEXT_CASES(res_spin_lock, IN_RES_SPIN_LOCK)
 CONTEXT_CASES(nested, IN_NESTED)
