@@ -67,6 +67,13 @@ extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __ksym __weak;
  * (btf_get_field_type() and btf_find_struct() in kernel/bpf/btf.c): each
  * is the kernel's own struct, name and size.
  */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
+/* include/uapi/linux/bpf.h from v6.10 ("bpf: add support for bpf_wq user type") */
+struct bpf_wq {
+	__u64 __opaque[2];
+} __attribute__((aligned(8)));
+#endif
+
 /*
  * Never UAPI: include/asm-generic/rqspinlock.h, v6.15 (the rqspinlock
  * series, "bpf: Introduce rqspinlock kfuncs"); 4 bytes in vmlinux BTF.
