@@ -3,11 +3,11 @@
  * The kfunc called from a callback the verifier checks as part of the
  * program: bpf_loop(), bpf_for_each_map_elem(), an open-coded iterator
  * loop, a bpf_timer callback (verified as never sleepable, whatever its
- * program) and a bpf_wq callback (verified as sleepable, whatever its
- * program). Each in a SYSCALL program (sleepable), an XDP one (from v7.0)
- * and a struct_ops one loaded either way (bpf_dummy_ops' test_sleepable;
- * not for a body that calls a BPF helper, which it may not): WHERE_CASES()
- * in conform.h.
+ * program), a bpf_wq callback (verified as sleepable, whatever its
+ * program) and an exception callback. Each in a SYSCALL program
+ * (sleepable), an XDP one (from v7.0) and a struct_ops one loaded either
+ * way (bpf_dummy_ops' test_sleepable; not for a body that calls a BPF
+ * helper, which it may not): WHERE_CASES() in conform.h.
  */
 #include "conform.h"
 
@@ -25,6 +25,9 @@ extern int bpf_wq_set_callback_impl(struct bpf_wq *wq,
 extern int bpf_wq_set_callback(struct bpf_wq *wq,
 			       int (callback_fn)(void *map, int *key, void *value),
 			       unsigned int flags) __ksym __weak;
+
+/* v6.7, "bpf: Add support for custom exception callbacks" and its series */
+extern void bpf_throw(__u64 cookie) __ksym __weak;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -62,6 +65,21 @@ static int free_in_wq(void *map, int *key, void *value)
 	FREE_ONE_PAGE();
 	return 0;
 }
+
+/*
+ * The exception callback of the cb_exception cases: a global function of
+ * one integer argument, named by the main program's decl tag
+ * "exception_callback:" (tools/testing/selftests/bpf/bpf_experimental.h's
+ * __exception_cb()). Its return value is the program's.
+ */
+__noinline int conform_exception_cb(__u64 cookie)
+{
+	FREE_ONE_PAGE();
+	return 0;
+}
+
+#define __exception_cb(name)						\
+	__attribute__((btf_decl_tag("exception_callback:" #name)))
 
 static int free_in_timer(void *map, __u32 *key, struct timed *val)
 {
@@ -116,6 +134,9 @@ static __u64 free_in_elem(void *map, __u32 *key, __u64 *val, void *data)
 		bpf_wq_set_callback_impl(&q->wq, free_in_wq, 0, NULL);	\
 	bpf_wq_start(&q->wq, 0)
 
+/* The program throws; its exception callback frees. */
+#define IN_EXCEPTION	bpf_throw(0)
+
 #define CALLBACK_CASES(where, body) WHERE_CASES(cb_##where, body)
 /* Its body calls a BPF helper: no struct_ops case. */
 #define HELPER_CALLBACK_CASES(where, body) HELPER_WHERE_CASES(cb_##where, body)
@@ -125,3 +146,5 @@ HELPER_CALLBACK_CASES(for_each_map_elem, IN_FOR_EACH)
 CALLBACK_CASES(iter_loop, IN_ITER_LOOP)
 HELPER_CALLBACK_CASES(timer, IN_TIMER)
 HELPER_CALLBACK_CASES(wq, IN_WQ)
+WHERE_CASES_AT_(cb_exception, DUMMY_SLEEPABLE,
+		__exception_cb(conform_exception_cb), IN_EXCEPTION)
