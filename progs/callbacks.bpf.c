@@ -6,8 +6,8 @@
  * program), a bpf_wq callback (verified as sleepable, whatever its
  * program) and an exception callback. Each in a SYSCALL program
  * (sleepable), an XDP one (from v7.0) and a struct_ops one loaded either
- * way (bpf_dummy_ops' test_sleepable; not for a body that calls a BPF
- * helper, which it may not): WHERE_CASES() in conform.h.
+ * way (bpf_dummy_ops' test_sleepable, or sched_ext_ops' init for a body
+ * that calls a BPF helper): WHERE_CASES() in conform.h.
  */
 #include "conform.h"
 
@@ -138,7 +138,7 @@ static __u64 free_in_elem(void *map, __u32 *key, __u64 *val, void *data)
 #define IN_EXCEPTION	bpf_throw(0)
 
 #define CALLBACK_CASES(where, body) WHERE_CASES(cb_##where, body)
-/* Its body calls a BPF helper: no struct_ops case. */
+/* Its body calls a BPF helper: the struct_ops case is sched_ext's. */
 #define HELPER_CALLBACK_CASES(where, body) HELPER_WHERE_CASES(cb_##where, body)
 
 HELPER_CALLBACK_CASES(bpf_loop, IN_BPF_LOOP)

@@ -173,21 +173,22 @@ int conform_control_##name(void *ctx)					\
 /*
  * bpf_dummy_ops' test_sleepable: may sleep (bpf_dummy_ops_check_member()),
  * may call kfuncs, but no BPF helper: its verifier ops have no
- * get_func_proto ("program of this type cannot use helper"), so a body
- * that calls one has no struct_ops case (HELPER_WHERE_CASES()).
+ * get_func_proto ("program of this type cannot use helper").
  */
 #define DUMMY_SLEEPABLE	"struct_ops/test_sleepable",			\
 			"struct_ops:bpf_dummy_ops.test_sleepable"
+/*
+ * For a body that calls a helper: sched_ext_ops' init, which may sleep
+ * (bpf_scx_check_member()) and call helpers (bpf_scx_get_func_proto()),
+ * where the kernel has sched_ext (v6.12, CONFIG_SCHED_CLASS_EXT).
+ */
+#define SCX_SLEEPABLE	"struct_ops/init", "struct_ops:sched_ext_ops.init"
 
 #define WHERE_CASES_AT_(...) WHERE_CASES_AT(__VA_ARGS__)
 #define WHERE_CASES(name, ...)						\
 	WHERE_CASES_AT_(name, DUMMY_SLEEPABLE, , __VA_ARGS__)
-/* A body that calls a BPF helper: no struct_ops case. */
 #define HELPER_WHERE_CASES(name, ...)					\
-	ARENA_CASE_BODY(name##_syscall, "syscall",			\
-			BPF_PROG_TYPE_SYSCALL, , "", __VA_ARGS__)	\
-	ARENA_CASE_BODY(name##_xdp, "xdp",				\
-			BPF_PROG_TYPE_XDP, BPF_XDP, "", __VA_ARGS__)
+	WHERE_CASES_AT_(name, SCX_SLEEPABLE, , __VA_ARGS__)
 
 #define ARENA_CASE(name, sec, ptype, atype, target)			\
 	__conform("call=free_one_page")					\

@@ -5,8 +5,8 @@
  * (WHERE_CASES() in conform.h): in a SYSCALL program (sleepable; may call
  * the kfunc outside any region on every kernel that has it), in an XDP
  * program (never sleepable; may call it from v7.0), and in a struct_ops
- * program loaded either way (bpf_dummy_ops' test_sleepable; not for a
- * body that calls a BPF helper, which it may not). Before v7.0 the
+ * program loaded either way (bpf_dummy_ops' test_sleepable, or
+ * sched_ext_ops' init for a body that calls a BPF helper). Before v7.0 the
  * verifier's refusal of the sleepable load names the region, which is how
  * a rule checks that the call really sits inside it. From v7.0
  * (b8467290edab) any context may call the arena kfuncs: a call where the
@@ -110,7 +110,7 @@ static __always_inline struct res_locked *res_locked(void)
 	bpf_rcu_read_unlock()
 
 #define CONTEXT_CASES(region, body) WHERE_CASES(ctx_##region, body)
-/* Its body calls a BPF helper: no struct_ops case. */
+/* Its body calls a BPF helper: the struct_ops case is sched_ext's. */
 #define HELPER_CONTEXT_CASES(region, body) HELPER_WHERE_CASES(ctx_##region, body)
 
 CONTEXT_CASES(rcu, IN_RCU)
