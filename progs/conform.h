@@ -61,6 +61,27 @@ extern int bpf_iter_num_new(struct bpf_iter_num *it, int start, int end) __ksym 
 extern int *bpf_iter_num_next(struct bpf_iter_num *it) __ksym __weak;
 extern void bpf_iter_num_destroy(struct bpf_iter_num *it) __ksym __weak;
 
+/*
+ * Special fields of a map value that Debian 12's 6.1 UAPI headers lack.
+ * The kernel finds them in the value's BTF by struct name and size
+ * (btf_get_field_type() and btf_find_struct() in kernel/bpf/btf.c): each
+ * is the kernel's own struct, name and size.
+ */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 10, 0)
+/* include/uapi/linux/bpf.h from v6.10 ("bpf: add support for bpf_wq user type") */
+struct bpf_wq {
+	__u64 __opaque[2];
+} __attribute__((aligned(8)));
+#endif
+
+/*
+ * Never UAPI: include/asm-generic/rqspinlock.h, v6.15 (the rqspinlock
+ * series, "bpf: Introduce rqspinlock kfuncs"); 4 bytes in vmlinux BTF.
+ */
+struct bpf_res_spin_lock {
+	__u32 val;
+};
+
 #define ARENA_PAGES 16
 
 /*
@@ -135,15 +156,47 @@ int conform_control_##name(void *ctx)					\
 }
 
 /*
- * The same body as two cases: NAME_syscall, a SYSCALL program (may sleep),
- * and NAME_xdp, an XDP program (never). For the "where the call sits"
- * cases: contexts, callbacks, subprograms.
+ * The same body as three cases, for the "where the call sits" cases
+ * (contexts, callbacks, subprograms):
+ *   NAME_syscall     a SYSCALL program: may sleep, and must (its plain load
+ *                    is refused for that);
+ *   NAME_xdp         an XDP program: never sleeps (its sleepable load is
+ *                    refused for that);
+ *   NAME_struct_ops  a struct_ops member that may be loaded either way: its
+ *                    plain load verifies the body where the program may
+ *                    not sleep, its sleepable load where it may, in one
+ *                    and the same program type.
+ * WHERE_CASES_AT(name, sec, target, attrs, body...) names the struct_ops
+ * member (sec, its label, and target) and puts attrs (a decl tag) on each
+ * of the three case functions, not on their controls.
  */
-#define SYSCALL_AND_XDP_CASES(name, ...)				\
-	ARENA_CASE_BODY(name##_syscall, "syscall",			\
+#define WHERE_CASES_AT(name, sec, target, attrs, ...)			\
+	attrs ARENA_CASE_BODY(name##_syscall, "syscall",		\
 			BPF_PROG_TYPE_SYSCALL, , "", __VA_ARGS__)	\
-	ARENA_CASE_BODY(name##_xdp, "xdp",				\
-			BPF_PROG_TYPE_XDP, BPF_XDP, "", __VA_ARGS__)
+	attrs ARENA_CASE_BODY(name##_xdp, "xdp",			\
+			BPF_PROG_TYPE_XDP, BPF_XDP, "", __VA_ARGS__)	\
+	attrs ARENA_CASE_BODY(name##_struct_ops, sec,			\
+			BPF_PROG_TYPE_STRUCT_OPS, , target, __VA_ARGS__)
+
+/*
+ * bpf_dummy_ops' test_sleepable: may sleep (bpf_dummy_ops_check_member()),
+ * may call kfuncs, but no BPF helper: its verifier ops have no
+ * get_func_proto ("program of this type cannot use helper").
+ */
+#define DUMMY_SLEEPABLE	"struct_ops/test_sleepable",			\
+			"struct_ops:bpf_dummy_ops.test_sleepable"
+/*
+ * For a body that calls a helper: sched_ext_ops' init, which may sleep
+ * (bpf_scx_check_member()) and call helpers (bpf_scx_get_func_proto()),
+ * where the kernel has sched_ext (v6.12, CONFIG_SCHED_CLASS_EXT).
+ */
+#define SCX_SLEEPABLE	"struct_ops/init", "struct_ops:sched_ext_ops.init"
+
+#define WHERE_CASES_AT_(...) WHERE_CASES_AT(__VA_ARGS__)
+#define WHERE_CASES(name, ...)						\
+	WHERE_CASES_AT_(name, DUMMY_SLEEPABLE, , __VA_ARGS__)
+#define HELPER_WHERE_CASES(name, ...)					\
+	WHERE_CASES_AT_(name, SCX_SLEEPABLE, , __VA_ARGS__)
 
 #define ARENA_CASE(name, sec, ptype, atype, target)			\
 	__conform("call=free_one_page")					\

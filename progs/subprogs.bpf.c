@@ -3,7 +3,8 @@
  * The kfunc called from a subprogram: a global function (verified on its
  * own, against its BTF prototype), and a static one two calls deep. A
  * static subprogram one call deep is progs/loader.bpf.c's subprog_static.
- * SYSCALL programs (sleepable) and XDP ones (from v7.0).
+ * SYSCALL programs (sleepable), XDP ones (from v7.0) and bpf_dummy_ops
+ * test_sleepable ones (struct_ops, either way): WHERE_CASES() in conform.h.
  */
 #include "conform.h"
 
@@ -25,7 +26,7 @@ static __noinline int free_deep1(void)
 	return free_deep2();
 }
 
-#define SUBPROG_CASES(where, body) SYSCALL_AND_XDP_CASES(sub_##where, body)
+#define SUBPROG_CASES(where, body) WHERE_CASES(sub_##where, body)
 
 SUBPROG_CASES(global, conform_free_global())
 SUBPROG_CASES(two_deep, free_deep1())

@@ -73,7 +73,8 @@ die() {
 # --- inputs -----------------------------------------------------------------
 
 # A host run, and a matrix.json of one fake VM kernel made from it (minus
-# the host's EPERM skips, which a VM does not have).
+# the host's EPERM skips, which a VM does not have, and its skips for a
+# kernel without sched_ext, which the VM kernels with it do not have).
 "$conform" --objs "$objs" --expected "$expected" --json "$tmp/host-run.json" >/dev/null ||
 	die "the host run fails; fix that first"
 kver=$(jq -r '.kernel_version | split(".") | .[:2] | join(".")' "$tmp/host-run.json")
