@@ -413,6 +413,7 @@ int audit_write(FILE *out, const struct docs_page *page,
 	write_evidence(out, &a, kernels, cnt);
 	write_claims(out, &a);
 	write_unlisted(out, &a);
+	write_where(out, &a);
 	write_example(out, &a);
 
 	for (size_t i = 0; i < a.row_cnt; i++) {

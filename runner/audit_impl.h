@@ -160,4 +160,7 @@ void typeset_add(struct typeset *s, const char *t);
 bool typeset_has(const struct typeset *s, const char *t);
 extern const char *const verdict_md[];
 
+/* audit_where.c: the "where the call may sit" table. */
+void write_where(FILE *out, const struct audit *a);
+
 #endif /* CONFORM_AUDIT_IMPL_H */
