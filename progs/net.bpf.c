@@ -26,3 +26,20 @@ ARENA_CASE(flow_dissector, "flow_dissector", BPF_PROG_TYPE_FLOW_DISSECTOR,
 ARENA_CASE(sk_lookup, "sk_lookup", BPF_PROG_TYPE_SK_LOOKUP, BPF_SK_LOOKUP, "")
 ARENA_CASE(sk_reuseport, "sk_reuseport", BPF_PROG_TYPE_SK_REUSEPORT,
 	   BPF_SK_REUSEPORT_SELECT, "")
+
+/* Other attach points of the listed types. */
+ARENA_CASE(tcx_egress, "tcx/egress", BPF_PROG_TYPE_SCHED_CLS, BPF_TCX_EGRESS, "")
+ARENA_CASE(netkit_primary, "netkit/primary", BPF_PROG_TYPE_SCHED_CLS,
+	   BPF_NETKIT_PRIMARY, "")
+ARENA_CASE(netkit_peer, "netkit/peer", BPF_PROG_TYPE_SCHED_CLS,
+	   BPF_NETKIT_PEER, "")
+/* libbpf loads xdp.frags with BPF_F_XDP_HAS_FRAGS; so does the runner. */
+__conform("prog_flags=BPF_F_XDP_HAS_FRAGS")
+ARENA_CASE(xdp_frags, "xdp.frags", BPF_PROG_TYPE_XDP, BPF_XDP, "")
+ARENA_CASE(xdp_devmap, "xdp/devmap", BPF_PROG_TYPE_XDP, BPF_XDP_DEVMAP, "")
+ARENA_CASE(xdp_cpumap, "xdp/cpumap", BPF_PROG_TYPE_XDP, BPF_XDP_CPUMAP, "")
+/* BPF_SK_SKB_VERDICT: sk_skb_verdict above is the stream verdict. */
+ARENA_CASE(sk_skb_skb_verdict, "sk_skb/verdict", BPF_PROG_TYPE_SK_SKB,
+	   BPF_SK_SKB_VERDICT, "")
+ARENA_CASE(sk_reuseport_migrate, "sk_reuseport/migrate",
+	   BPF_PROG_TYPE_SK_REUSEPORT, BPF_SK_REUSEPORT_SELECT_OR_MIGRATE, "")

@@ -18,6 +18,11 @@ ARENA_CASE(fentry_plain_target, "fentry/bpf_fentry_test2",
 	   BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY, "func:bpf_fentry_test2")
 ARENA_CASE(fexit_plain_target, "fexit/bpf_fentry_test2",
 	   BPF_PROG_TYPE_TRACING, BPF_TRACE_FEXIT, "func:bpf_fentry_test2")
+/* fsession: one program run at entry and at exit (v7.0). */
+ARENA_CASE(fsession_sleepable_target, "fsession/bpf_fentry_test1",
+	   BPF_PROG_TYPE_TRACING, BPF_TRACE_FSESSION, "func:bpf_fentry_test1")
+ARENA_CASE(fsession_plain_target, "fsession/bpf_fentry_test2",
+	   BPF_PROG_TYPE_TRACING, BPF_TRACE_FSESSION, "func:bpf_fentry_test2")
 ARENA_CASE(iter_task, "iter/task", BPF_PROG_TYPE_TRACING, BPF_TRACE_ITER,
 	   "func:bpf_iter_task")
 ARENA_CASE(tp_btf, "tp_btf/sched_switch", BPF_PROG_TYPE_TRACING,
@@ -35,6 +40,10 @@ ARENA_CASE(kprobe_multi, "kprobe.multi", BPF_PROG_TYPE_KPROBE,
 	   BPF_TRACE_KPROBE_MULTI, "")
 ARENA_CASE(uprobe_multi, "uprobe.multi", BPF_PROG_TYPE_KPROBE,
 	   BPF_TRACE_UPROBE_MULTI, "")
+ARENA_CASE(kprobe_session, "kprobe.session/do_nanosleep", BPF_PROG_TYPE_KPROBE,
+	   BPF_TRACE_KPROBE_SESSION, "")
+ARENA_CASE(uprobe_session, "uprobe.session", BPF_PROG_TYPE_KPROBE,
+	   BPF_TRACE_UPROBE_SESSION, "")
 ARENA_CASE(tracepoint, "tracepoint/syscalls/sys_enter_getpid",
 	   BPF_PROG_TYPE_TRACEPOINT, , "")
 ARENA_CASE(raw_tp, "raw_tp/sched_switch", BPF_PROG_TYPE_RAW_TRACEPOINT, , "")

@@ -37,7 +37,7 @@ int load_prog_fd(const struct prog_spec *lp, __u32 prog_flags, char *log,
 		    .line_info = lp->btf_fd > 0 ? lp->line_info : NULL,
 		    .line_info_cnt = lp->btf_fd > 0 ? lp->line_info_cnt : 0,
 		    .line_info_rec_size = sizeof(struct bpf_line_info),
-		    .prog_flags = prog_flags,
+		    .prog_flags = prog_flags | (lp->tags ? lp->tags->prog_flags : 0),
 		    .log_buf = log_size ? log : NULL,
 		    .log_size = (__u32)log_size,
 		    .log_level = 0);

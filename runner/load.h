@@ -15,11 +15,11 @@ struct load_result {
 };
 
 /*
- * Load sp with prog_flags, close the program at once, and fill res: one
- * BPF_PROG_LOAD with the program's instructions, the object's BTF and the
- * program's func_info and line_info. On a rejection the verifier log is
- * left in log (log_size bytes); with log_size 0 there is no log and no
- * second load to get one.
+ * Load sp with prog_flags (and those of its prog_flags= tag), close the
+ * program at once, and fill res: one BPF_PROG_LOAD with the program's
+ * instructions, the object's BTF and the program's func_info and line_info.
+ * On a rejection the verifier log is left in log (log_size bytes); with
+ * log_size 0 there is no log and no second load to get one.
  */
 void load_prog(const struct prog_spec *sp, __u32 prog_flags, char *log,
 	       size_t log_size, struct load_result *res);

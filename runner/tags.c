@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Reads the conform:* BTF decl tags of an object. */
 #include <bpf/btf.h>
+#include <linux/bpf.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +38,40 @@ static struct map_tags *map_get(struct tag_table *t, const char *name)
 	return m;
 }
 
+/*
+ * prog_flags=NAME[|NAME...]: BPF_PROG_LOAD flags that every load of the
+ * program, and of its control, carries besides the runner's own
+ * BPF_F_SLEEPABLE or not. UAPI flags are macros, not in BTF: the names the
+ * runner knows are these.
+ */
+static int prog_flags_tag(struct prog_tags *p, const char *val, char *err,
+			  size_t errlen)
+{
+	static const struct {
+		const char *name;
+		unsigned int flag;
+	} flags[] = {
+		{ "BPF_F_XDP_HAS_FRAGS", BPF_F_XDP_HAS_FRAGS },
+	};
+
+	p->prog_flags = 0;
+	while (*val) {
+		size_t len = strcspn(val, "|");
+		size_t i;
+
+		for (i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+			if (strlen(flags[i].name) == len &&
+			    !strncmp(val, flags[i].name, len))
+				break;
+		if (i == sizeof(flags) / sizeof(flags[0]))
+			return set_err(err, errlen, "%s: unknown prog_flags= flag '%.*s'",
+				       p->func, (int)len, val);
+		p->prog_flags |= flags[i].flag;
+		val += len + (val[len] == '|');
+	}
+	return 0;
+}
+
 static int prog_tag(struct prog_tags *p, const char *tag, char *err,
 		    size_t errlen)
 {
@@ -58,6 +93,8 @@ static int prog_tag(struct prog_tags *p, const char *tag, char *err,
 		{ "partner=", offsetof(struct prog_tags, partner) },
 	};
 
+	if (!strncmp(tag, "prog_flags=", 11))
+		return prog_flags_tag(p, tag + 11, err, errlen);
 	if (!strncmp(tag, "check=", 6)) {
 		p->checks = xrealloc(p->checks, sizeof(char *) * (p->check_cnt + 1));
 		p->checks[p->check_cnt++] = xstrdup(tag + 6);
@@ -120,6 +157,15 @@ int tags_read(const struct btf *btf, struct tag_table *t, char *err,
 				      tag, name);
 		if (ret)
 			return ret;
+	}
+	/* A control is loaded as its case is: with the case's prog_flags=. */
+	for (size_t i = 0; i < t->prog_cnt; i++) {
+		struct prog_tags *c = &t->progs[i];
+
+		for (size_t j = 0; c->case_name && j < t->prog_cnt; j++)
+			if (t->progs[j].control_of &&
+			    !strcmp(t->progs[j].control_of, c->case_name))
+				t->progs[j].prog_flags |= c->prog_flags;
 	}
 	return 0;
 }

@@ -29,6 +29,7 @@ struct prog_tags {
 	char *role;		/* role=target: the program an EXT case replaces into;
 				 * role=partner: a race's other program */
 	char *call;		/* call=free_one_page: ARENA_CASE()'s plain call */
+	unsigned int prog_flags;	/* prog_flags=: load flags (a control: its case's) */
 	char **checks;		/* check=...: user-space checks */
 	size_t check_cnt;
 };
