@@ -89,9 +89,11 @@ static void load(struct text *t, const char *name, const char *type, int sl,
 		add(t, "\"call\": \"%s\", \"license\": \"%s\", ", shapes[i].call,
 		    shapes[i].license);
 	add(t, "\"sleepable\": %s, \"observed\": \"%s\", \"errno\": %d, \"message\": \"%s\", "
-	    "\"expected\": null, \"status\": \"pass\", \"reason\": \"%s\"}",
+	    "\"expected\": null, \"status\": \"pass\", \"reason\": \"%s\", \"run\": %s}",
 	    sl ? "true" : "false", word, err, obs == 'r' ? msg : "",
-	    obs == 'b' || obs == 's' ? msg : "");
+	    obs == 'b' || obs == 's' ? msg : "",
+	    obs == 'a' && !old_runner ? "{\"observed\": \"runs\", \"hook\": \"h\", \"message\": \"\"}" :
+	    "null");
 }
 
 static void all_absent(struct text *t)
@@ -270,7 +272,7 @@ static void test_full(const struct docs_page *page)
 	row = line_of(report, "| The kfunc exists from v6.9");
 	HAS(row, "| **consistent** |");
 	HAS(row, "absent, as tagged, on 6.1.0, 6.8.5 (`xdp` absent: " NO_BTF ")");
-	HAS(row, "present, as tagged, on 6.10.2, 7.0.1 (`syscall.s` accepted)");
+	HAS(row, "present, as tagged, on 6.10.2, 7.0.1 (`syscall.s` accepted and runs (h))");
 	HAS(row, "Consistent (6.8.5 < v6.9 ≤ 6.10.2): the newest kernel without it is 6.8.5, the oldest with it 6.10.2; the tagged release itself was not run.");
 
 	/* The address space and __u32 for u32 do not matter. */
@@ -283,21 +285,21 @@ static void test_full(const struct docs_page *page)
 	HAS(row, "| **contradicted** |");
 	HAS(row, "not applicable on 6.1.0, 6.8.5 (the kfunc is absent)");
 	HAS(row, "confirmed on 6.10.2 (no non-sleepable load was accepted");
-	HAS(row, "(SYSCALL, KPROBE) was rejected: 1 for not being sleepable, e.g. `kprobe` rejected (EACCES): `" MUST_SLEEP "` while `kprobe.s` accepted");
+	HAS(row, "(SYSCALL, KPROBE) was rejected: 1 for not being sleepable, e.g. `kprobe` rejected (EACCES): `" MUST_SLEEP "` while `kprobe.s` accepted and runs (h)");
 	HAS(row, "1 for the missing flag itself, e.g. `syscall` rejected (EINVAL): `" SYS_ONLY "`");
-	HAS(row, "contradicted on 7.0.1 (`xdp` accepted without BPF_F_SLEEPABLE (XDP); non-sleepable loads of 3 program types were accepted: XDP, KPROBE, CGROUP_SOCK_ADDR)");
+	HAS(row, "contradicted on 7.0.1 (`xdp` accepted and runs (h) without BPF_F_SLEEPABLE (XDP); non-sleepable loads of 3 program types were accepted: XDP, KPROBE, CGROUP_SOCK_ADDR)");
 
 	row = line_of(report, "| `BPF_PROG_TYPE_XDP` can call it (from v6.9, the kfunc's tag)");
 	HAS(row, "| **contradicted** |");
 	HAS(row, "consistent on 6.1.0, 6.8.5 (older than v6.9, and `xdp` absent: " NO_BTF ")");
 	HAS(row, "contradicted on 6.10.2 (all 2 tests rejected: `xdp` rejected (EACCES): `" MUST_SLEEP "`; `xdp.s` rejected (EINVAL): `" CAN_SLEEP "`)");
-	HAS(row, "confirmed on 7.0.1 (`xdp` accepted)");
+	HAS(row, "confirmed on 7.0.1 (`xdp` accepted and runs (h))");
 
 	/* A tag newer than the kfunc's, contradicted by an older kernel. */
 	row = line_of(report, "| `BPF_PROG_TYPE_SYSCALL` can call it, from v6.12, commit `2222222`");
 	HAS(row, "| **contradicted** |");
-	HAS(row, "contradicted on 6.10.2 (older than v6.12, yet `syscall.s` accepted)");
-	HAS(row, "confirmed on 7.0.1 (`syscall.s` accepted)");
+	HAS(row, "contradicted on 6.10.2 (older than v6.12, yet `syscall.s` accepted and runs (h))");
+	HAS(row, "confirmed on 7.0.1 (`syscall.s` accepted and runs (h))");
 	LACKS(row, "difference is untestable");	/* 6.10.2 is in [6.9, 6.12) */
 	LACKS(row, "Possibly NULL");
 
@@ -306,7 +308,7 @@ static void test_full(const struct docs_page *page)
 	HAS(row, "| **contradicted** |");
 	HAS(row, "consistent on 6.1.0 (older than v6.7");
 	HAS(row, "contradicted on 6.8.5, 6.10.2 (on 6.8.5: the kfunc is absent: `sock_addr` absent: " NO_BTF "; on 6.10.2: all 2 tests rejected");
-	HAS(row, "confirmed on 7.0.1 (`sock_addr` accepted)");
+	HAS(row, "confirmed on 7.0.1 (`sock_addr` accepted and runs (h))");
 	LACKS(row, "difference is untestable");
 
 	row = line_of(report, "| `BPF_PROG_TYPE_LSM` can call it");
@@ -319,7 +321,7 @@ static void test_full(const struct docs_page *page)
 	check_rows(report);
 
 	row = line_of(report, "| `BPF_PROG_TYPE_KPROBE` |");
-	HAS(row, "accepted on 6.10.2, 7.0.1 (on 6.10.2: `kprobe.s` accepted; on 7.0.1: `kprobe` accepted)");
+	HAS(row, "verifies and runs on 6.10.2, 7.0.1 (on 6.10.2: `kprobe.s` accepted and runs (h); on 7.0.1: `kprobe` accepted and runs (h))");
 	LACKS(report, "plain-case evidence is missing");
 
 	/*
@@ -329,7 +331,7 @@ static void test_full(const struct docs_page *page)
 	HAS(report, "A `BPF_PROG_TYPE_SYSCALL` program");
 	HAS(report, "extern " PROTO " __ksym;\n");
 	HAS(report, "struct {\n\t__uint(type, BPF_MAP_TYPE_ARENA);\n\t__uint(map_flags, BPF_F_MMAPABLE);\n\t__uint(max_entries, 16);\n} arena SEC(\".maps\");\n");
-	HAS(report, "SEC(\"syscall\")\nint free_arena_page(void *ctx)\n{\n\tbpf_arena_free_pages(&arena, NULL, 1);\n\treturn 0;\n}\n");
+	HAS(report, "SEC(\"syscall\")\nint free_arena_page(void *ctx)\n{\n\tbpf_arena_free_pages(&arena, (void __arena *)0x8000, 1);\n\treturn 0;\n}\n");
 	HAS(report, "char LICENSE[] SEC(\"license\") = \"GPL\";\n");
 	HAS(report, "the vmlinux BTF of 7.0.1. Verified by the suite as `syscall.s`");
 	HAS(report, "not accepted on 6.1.0, 6.8.5 (`syscall.s` absent: " NO_BTF "); accepted on 6.10.2, 7.0.1.\n");
@@ -344,9 +346,9 @@ static void test_all_skipped(const struct docs_page *page)
 {
 	struct audit_result r[2] = {
 		{ "xdp", "BPF_PROG_TYPE_XDP", "xdp", false, AUDIT_SKIP, 0, "", "skip",
-		  "kernel has no BPF_PROG_TYPE_XDP", "free_one_page", "GPL" },
+		  "kernel has no BPF_PROG_TYPE_XDP", "free_one_page", "GPL", "", "", "" },
 		{ "xdp", "BPF_PROG_TYPE_XDP", "xdp", true, AUDIT_SKIP, 0, "", "skip",
-		  "kernel has no BPF_PROG_TYPE_XDP", "free_one_page", "GPL" },
+		  "kernel has no BPF_PROG_TYPE_XDP", "free_one_page", "GPL", "", "", "" },
 	};
 	struct audit_kernel k = {
 		.source = "host", .release = "6.12.0-test", .version_str = "6.12.0",
@@ -446,7 +448,8 @@ static void test_signature(const struct docs_page *page)
 		  "**contradicted**", "0 parameters on the page, 3 in BTF" },
 	};
 	struct audit_result r = { "syscall", "BPF_PROG_TYPE_SYSCALL", "syscall", true,
-				  AUDIT_ACCEPT, 0, "", "pass", "", "free_one_page", "GPL" };
+				  AUDIT_ACCEPT, 0, "", "pass", "", "free_one_page", "GPL",
+				  "", "", "" };
 	struct audit_kernel k = {
 		.source = "host", .release = "6.12.0-test", .version_str = "6.12.0",
 		.version = 0x060c00, .has_result = true, .note = "", .results = &r,

@@ -43,7 +43,7 @@ static void test_parse_errors(void)
 	test_bad("xdp plain 6.9 accept\n", 1, "kernel range");
 	test_bad("xdp plain >6.9 accept\n", 1, "kernel range");
 	test_bad("xdp plain >=6.9 pass\n", 1, "outcome must be");
-	test_bad("xdp plain >=6.9 accept some message\n", 1, "only a reject or error");
+	test_bad("xdp plain >=6.9 accept some message\n", 1, "only a reject, error, attach-refused or splat rule takes a message");
 	test_bad("xdp plain >=6.9 reject {{unterminated\n", 1, "unterminated {{");
 	test_bad("xdp plain >=6.9 reject {{a(}}\n", 1, "invalid regular");
 	test_bad("xdp @nosuch\n", 1, "unknown profile @nosuch: a single rules file must define the profiles it uses (pass the rules directory");
@@ -59,9 +59,17 @@ static void test_parse_errors(void)
 	test_bad("xdp plain >=6.9 reject:EFOO no such errno\n", 1,
 		 "unknown errno name 'EFOO'");
 	test_bad("xdp plain >=6.9 reject: empty errno\n", 1, "unknown errno name ''");
-	test_bad("xdp plain >=6.9 accept:EINVAL\n", 1, "only a reject rule takes an errno");
+	test_bad("xdp plain >=6.9 accept:EINVAL\n", 1,
+		 "only a reject or attach-refused rule takes an errno");
 	test_bad("rt_x sleepable * error:EINVAL check 3 failed\n", 1,
-		 "only a reject rule takes an errno");
+		 "only a reject or attach-refused rule takes an errno");
+	/* The run stage's outcomes. */
+	test_bad("xdp plain >=7.0 runs:EINVAL\n", 1,
+		 "only a reject or attach-refused rule takes an errno");
+	test_bad("xdp plain >=7.0 splat\n", 1, "a splat rule needs a message");
+	test_bad("xdp plain >=7.0 no-effect it did nothing\n", 1,
+		 "only a reject, error, attach-refused or splat rule takes a message");
+	test_bad("xdp plain >=7.0 ran\n", 1, "outcome must be accept, reject, absent or error");
 }
 
 static void test_lookup(void)
