@@ -14,7 +14,8 @@
 #   ok # SKIP as the suite passes, fails or skips;
 #   a failed install leaves nothing half-written.
 # Runs on the host, as root.  The stand-in is downloaded once (about
-# 140 MB), then comes from the cache.  Ends with "kselftest: N passed, N failed".
+# 140 MB), then comes from the cache.  Ends with "kselftest: N passed, N
+# failed"; with CONFORM_FAIL_FAST=1, at the first failure.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -22,6 +23,14 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+# CONFORM_FAIL_FAST=1 (mutations.sh): stop at the first check that fails.
+eval "lib_$(declare -f check)"
+check() {
+	lib_check "$@"
+	if [[ ${CONFORM_FAIL_FAST:-} == 1 ]] && ((fail)); then
+		finish kselftest || exit 1
+	fi
+}
 # The skip tests run the suite as nobody, who must reach it.
 chmod 755 "$tmp"
 inst=$tmp/arena_conform
