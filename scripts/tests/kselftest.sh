@@ -184,6 +184,8 @@ check "the install works after being moved" relocated
 
 standin() {
 	local src
+	command -v rsync >/dev/null ||
+		{ echo "rsync missing: lib.mk installs with it (apt-get install rsync)"; return 1; }
 	src=$("$root/scripts/fetch-selftests.sh")
 	grep -E '^(package|version|sha256):' "$src/source"
 	cp -a "$src" "$tree"
