@@ -14,8 +14,9 @@
 #   ok # SKIP as the suite passes, fails or skips;
 #   a failed install leaves nothing half-written.
 # Runs on the host, as root.  The stand-in is downloaded once (about
-# 140 MB), then comes from the cache, with no network (checked).  Ends with "kselftest: N passed, N
-# failed"; with CONFORM_FAIL_FAST=1, at the first failure.
+# 140 MB), then comes from the cache, with no network (checked).  Ends
+# with "kselftest: N passed, N failed"; with CONFORM_FAIL_FAST=1, at the
+# first failure.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
