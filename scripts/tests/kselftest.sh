@@ -290,6 +290,18 @@ ksft_install() {
 check "kselftest_install.sh: $target:$entry in kselftest-list.txt, with its files" ksft_install
 ksft=$tmp/ksft-moved
 
+# This target alone: what kselftest_install.sh runs, TARGETS on make's
+# command line (which replaces the Makefile's list).
+ksft_install_one() {
+	capture "$tmp/install-one.out" make -C "$selftests" TARGETS="$target" \
+		KSFT_INSTALL_PATH="$tmp/ksft-one" install
+	[[ $(cat "$tmp/ksft-one/kselftest-list.txt") == "$target:$entry" ]]
+	args "-a xdp" capture "$tmp/k-one.out" "$tmp/ksft-one/run_kselftest.sh"
+	ksft_tap "$tmp/k-one.out" "ok 1 selftests: $target: $entry"
+	grep -qx 'ok 1 xdp' "$tmp/k-one.out.results"
+}
+check "make TARGETS=$target install: only $target:$entry listed, and it runs" ksft_install_one
+
 ksft_pass() {
 	(cd / && capture "$tmp/k-pass.out" "$ksft/run_kselftest.sh")
 	ksft_tap "$tmp/k-pass.out" "ok 1 selftests: $target: $entry"
