@@ -126,7 +126,8 @@ matrix: vm-deps
 	$(MAKE) $(BUILD)/conform-static $(BPF_OBJS)
 	scripts/matrix.sh -j $(VM_JOBS) $(KERNELS) -- $(ARGS)
 
-# A kselftest-style directory: make install INSTALL_PATH=DIR
+# A kselftest directory, for tools/testing/selftests/bpf_arena_conform/:
+# make install INSTALL_PATH=DIR
 INSTALL_PATH ?= $(BUILD)/kselftest
 install: all $(BUILD)/conform-static
 	scripts/install.sh $(INSTALL_PATH)

@@ -1,22 +1,27 @@
 #!/usr/bin/env bash
 #
-# install.sh - install the suite as a self-contained kselftest-style directory
+# install.sh - install the suite as a kselftest directory
 #
 # Usage: install.sh INSTALL_PATH
 #
 # Run after "make all build/conform-static".  INSTALL_PATH gets:
-#   conform          the static runner
-#   progs/*.bpf.o    the BPF objects
-#   expected/*.rules the expectations
-#   config           the kernel config fragment (scripts/config)
-#   settings         kselftest settings: the per-test timeout
-#   run_tests        the entry point: runs ./conform with its arguments,
-#                    KTAP on stdout, exit 0 pass, 1 fail, 4 skip
+#   Makefile          lib.mk's conventions: TEST_PROGS, TEST_FILES,
+#                     TEST_GEN_FILES, "include ../lib.mk"
+#   arena_conform.sh  the entry point (TEST_PROGS): runs ./conform with its
+#                     arguments, KTAP on stdout, exit 0 pass, 1 fail, 4 skip
+#   conform           the static runner       }
+#   progs/*.bpf.o     the BPF objects         } TEST_FILES
+#   expected/*.rules  the expectations        }
+#   config            the kernel config fragment (scripts/config)
+#   settings          kselftest settings: the per-test timeout
 #
-# The runner finds progs/ and expected/ beside itself, so the directory can
-# be copied anywhere (a VM, a target board).  kselftest's runner.sh runs it
-# as a test named run_tests, honours settings, and passes
-# KSELFTEST_RUN_TESTS_ARGS as arguments.
+# Copied into a kernel tree as tools/testing/selftests/bpf_arena_conform/,
+# it runs with "make -C tools/testing/selftests TARGETS=bpf_arena_conform
+# run_tests", and kselftest_install.sh installs it for run_kselftest.sh.
+# kselftest's runner.sh honours settings and passes
+# KSELFTEST_ARENA_CONFORM_SH_ARGS as arguments.  The runner finds progs/
+# and expected/ beside itself, so the directory also runs on its own,
+# copied anywhere (a VM, a target board): ./arena_conform.sh.
 #
 # The new directory is assembled next to INSTALL_PATH and moved into place
 # only when complete, so a failure leaves nothing half-written.  An existing
@@ -41,6 +46,10 @@ readonly RUNNER=$REPO_ROOT/build/conform-static
 readonly PROGS_DIR=$REPO_ROOT/build/progs
 readonly EXPECTED_DIR=$REPO_ROOT/expected
 readonly CONFIG=$SCRIPT_DIR/config
+readonly ENTRY=arena_conform.sh
+# The variable runner.sh takes the entry point's arguments from:
+# KSELFTEST_<NAME, upper case, non-alphanumerics as _>_ARGS.
+readonly ENTRY_VAR=ARENA_CONFORM_SH
 
 # kselftest's default is 45 s per test.  The whole suite takes well under
 # a second on a host and about 5 s in a TCG VM; leave room for slow boards
@@ -84,20 +93,24 @@ replaceable()
 	[[ -e $target || -L $target ]] || return 0
 	[[ -d $target && ! -L $target ]] || return 1
 	[[ -z $(ls -A -- "$target") ]] && return 0
-	[[ -f $target/run_tests && -f $target/conform && -f $target/settings ]]
+	# (run_tests: the entry point of installs before arena_conform.sh.)
+	[[ ( -f $target/$ENTRY || -f $target/run_tests ) &&
+	   -f $target/conform && -f $target/settings ]]
 }
 
-write_run_tests()
+# The entry point.  Not "run_tests": that is lib.mk's target.
+write_entry()
 {
 	cat <<'EOF'
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# kselftest entry point of the bpf_arena_free_pages() conformance suite:
-# run ./conform from this directory with our arguments (./conform --help).
-# KTAP on stdout.  Exit status as kselftest expects: 0 pass, 1 fail, 4 skip
-# (not root, no vmlinux BTF).  The runner's 2 (bad usage or input) would
-# read as KSFT_XFAIL, so it, and anything else, becomes 1.
+# arena_conform.sh - kselftest entry point of the bpf_arena_free_pages()
+# conformance suite: run ./conform from this directory with our arguments
+# (./conform --help).  KTAP on stdout.  Exit status as kselftest expects:
+# 0 pass, 1 fail, 4 skip (not root, no vmlinux BTF).  The runner's 2 (bad
+# usage or input) would read as KSFT_XFAIL, so it, and anything else,
+# becomes 1.
 
 cd "$(dirname "$0")" || exit 1
 ./conform "$@"
@@ -105,8 +118,33 @@ rc=$?
 case $rc in
 0|1|4)	exit $rc ;;
 esac
-echo "# run_tests: conform exited $rc"
+echo "# arena_conform.sh: conform exited $rc"
 exit 1
+EOF
+}
+
+# The Makefile, for tools/testing/selftests/bpf_arena_conform/.
+write_makefile()
+{
+	cat <<EOF
+# SPDX-License-Identifier: GPL-2.0
+#
+# The bpf_arena_free_pages() conformance suite as a kselftest target, for
+# tools/testing/selftests/bpf_arena_conform/.  It comes prebuilt (the
+# suite's "make install"): the static runner, the BPF objects and the
+# rules that judge them.  lib.mk runs TEST_PROGS, and installs them with
+# TEST_FILES, config and settings.
+#
+#   make -C tools/testing/selftests TARGETS=bpf_arena_conform run_tests
+#   KSELFTEST_${ENTRY_VAR}_ARGS="-a xdp" ...   the runner's arguments
+
+TEST_PROGS := $ENTRY
+TEST_FILES := conform progs expected
+# Nothing is built in the kernel tree, so nothing is generated here; a
+# file named here would also be removed by "make clean".
+TEST_GEN_FILES :=
+
+include ../lib.mk
 EOF
 }
 
@@ -121,8 +159,9 @@ populate()
 	install -m 644 -t "$dir/expected" -- "$EXPECTED_DIR"/*.rules
 	install -m 644 -- "$CONFIG" "$dir/config"
 	printf 'timeout=%d\n' "$TIMEOUT" >"$dir/settings"
-	write_run_tests >"$dir/run_tests"
-	chmod 755 -- "$dir/run_tests"
+	write_entry >"$dir/$ENTRY"
+	chmod 755 -- "$dir/$ENTRY"
+	write_makefile >"$dir/Makefile"
 	chmod 755 -- "$dir"
 }
 

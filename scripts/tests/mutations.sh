@@ -257,6 +257,41 @@ mutant "repeated runs: a runner whose verdicts change every other run" \
 good "fuzzing" -- "$tmp/tree-good/scripts/fuzz.sh" -t 1
 mutant "fuzzing: a target that crashes" -- "$tmp/tree-fake/scripts/fuzz.sh" -t 1
 
+# --- kselftest install (scripts/install.sh, scripts/tests/kselftest.sh) ------
+# Trees with a copy of the scripts and the real build/; each mutant's
+# install.sh writes a broken install, which the tree's kselftest.sh (run
+# by the real kselftest files of linux-source-6.1, from the cache) must
+# catch.  CONFORM_FAIL_FAST=1: it stops at the first failure.
+ksft_tree() { # NAME [SED-EXPRESSION]: install.sh edited by SED-EXPRESSION
+	local t=$tmp/$1
+	mkdir -p "$t/scripts/tests" "$t/build"
+	cp "$root"/scripts/{install.sh,lib.sh,config,fetch-selftests.sh,apt-private.sh} "$t/scripts/"
+	cp "$root/scripts/tests/kselftest.sh" "$root/scripts/tests/lib.sh" "$t/scripts/tests/"
+	ln -s "$build/conform-static" "$t/build/conform-static"
+	ln -s "$objs" "$t/build/progs"
+	ln -s "$expected" "$t/expected"
+	if [[ -n ${2:-} ]]; then
+		sed -i "$2" "$t/scripts/install.sh"
+		! cmp -s "$root/scripts/install.sh" "$t/scripts/install.sh" ||
+			die "$1: the line to change is not in scripts/install.sh"
+	fi
+}
+ksft_tree ksft-good
+ksft_tree ksft-no-test-progs '/^TEST_PROGS := /d'
+ksft_tree ksft-no-test-files '/^TEST_FILES := /d'
+# shellcheck disable=SC2016 # sed's text, not to be expanded
+ksft_tree ksft-exit-0-on-fail '/^0|1|4)\texit \$rc ;;$/i 1)\texit 0 ;;'
+ksft_tree ksft-run-tests 's/^readonly ENTRY=arena_conform\.sh$/readonly ENTRY=run_tests/'
+good "kselftest install" CONFORM_FAIL_FAST=1 -- "$tmp/ksft-good/scripts/tests/kselftest.sh"
+mutant "kselftest install: a Makefile without TEST_PROGS" CONFORM_FAIL_FAST=1 \
+	-- "$tmp/ksft-no-test-progs/scripts/tests/kselftest.sh"
+mutant "kselftest install: a Makefile without TEST_FILES" CONFORM_FAIL_FAST=1 \
+	-- "$tmp/ksft-no-test-files/scripts/tests/kselftest.sh"
+mutant "kselftest install: an entry point that exits 0 when the suite fails" \
+	CONFORM_FAIL_FAST=1 -- "$tmp/ksft-exit-0-on-fail/scripts/tests/kselftest.sh"
+mutant "kselftest install: the entry point named run_tests, lib.mk's target" \
+	CONFORM_FAIL_FAST=1 -- "$tmp/ksft-run-tests/scripts/tests/kselftest.sh"
+
 good "--kernel-version 6.8" -- version_mismatch
 mutant "--kernel-version 6.8: a runner that ignores it" \
 	conform="$fake" FAKE_CONFORM=ignore-version -- version_mismatch
