@@ -344,9 +344,9 @@ static void test_all_skipped(const struct docs_page *page)
 {
 	struct audit_result r[2] = {
 		{ "xdp", "BPF_PROG_TYPE_XDP", "xdp", false, AUDIT_SKIP, 0, "", "skip",
-		  "kernel has no BPF_PROG_TYPE_XDP", "free_one_page", "GPL" },
+		  "kernel has no BPF_PROG_TYPE_XDP", "free_one_page", "GPL", "", "", "" },
 		{ "xdp", "BPF_PROG_TYPE_XDP", "xdp", true, AUDIT_SKIP, 0, "", "skip",
-		  "kernel has no BPF_PROG_TYPE_XDP", "free_one_page", "GPL" },
+		  "kernel has no BPF_PROG_TYPE_XDP", "free_one_page", "GPL", "", "", "" },
 	};
 	struct audit_kernel k = {
 		.source = "host", .release = "6.12.0-test", .version_str = "6.12.0",
@@ -400,7 +400,7 @@ static void test_bad_evidence(void)
 		  "{\"kernel\": \"6.12\", \"result\": {\"kernel\": \"6.12\", \"cases\": [{\"name\": 5}]}}]}",
 		  "kernels[1].result.cases[0]: \"name\" must be a string" },
 		{ "{\"kernels\": [{\"kernel\": \"6.1\", \"exit\": 300}]}", "kernels[0]: \"exit\" must be" },
-		{ "{\"kernel\": \"6.1\",\n \"cases\": [}", "line 2, column 12: expected a value" },
+		{ "{\"kernel\": \"6.1\",\n \"cases\": [}", "line 2, column 12: unexpected token near '}'" },
 		{ "{\"kernel\": \"6.1\", \"kfunc_prototype\": 1, \"cases\": []}",
 		  "the runner's JSON: \"kfunc_prototype\" must be a string or null" },
 		{ "{\"kernel\": \"6.1\", \"cases\": [{\"name\": \"a\", \"prog_type\": \"T\", "
@@ -409,6 +409,11 @@ static void test_bad_evidence(void)
 		{ "{\"kernel\": \"6.1\", \"cases\": [{\"name\": \"a\", \"prog_type\": \"T\", "
 		  "\"sleepable\": true, \"observed\": \"accept\", \"license\": []}]}",
 		  "cases[0]: \"license\" must be a string or null" },
+		{ "{\"kernel\": \"6.1\", \"cases\": [{\"name\": \"a\", \"prog_type\": \"T\", "
+		  "\"sleepable\": true, \"observed\": \"accept\", \"run\": {\"observed\": 5}}]}",
+		  "cases[0].run: \"observed\" must be a string" },
+		{ "{\"kernel\": \"6.1\", \"kernel\": \"6.2\", \"cases\": []}",
+		  "line 1, column 26: duplicate object key near '\"kernel\"'" },
 	};
 	struct audit_evidence ev = { 0 };
 	char err[512];
@@ -446,7 +451,8 @@ static void test_signature(const struct docs_page *page)
 		  "**contradicted**", "0 parameters on the page, 3 in BTF" },
 	};
 	struct audit_result r = { "syscall", "BPF_PROG_TYPE_SYSCALL", "syscall", true,
-				  AUDIT_ACCEPT, 0, "", "pass", "", "free_one_page", "GPL" };
+				  AUDIT_ACCEPT, 0, "", "pass", "", "free_one_page", "GPL",
+				  "", "", "" };
 	struct audit_kernel k = {
 		.source = "host", .release = "6.12.0-test", .version_str = "6.12.0",
 		.version = 0x060c00, .has_result = true, .note = "", .results = &r,
