@@ -28,6 +28,10 @@ ALL_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE $(LIBBPF_INC) -Irun
 # --wrap=btf__load_vmlinux_btf: runner/kernel.c lends libbpf its vmlinux BTF.
 LDLIBS    := $(if $(LIBBPF_A),$(LIBBPF_A),-lbpf) -lelf -lz -lpthread \
 	     -Wl,--wrap=syscall -Wl,--wrap=btf__load_vmlinux_btf
+# jansson writes and reads the runner's JSON (runner/report.c, runner/
+# audit_evidence.c); Debian's libjansson-dev has the libjansson.a that
+# conform-static links.
+LDLIBS    += -ljansson
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -Wall -Werror $(LIBBPF_INC) -Iprogs -Irunner \
 	      -I$(ARCH_INC)
 

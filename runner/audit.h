@@ -29,7 +29,6 @@
 #include <stdio.h>
 
 #include "docs.h"
-#include "json.h"
 
 /* What the kernel did with one load, as the runner's JSON says it. */
 enum audit_observed {
@@ -85,24 +84,12 @@ struct audit_evidence {
 };
 
 /*
- * Add the kernel of one runner JSON document. source names it in the
- * report ("host"). Returns 0, or -1 with "cases[3]: what" in err (the
- * evidence is then unchanged).
- */
-int audit_add_runner(struct audit_evidence *ev, const struct json_value *doc,
-		     const char *source, char *err, size_t errlen);
-
-/*
- * Add every kernel of a matrix.json document, as "SOURCE LABEL". A kernel
- * whose result is null is kept, without results, for the evidence table.
- * Returns 0, or -1 with "kernels[2].result.cases[3]: what" in err.
- */
-int audit_add_matrix(struct audit_evidence *ev, const struct json_value *doc,
-		     const char *source, char *err, size_t errlen);
-
-/*
- * Parse buf[0..len) as JSON and add it: a matrix if it has "kernels", else
- * a runner document. Errors as above.
+ * Parse buf[0..len) as JSON and add it. A matrix if it has "kernels": each
+ * of its kernels, as "SOURCE LABEL", and one whose result is null is kept,
+ * without results, for the evidence table. Else a runner document: its
+ * kernel, named SOURCE in the report ("host"). Returns 0, or -1 with
+ * "line L, column C: what" (bad JSON) or "kernels[2].result.cases[3]:
+ * what" in err (the evidence is then unchanged).
  */
 int audit_add_json(struct audit_evidence *ev, const char *buf, size_t len,
 		   const char *source, char *err, size_t errlen);

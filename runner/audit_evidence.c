@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The audit's evidence: the runner's JSON and build/matrix.json, read into
- * struct audit_kernel, and the docs page itself. See audit.h.
+ * struct audit_kernel with jansson, and the docs page itself. See audit.h.
  */
 #include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,19 +127,60 @@ void audit_evidence_free(struct audit_evidence *ev)
 	ev->cnt = 0;
 }
 
+/* What a JSON value is, for messages: "a number". */
+static const char *type_name(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL: return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
+	case JSON_NULL: return "null";
+	}
+	return "?";
+}
+
+/*
+ * 0 and *out if v is an integral number within [min, max], else -1. An
+ * integral real (4.0) counts, as it did for the runner's own reader.
+ */
+static int as_int(const json_t *v, long min, long max, long *out)
+{
+	double d;
+
+	if (json_is_integer(v)) {
+		json_int_t i = json_integer_value(v);
+
+		if (i < min || i > max)
+			return -1;
+		*out = (long)i;
+		return 0;
+	}
+	if (!json_is_real(v))
+		return -1;
+	d = json_real_value(v);
+	if (!(d >= (double)min && d <= (double)max) || (double)(long)d != d)
+		return -1;
+	*out = (long)d;
+	return 0;
+}
+
 /*
  * The string member KEY of obj: "" if it is missing or null and optional.
  * NULL (with err set) if it has another type or is required and missing.
  */
-static const char *member_str(const struct json_value *obj, const char *key,
+static const char *member_str(const json_t *obj, const char *key,
 			      bool required, const char *where, char *err,
 			      size_t errlen)
 {
-	const struct json_value *v = json_get(obj, key);
+	const json_t *v = json_object_get(obj, key);
 
-	if (v && v->type == JSON_STRING)
-		return v->string;
-	if (!required && (!v || v->type == JSON_NULL))
+	if (json_is_string(v))
+		return json_string_value(v);
+	if (!required && (!v || json_is_null(v)))
 		return "";
 	set_err(err, errlen, "%s: \"%s\" must be a string%s", where, key,
 		v ? "" : " (it is missing)");
@@ -149,29 +191,28 @@ static const char *member_str(const struct json_value *obj, const char *key,
  * A member that an older runner did not write: *out is its string, or NULL
  * if it is missing or null. -1 (with err set) if it has another type.
  */
-static int member_new(const struct json_value *obj, const char *key,
-		      const char *where, const char **out, char *err,
-		      size_t errlen)
+static int member_new(const json_t *obj, const char *key, const char *where,
+		      const char **out, char *err, size_t errlen)
 {
-	const struct json_value *v = json_get(obj, key);
+	const json_t *v = json_object_get(obj, key);
 
-	*out = v && v->type == JSON_STRING ? v->string : NULL;
-	if (v && v->type != JSON_STRING && v->type != JSON_NULL)
+	*out = json_string_value(v);
+	if (v && !json_is_string(v) && !json_is_null(v))
 		return set_err(err, errlen, "%s: \"%s\" must be a string or null",
 			       where, key);
 	return 0;
 }
 
 /* The "run" member: null or missing (no run stage), or an object. */
-static int run_from_json(struct audit_result *r, const struct json_value *run,
+static int run_from_json(struct audit_result *r, const json_t *run,
 			 const char *where, char *err, size_t errlen)
 {
 	const char *obs = "", *msg = "", *hook = "";
 	char at[160];
 
-	if (run && run->type != JSON_NULL) {
+	if (run && !json_is_null(run)) {
 		snprintf(at, sizeof(at), "%s.run", where);
-		if (run->type != JSON_OBJECT)
+		if (!json_is_object(run))
 			return set_err(err, errlen, "%s: must be an object or null", at);
 		if (!(obs = member_str(run, "observed", true, at, err, errlen)) ||
 		    !(msg = member_str(run, "message", false, at, err, errlen)) ||
@@ -185,20 +226,20 @@ static int run_from_json(struct audit_result *r, const struct json_value *run,
 }
 
 /* *known is cleared if the case does not say its call and license. */
-static int result_from_json(struct audit_result *r, const struct json_value *c,
+static int result_from_json(struct audit_result *r, const json_t *c,
 			    const char *where, bool *known, char *err,
 			    size_t errlen)
 {
 	const char *name, *ptype, *attach, *obs, *msg, *status, *reason;
 	const char *call, *license;
-	const struct json_value *sl = json_get(c, "sleepable");
-	const struct json_value *en = json_get(c, "errno");
+	const json_t *sl = json_object_get(c, "sleepable");
+	const json_t *en = json_object_get(c, "errno");
 	long e = 0;
 	int o;
 
-	if (c->type != JSON_OBJECT)
+	if (!json_is_object(c))
 		return set_err(err, errlen, "%s: must be an object, not %s",
-			       where, json_type_str(c->type));
+			       where, type_name(c));
 	if (!(name = member_str(c, "name", true, where, err, errlen)) ||
 	    !(ptype = member_str(c, "prog_type", true, where, err, errlen)) ||
 	    !(obs = member_str(c, "observed", true, where, err, errlen)) ||
@@ -212,7 +253,7 @@ static int result_from_json(struct audit_result *r, const struct json_value *c,
 	if (!name[0] || !ptype[0])
 		return set_err(err, errlen, "%s: \"name\" and \"prog_type\" must not be empty",
 			       where);
-	if (!sl || sl->type != JSON_BOOL)
+	if (!json_is_boolean(sl))
 		return set_err(err, errlen, "%s: \"sleepable\" must be true or false",
 			       where);
 	for (o = 0; o <= AUDIT_ERROR; o++)
@@ -221,13 +262,13 @@ static int result_from_json(struct audit_result *r, const struct json_value *c,
 	if (o > AUDIT_ERROR)
 		return set_err(err, errlen, "%s: \"observed\" must be accept, reject, absent, skip or error",
 			       where);
-	if (en && en->type != JSON_NULL && json_as_int(en, 0, 4095, &e))
+	if (en && !json_is_null(en) && as_int(en, 0, 4095, &e))
 		return set_err(err, errlen, "%s: \"errno\" must be a number from 0 to 4095",
 			       where);
 	r->name = xstrdup(name);
 	r->prog_type = xstrdup(ptype);
 	r->attach = xstrdup(attach);
-	r->sleepable = sl->boolean;
+	r->sleepable = json_is_true(sl);
 	r->observed = (enum audit_observed)o;
 	r->err = (int)e;
 	r->message = xstrdup(msg);
@@ -237,24 +278,25 @@ static int result_from_json(struct audit_result *r, const struct json_value *c,
 	r->license = xstrdup(license ? license : "");
 	if (!call || !license)
 		*known = false;
-	return run_from_json(r, json_get(c, "run"), where, err, errlen);
+	return run_from_json(r, json_object_get(c, "run"), where, err, errlen);
 }
 
 /* Fill k from one runner document; where is its path ("" at the top). */
-static int kernel_from_runner(struct audit_kernel *k,
-			      const struct json_value *doc, const char *source,
-			      const char *where, char *err, size_t errlen)
+static int kernel_from_runner(struct audit_kernel *k, const json_t *doc,
+			      const char *source, const char *where, char *err,
+			      size_t errlen)
 {
 	const char *top = where[0] ? where : "the runner's JSON";
-	const struct json_value *cases = json_get(doc, "cases");
-	const struct json_value *proto = json_get(doc, "kfunc_prototype");
+	const json_t *cases = json_object_get(doc, "cases");
+	const json_t *proto = json_object_get(doc, "kfunc_prototype");
 	const char *release, *vstr, *pstr;
 	char path[128], v[16];
+	size_t cnt;
 
 	memset(k, 0, sizeof(*k));
-	if (doc->type != JSON_OBJECT)
+	if (!json_is_object(doc))
 		return set_err(err, errlen, "%s: must be an object, not %s", top,
-			       json_type_str(doc->type));
+			       type_name(doc));
 	if (!(release = member_str(doc, "kernel", true, top, err, errlen)) ||
 	    !(vstr = member_str(doc, "kernel_version", false, top, err, errlen)) ||
 	    member_new(doc, "kfunc_prototype", top, &pstr, err, errlen))
@@ -263,8 +305,9 @@ static int kernel_from_runner(struct audit_kernel *k,
 	    kver_parse_release(release, &k->version))
 		return set_err(err, errlen, "%s: no kernel version in \"kernel_version\" or \"kernel\"",
 			       top);
-	if (!cases || cases->type != JSON_ARRAY)
+	if (!json_is_array(cases))
 		return set_err(err, errlen, "%s: \"cases\" must be an array", top);
+	cnt = json_array_size(cases);
 	kver_format(k->version, v, sizeof(v));
 	k->source = xstrdup(source);
 	k->release = xstrdup(release);
@@ -275,12 +318,14 @@ static int kernel_from_runner(struct audit_kernel *k,
 	k->proto_recorded = proto != NULL;
 	k->prototype = pstr ? xstrdup(pstr) : NULL;
 	k->plain_known = true;
-	k->results = xcalloc(cases->cnt, sizeof(*k->results));
-	for (size_t i = 0; i < cases->cnt; i++) {
+	k->results = xcalloc(cnt, sizeof(*k->results));
+	for (size_t i = 0; i < cnt; i++) {
 		snprintf(path, sizeof(path), "%s%scases[%zu]", where,
 			 where[0] ? "." : "", i);
-		if (result_from_json(&k->results[i], &cases->items[i], path,
-				     &k->plain_known, err, errlen)) {
+		if (result_from_json(&k->results[i], json_array_get(cases, i),
+				     path, &k->plain_known, err, errlen)) {
+			/* The half-filled result too: its strings or NULL. */
+			k->cnt++;
 			kernel_free(k);
 			return -1;
 		}
@@ -297,8 +342,9 @@ static void append_kernels(struct audit_evidence *ev, struct audit_kernel *k,
 	ev->cnt += n;
 }
 
-int audit_add_runner(struct audit_evidence *ev, const struct json_value *doc,
-		     const char *source, char *err, size_t errlen)
+/* The kernel of one runner document. */
+static int add_runner(struct audit_evidence *ev, const json_t *doc,
+		      const char *source, char *err, size_t errlen)
 {
 	struct audit_kernel k;
 
@@ -308,38 +354,41 @@ int audit_add_runner(struct audit_evidence *ev, const struct json_value *doc,
 	return 0;
 }
 
-int audit_add_matrix(struct audit_evidence *ev, const struct json_value *doc,
-		     const char *source, char *err, size_t errlen)
+/* Every kernel of a matrix.json document, as "SOURCE LABEL". */
+static int add_matrix(struct audit_evidence *ev, const json_t *doc,
+		      const char *source, char *err, size_t errlen)
 {
-	const struct json_value *list = json_get(doc, "kernels");
+	const json_t *list = json_object_get(doc, "kernels");
 	struct audit_kernel *ks;
-	size_t n = 0;
+	size_t n = 0, cnt;
 
-	if (!list || list->type != JSON_ARRAY)
+	if (!json_is_array(list))
 		return set_err(err, errlen, "matrix: \"kernels\" must be an array");
-	ks = xcalloc(list->cnt, sizeof(*ks));
-	for (; n < list->cnt; n++) {
-		const struct json_value *e = &list->items[n];
-		const struct json_value *res = json_get(e, "result");
+	cnt = json_array_size(list);
+	ks = xcalloc(cnt, sizeof(*ks));
+	for (; n < cnt; n++) {
+		const json_t *e = json_array_get(list, n);
+		const json_t *res = json_object_get(e, "result");
+		const json_t *ex = json_object_get(e, "exit");
 		struct audit_kernel *k = &ks[n];
 		char where[64], *src;
 		const char *label;
 		long code = -1;
 
 		snprintf(where, sizeof(where), "kernels[%zu]", n);
-		if (e->type != JSON_OBJECT) {
+		if (!json_is_object(e)) {
 			set_err(err, errlen, "%s: must be an object", where);
 			goto bad;
 		}
 		label = member_str(e, "kernel", true, where, err, errlen);
 		if (!label)
 			goto bad;
-		if (json_get(e, "exit") && json_as_int(json_get(e, "exit"), 0, 255, &code)) {
+		if (ex && as_int(ex, 0, 255, &code)) {
 			set_err(err, errlen, "%s: \"exit\" must be a number from 0 to 255", where);
 			goto bad;
 		}
 		src = xasprintf("%s %s", source, label);
-		if (res && res->type != JSON_NULL) {
+		if (res && !json_is_null(res)) {
 			snprintf(where, sizeof(where), "kernels[%zu].result", n);
 			if (kernel_from_runner(k, res, src, where, err, errlen)) {
 				free(src);
@@ -366,19 +415,50 @@ bad:
 	return -1;
 }
 
+/*
+ * jansson's own words for a syntax error ("unexpected token near '}'"),
+ * after "line L, column C: ". Its "near '...'" quotes the input, so a
+ * byte that is not printable ASCII is written as \xNN: the error stays
+ * one line of text whatever the input was.
+ */
+static int syntax_error(const json_error_t *je, char *err, size_t errlen)
+{
+	char text[4 * JSON_ERROR_TEXT_LENGTH];
+	size_t n = 0;
+
+	for (const char *s = je->text; *s && n + 5 < sizeof(text); s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x20 && c < 0x7f)
+			text[n++] = (char)c;
+		else
+			n += (size_t)snprintf(text + n, sizeof(text) - n, "\\x%02x", c);
+	}
+	text[n] = '\0';
+	return set_err(err, errlen, "line %d, column %d: %s", je->line,
+		       je->column, text);
+}
+
 int audit_add_json(struct audit_evidence *ev, const char *buf, size_t len,
 		   const char *source, char *err, size_t errlen)
 {
-	struct json_value doc;
+	json_error_t je;
+	json_t *doc;
 	int ret;
 
-	if (json_parse(buf, len, &doc, err, errlen))
-		return -1;
-	if (json_get(&doc, "kernels"))
-		ret = audit_add_matrix(ev, &doc, source, err, errlen);
+	/*
+	 * Strict: a repeated key is an error (which one would count?), and so
+	 * are invalid UTF-8, "\u0000" and anything after the value. Any value
+	 * is parsed, so that "5" is "must be an object, not a number".
+	 */
+	doc = json_loadb(buf, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
+	if (!doc)
+		return syntax_error(&je, err, errlen);
+	if (json_object_get(doc, "kernels"))
+		ret = add_matrix(ev, doc, source, err, errlen);
 	else
-		ret = audit_add_runner(ev, &doc, source, err, errlen);
-	json_free(&doc);
+		ret = add_runner(ev, doc, source, err, errlen);
+	json_decref(doc);
 	return ret;
 }
 

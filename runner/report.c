@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Results: KTAP on stdout, a human summary, and the JSON file. */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,100 +168,142 @@ void report_summary(const struct kernel *k, const struct counts *n)
 	fflush(out ? out : stdout);
 }
 
-static void json_str(FILE *f, const char *s)
+/*
+ * Length of the well-formed UTF-8 sequence at s, or 0: no overlong forms,
+ * no surrogates, nothing above U+10FFFF (what jansson accepts). s is
+ * NUL-terminated, and a NUL is never a continuation byte.
+ */
+static size_t utf8_len(const unsigned char *s)
 {
-	if (!s) {
-		fputs("null", f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	size_t want;
+	unsigned int cp, min;
 
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c == '\t')
-			fputs("\\t", f);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0) {
+		want = 2;
+		cp = s[0] & 0x1f;
+		min = 0x80;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		want = 3;
+		cp = s[0] & 0x0f;
+		min = 0x800;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		want = 4;
+		cp = s[0] & 0x07;
+		min = 0x10000;
+	} else {
+		return 0;
 	}
-	fputc('"', f);
+	for (size_t i = 1; i < want; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return want;
 }
+
+json_t *report_json_str(const char *s)
+{
+	static const char fffd[] = "\xef\xbf\xbd";
+	const unsigned char *p;
+	size_t bad = 0, len, n = 0;
+	json_t *v;
+	char *fixed;
+
+	if (!s)
+		return json_null();
+	for (p = (const unsigned char *)s; *p; p += len ? len : 1)
+		if (!(len = utf8_len(p)))
+			bad++;
+	if (!bad)
+		return json_string(s);
+	fixed = xmalloc(strlen(s) + 2 * bad + 1);
+	for (p = (const unsigned char *)s; *p; p += len ? len : 1) {
+		len = utf8_len(p);
+		memcpy(fixed + n, len ? (const char *)p : fffd, len ? len : 3);
+		n += len ? len : 3;
+	}
+	fixed[n] = '\0';
+	v = json_string(fixed);
+	free(fixed);
+	return v;
+}
+
+#define JSTR(s)	report_json_str(s)
 
 /* The run stage of a test: null if it had none. */
-static void report_json_run(FILE *f, const struct test *t)
+static json_t *report_json_run(const struct test *t)
 {
-	if (!t->run_attempted) {
-		fputs("null", f);
-		return;
-	}
-	fputs("{\"observed\": ", f);
-	json_str(f, outcome_str(t->run_observed));
-	fprintf(f, ", \"errno\": %d, \"latency_us\": %lld, \"usec\": %lld, \"hook\": ",
-		t->run_err, t->run_latency_us, t->run_usec);
-	json_str(f, t->run_info);
-	fputs(", \"message\": ", f);
-	json_str(f, t->run_message);
-	fputs(", \"expected\": ", f);
-	json_str(f, t->run_rule ? outcome_str(t->run_rule->outcome) : NULL);
-	fputc('}', f);
+	if (!t->run_attempted)
+		return json_null();
+	return json_pack("{s:o, s:i, s:I, s:I, s:o, s:o, s:o}",
+			 "observed", JSTR(outcome_str(t->run_observed)),
+			 "errno", t->run_err,
+			 "latency_us", (json_int_t)t->run_latency_us,
+			 "usec", (json_int_t)t->run_usec,
+			 "hook", JSTR(t->run_info),
+			 "message", JSTR(t->run_message),
+			 "expected", JSTR(t->run_rule ? outcome_str(t->run_rule->outcome) : NULL));
 }
 
+/* One test; NULL if out of memory. */
+static json_t *report_json_case(const struct test *t)
+{
+	const struct rule *r = t->rule;
+	const struct prog_spec *p = &t->c->prog;
+
+	/* "call": how the case calls the kfunc; "license": what it is loaded with. */
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:i, s:I, s:o, s:o, s:o, s:o, s:o, s:o}",
+			 "name", JSTR(t->c->name),
+			 "prog_type", JSTR(t->c->prog_type),
+			 "attach", JSTR(t->c->attach),
+			 "call", JSTR(p->tags && p->tags->call ? p->tags->call : ""),
+			 "license", JSTR(p->license),
+			 "sleepable", t->sleepable,
+			 "observed", JSTR(outcome_str(t->observed)),
+			 "errno", t->err,
+			 "usec", (json_int_t)t->usec,
+			 "message", JSTR(t->message),
+			 "expected", JSTR(r ? outcome_str(r->outcome) : NULL),
+			 "expected_message", JSTR(r ? r->message : NULL),
+			 "status", JSTR(status_str(t->status)),
+			 "reason", JSTR(t->status == ST_FAIL || t->status == ST_XPASS ?
+					t->detail : t->reason),
+			 "run", report_json_run(t));
+}
+
+/*
+ * The document, built with jansson and written by it: the same library
+ * reads it back (audit_evidence.c). Members keep their insertion order.
+ * Indented by two spaces, a member per line.
+ */
 int report_json(FILE *f, const struct kernel *k, struct test **tests,
 		size_t cnt, const struct counts *n)
 {
 	char v[16], *proto = kernel_func_prototype(k, KFUNC_NAME);
+	json_t *cases = json_array(), *doc;
+	int ret = 0;
 
+	for (size_t i = 0; i < cnt && cases; i++)
+		if (json_array_append_new(cases, report_json_case(tests[i]))) {
+			json_decref(cases);
+			cases = NULL;
+		}
 	kver_format(k->version, v, sizeof(v));
-	fputs("{\n  \"kernel\": ", f);
-	json_str(f, k->release);
-	fputs(",\n  \"kernel_version\": ", f);
-	json_str(f, v);
-	fprintf(f, ",\n  \"btf_has_kfunc\": %s,\n  \"kfunc_prototype\": ",
-		k->btf_has_kfunc ? "true" : "false");
-	json_str(f, proto);
+	doc = json_pack("{s:o, s:o, s:b, s:o, s:o, s:{s:i, s:i, s:i, s:i, s:i}}",
+			"kernel", JSTR(k->release),
+			"kernel_version", JSTR(v),
+			"btf_has_kfunc", k->btf_has_kfunc,
+			"kfunc_prototype", JSTR(proto),
+			"cases", cases,
+			"summary", "pass", n->pass, "fail", n->fail, "skip", n->skip,
+			"xfail", n->xfail, "xpass", n->xpass);
 	free(proto);
-	fputs(",\n  \"cases\": [", f);
-	for (size_t i = 0; i < cnt; i++) {
-		const struct test *t = tests[i];
-		const struct rule *r = t->rule;
-		const struct prog_spec *p = &t->c->prog;
-
-		fputs(i ? ",\n    {" : "\n    {", f);
-		fputs("\"name\": ", f);
-		json_str(f, t->c->name);
-		fputs(", \"prog_type\": ", f);
-		json_str(f, t->c->prog_type);
-		fputs(", \"attach\": ", f);
-		json_str(f, t->c->attach);
-		/* How the case calls the kfunc, and the license it is loaded with. */
-		fputs(", \"call\": ", f);
-		json_str(f, p->tags && p->tags->call ? p->tags->call : "");
-		fputs(", \"license\": ", f);
-		json_str(f, p->license);
-		fprintf(f, ", \"sleepable\": %s, \"observed\": ",
-			t->sleepable ? "true" : "false");
-		json_str(f, outcome_str(t->observed));
-		fprintf(f, ", \"errno\": %d, \"usec\": %lld, \"message\": ", t->err, t->usec);
-		json_str(f, t->message);
-		fputs(", \"expected\": ", f);
-		json_str(f, r ? outcome_str(r->outcome) : NULL);
-		fputs(", \"expected_message\": ", f);
-		json_str(f, r ? r->message : NULL);
-		fputs(", \"status\": ", f);
-		json_str(f, status_str(t->status));
-		fputs(", \"reason\": ", f);
-		json_str(f, t->status == ST_FAIL || t->status == ST_XPASS ?
-			    t->detail : t->reason);
-		fputs(", \"run\": ", f);
-		report_json_run(f, t);
-		fputc('}', f);
-	}
-	fprintf(f, "\n  ],\n  \"summary\": {\"pass\": %d, \"fail\": %d, \"skip\": %d, \"xfail\": %d, \"xpass\": %d}\n}\n",
-		n->pass, n->fail, n->skip, n->xfail, n->xpass);
-	return ferror(f) ? -1 : 0;
+	if (!doc || json_dumpf(doc, f, JSON_INDENT(2)) || fputc('\n', f) == EOF)
+		ret = -1;
+	json_decref(doc);
+	return ret || ferror(f) ? -1 : 0;
 }

@@ -3,6 +3,7 @@
 #ifndef CONFORM_REPORT_H
 #define CONFORM_REPORT_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -29,8 +30,24 @@ void report_time(long long bpf_ns, long long bpf_calls, long long wall_ns,
 		 struct run_stage_stats run);
 void report_summary(const struct kernel *k, const struct counts *n);
 
-/* Write the JSON document to f (already open). 0, or -1 on a write error. */
+/*
+ * Write the JSON document to f (already open), with jansson. 0, or -1 on a
+ * write error (or if jansson is out of memory).
+ */
 int report_json(FILE *f, const struct kernel *k, struct test **tests,
 		size_t cnt, const struct counts *n);
+
+/*
+ * A C string as a new JSON string (jansson), NULL as null; NULL if out of
+ * memory. JSON text is UTF-8 and jansson refuses a string that is not, but
+ * what the runner writes comes from the kernel (the verifier's log, uname,
+ * BTF names) and is cut to a fixed length (MESSAGE_LEN), possibly inside a
+ * character. So each byte that is not part of a well-formed UTF-8 sequence
+ * becomes U+FFFD, the replacement character: the document stays valid
+ * JSON that the audit reads back, and the loss shows. (Escaping such a
+ * byte as \u00XX, Latin-1, would instead write a plausible but wrong
+ * character.) The KTAP text keeps the kernel's bytes as they are.
+ */
+json_t *report_json_str(const char *s);
 
 #endif /* CONFORM_REPORT_H */

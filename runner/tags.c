@@ -203,6 +203,7 @@ void tags_free(struct tag_table *t)
 		free(p->license);
 		free(p->role);
 		free(p->call);
+		free(p->partner);
 		for (size_t j = 0; j < p->check_cnt; j++)
 			free(p->checks[j]);
 		free(p->checks);

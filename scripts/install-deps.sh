@@ -34,7 +34,7 @@ done
 
 # libbpf >= 1.6 is built from Debian's source package (scripts/
 # build-libbpf.sh, run by make): it needs patch, and its Sources index.
-packages=(make gcc clang-19 libelf-dev zlib1g-dev patch xz-utils)
+packages=(make gcc clang-19 libelf-dev zlib1g-dev libjansson-dev patch xz-utils)
 if ((vm)); then
 	# llvm-19: llvm-objcopy, for the test that strips CO-RE relocations
 	packages+=(qemu-system-x86 busybox-static cpio gzip jq shellcheck bpftool valgrind

@@ -21,6 +21,7 @@
 #include <bpf/bpf.h>
 #include <errno.h>
 #include <getopt.h>
+#include <jansson.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
@@ -34,6 +35,7 @@
 #include "libbpf_msg.h"
 #include "load.h"
 #include "maps.h"
+#include "report.h"
 #include "suite.h"
 #include "util.h"
 
@@ -429,107 +431,131 @@ static void finish(struct series *s, unsigned int repeat)
 				 sizes[i], s->failed[i], s->attempts[i]);
 }
 
-static void json_str(FILE *f, const char *s)
+/*
+ * The JSON is built and written with jansson, as the runner's is
+ * (report.c). Out of memory there, the bench gives up, as xmalloc() does.
+ */
+static json_t *must(json_t *v)
 {
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
+	if (!v) {
+		fputs("bench: out of memory\n", stderr);
+		exit(EXIT_FAIL);
 	}
-	fputc('"', f);
+	return v;
 }
 
-static void json_num(FILE *f, const char *sep, double v, double scale)
+/* Add key: v to o; v is stolen. */
+static void set(json_t *o, const char *key, json_t *v)
 {
-	if (v < 0)
-		fprintf(f, "%snull", sep);
-	else
-		fprintf(f, "%s%.1f", sep, v / scale);
+	if (json_object_set_new(o, key, must(v)))
+		must(NULL);
 }
 
-/* "key": [each size's field], numbers scaled by 1/scale. */
-#define JSON_ROW(f, key, expr, scale) do {				\
-	fprintf(f, ", \"%s\": [", key);					\
+/* Append v to a; v is stolen. */
+static void push(json_t *a, json_t *v)
+{
+	if (json_array_append_new(a, must(v)))
+		must(NULL);
+}
+
+/* v/scale to one decimal, as "%.1f" would write it; a negative v is null. */
+static json_t *num(double v, double scale)
+{
+	return v < 0 ? json_null() :
+	       json_real((double)(long long)(v / scale * 10 + 0.5) / 10);
+}
+
+/* Each size's field, scaled by 1/scale. */
+#define JSON_ROW(expr, scale) ({					\
+	json_t *row_ = must(json_array());				\
 	for (size_t i = 0; i < NSIZES; i++)				\
-		json_num(f, i ? ", " : "", (expr), scale);		\
-	fputc(']', f);							\
-} while (0)
+		push(row_, num((expr), (scale)));			\
+	row_;								\
+})
 
-static void print_json(FILE *f, const struct kernel *k, const struct series *s,
-		       unsigned int repeat)
+/* Each size's count. */
+#define JSON_INTS(expr) ({						\
+	json_t *row_ = must(json_array());				\
+	for (size_t i = 0; i < NSIZES; i++)				\
+		push(row_, json_integer((json_int_t)(expr)));		\
+	row_;								\
+})
+
+static json_t *series_json(const struct series *s)
 {
-	fputs("{\"kernel\": ", f);
-	json_str(f, k->release);
-	fprintf(f, ", \"unit\": \"ns per page\", \"repeat\": %u", repeat);
-	fputs(", \"method\": \"each repeat is the mean over runs_per_repeat calls; median, min and max are over the repeats\"",
-	      f);
-	fputs(", \"page_cnt\": [", f);
-	for (size_t i = 0; i < NSIZES; i++)
-		fprintf(f, "%s%u", i ? ", " : "", sizes[i]);
-	fputs("], \"runs_per_repeat\": [", f);
-	for (size_t i = 0; i < NSIZES; i++)
-		fprintf(f, "%s%u", i ? ", " : "", runs_for(sizes[i]));
-	fputs("], \"series\": [", f);
-	for (size_t j = 0; j < NSERIES; j++) {
-		fputs(j ? ", {\"name\": " : "{\"name\": ", f);
-		json_str(f, s[j].name);
-		fputs(", \"column\": ", f);
-		json_str(f, s[j].column);
-		fputs(", \"note\": ", f);
-		json_str(f, s[j].note);
-		fputs(", \"finding\": ", f);
-		json_str(f, s[j].finding);
-		JSON_ROW(f, "median", s[j].ns_per_page[i].median, 1);
-		JSON_ROW(f, "min", s[j].ns_per_page[i].min, 1);
-		JSON_ROW(f, "max", s[j].ns_per_page[i].max, 1);
-		fputs(", \"repeats\": [", f);
-		for (size_t i = 0; i < NSIZES; i++) {
-			const struct stats *st = &s[j].ns_per_page[i];
+	json_t *o = must(json_object()), *reps = must(json_array());
 
-			fputs(i ? ", [" : "[", f);
-			for (size_t r = 0; r < st->cnt; r++)
-				json_num(f, r ? ", " : "", st->v[r], 1);
-			fputc(']', f);
-		}
-		fputc(']', f);
-		if (j < 2) {
-			fputs(", \"allocations\": [", f);
-			for (size_t i = 0; i < NSIZES; i++)
-				fprintf(f, "%s%llu", i ? ", " : "", s[j].attempts[i]);
-			fputs("], \"failed\": [", f);
-			for (size_t i = 0; i < NSIZES; i++)
-				fprintf(f, "%s%llu", i ? ", " : "", s[j].failed[i]);
-			fputc(']', f);
-		}
-		if (s[j].deferred) {
-			const struct waits *w = s[j].waits;
+	set(o, "name", report_json_str(s->name));
+	set(o, "column", report_json_str(s->column));
+	set(o, "note", report_json_str(s->note));
+	set(o, "finding", report_json_str(s->finding));
+	set(o, "median", JSON_ROW(s->ns_per_page[i].median, 1));
+	set(o, "min", JSON_ROW(s->ns_per_page[i].min, 1));
+	set(o, "max", JSON_ROW(s->ns_per_page[i].max, 1));
+	for (size_t i = 0; i < NSIZES; i++) {
+		const struct stats *st = &s->ns_per_page[i];
+		json_t *r = must(json_array());
 
-			fprintf(f, ", \"wait\": {\"what\": \"after each batch, until a sleepable program allocates the whole %d-page arena; us, probe included\"",
-				BENCH_PAGES);
-			fprintf(f, ", \"limit_us\": %lld", WAIT_LIMIT_NS / 1000);
-			json_num(f, ", \"idle_probe_us\": ", s[j].probe_ns, 1000);
-			JSON_ROW(f, "median_us", w[i].ns.median, 1000);
-			JSON_ROW(f, "max_us", w[i].ns.max, 1000);
-			fputs(", \"waits\": [", f);
-			for (size_t i = 0; i < NSIZES; i++)
-				fprintf(f, "%s%zu", i ? ", " : "", w[i].ns.cnt);
-			fputs("], \"retried\": [", f);
-			for (size_t i = 0; i < NSIZES; i++)
-				fprintf(f, "%s%u", i ? ", " : "", w[i].retried);
-			fputs("], \"timeouts\": [", f);
-			for (size_t i = 0; i < NSIZES; i++)
-				fprintf(f, "%s%u", i ? ", " : "", w[i].timeouts);
-			fputs("]}", f);
-		}
-		fputc('}', f);
+		for (size_t j = 0; j < st->cnt; j++)
+			push(r, num(st->v[j], 1));
+		push(reps, r);
 	}
-	fputs("]}\n", f);
+	set(o, "repeats", reps);
+	return o;
+}
+
+/* The deferred frees' waits of a series. */
+static json_t *waits_json(const struct series *s)
+{
+	const struct waits *w = s->waits;
+	json_t *o = must(json_object());
+	char what[128];
+
+	snprintf(what, sizeof(what),
+		 "after each batch, until a sleepable program allocates the whole %d-page arena; us, probe included",
+		 BENCH_PAGES);
+	set(o, "what", json_string(what));
+	set(o, "limit_us", json_integer(WAIT_LIMIT_NS / 1000));
+	set(o, "idle_probe_us", num(s->probe_ns, 1000));
+	set(o, "median_us", JSON_ROW(w[i].ns.median, 1000));
+	set(o, "max_us", JSON_ROW(w[i].ns.max, 1000));
+	set(o, "waits", JSON_INTS(w[i].ns.cnt));
+	set(o, "retried", JSON_INTS(w[i].retried));
+	set(o, "timeouts", JSON_INTS(w[i].timeouts));
+	return o;
+}
+
+/* 0, or -1 on a write error. */
+static int print_json(FILE *f, const struct kernel *k, const struct series *s,
+		      unsigned int repeat)
+{
+	json_t *doc = must(json_object()), *series = must(json_array());
+	int ret;
+
+	set(doc, "kernel", report_json_str(k->release));
+	set(doc, "unit", json_string("ns per page"));
+	set(doc, "repeat", json_integer(repeat));
+	set(doc, "method", json_string("each repeat is the mean over runs_per_repeat calls; median, min and max are over the repeats"));
+	set(doc, "page_cnt", JSON_INTS(sizes[i]));
+	set(doc, "runs_per_repeat", JSON_INTS(runs_for(sizes[i])));
+	for (size_t j = 0; j < NSERIES; j++) {
+		json_t *o = series_json(&s[j]);
+
+		if (j < 2) {
+			set(o, "allocations", JSON_INTS(s[j].attempts[i]));
+			set(o, "failed", JSON_INTS(s[j].failed[i]));
+		}
+		if (s[j].deferred)
+			set(o, "wait", waits_json(&s[j]));
+		push(series, o);
+	}
+	set(doc, "series", series);
+	/* 15 digits: what "%.1f" wrote, without 17 digits' 0.1 = 0.10000000000000001. */
+	ret = json_dumpf(doc, f, JSON_REAL_PRECISION(15));
+	if (!ret && fputc('\n', f) == EOF)
+		ret = -1;
+	json_decref(doc);
+	return ret;
 }
 
 static void print_text(const struct kernel *k, const struct series *s,
@@ -686,13 +712,17 @@ int main(int argc, char **argv)
 	print_text(&k, s, repeat);
 	if (json) {
 		FILE *f = fopen(json, "w");
+		int ret;
 
 		if (!f) {
 			fprintf(stderr, "bench: %s: %s\n", json, strerror(errno));
 			return EXIT_USAGE;
 		}
-		print_json(f, &k, s, repeat);
-		fclose(f);
+		ret = print_json(f, &k, s, repeat);
+		if (fclose(f) || ret) {
+			fprintf(stderr, "bench: writing %s: %s\n", json, strerror(errno));
+			return EXIT_FAIL;
+		}
 	}
 	for (size_t j = 0; j < NSERIES; j++) {
 		for (size_t i = 0; i < NSIZES; i++) {

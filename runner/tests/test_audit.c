@@ -402,7 +402,7 @@ static void test_bad_evidence(void)
 		  "{\"kernel\": \"6.12\", \"result\": {\"kernel\": \"6.12\", \"cases\": [{\"name\": 5}]}}]}",
 		  "kernels[1].result.cases[0]: \"name\" must be a string" },
 		{ "{\"kernels\": [{\"kernel\": \"6.1\", \"exit\": 300}]}", "kernels[0]: \"exit\" must be" },
-		{ "{\"kernel\": \"6.1\",\n \"cases\": [}", "line 2, column 12: expected a value" },
+		{ "{\"kernel\": \"6.1\",\n \"cases\": [}", "line 2, column 12: unexpected token near '}'" },
 		{ "{\"kernel\": \"6.1\", \"kfunc_prototype\": 1, \"cases\": []}",
 		  "the runner's JSON: \"kfunc_prototype\" must be a string or null" },
 		{ "{\"kernel\": \"6.1\", \"cases\": [{\"name\": \"a\", \"prog_type\": \"T\", "
@@ -411,6 +411,11 @@ static void test_bad_evidence(void)
 		{ "{\"kernel\": \"6.1\", \"cases\": [{\"name\": \"a\", \"prog_type\": \"T\", "
 		  "\"sleepable\": true, \"observed\": \"accept\", \"license\": []}]}",
 		  "cases[0]: \"license\" must be a string or null" },
+		{ "{\"kernel\": \"6.1\", \"cases\": [{\"name\": \"a\", \"prog_type\": \"T\", "
+		  "\"sleepable\": true, \"observed\": \"accept\", \"run\": {\"observed\": 5}}]}",
+		  "cases[0].run: \"observed\" must be a string" },
+		{ "{\"kernel\": \"6.1\", \"kernel\": \"6.2\", \"cases\": []}",
+		  "line 1, column 26: duplicate object key near '\"kernel\"'" },
 	};
 	struct audit_evidence ev = { 0 };
 	char err[512];

@@ -98,6 +98,33 @@ expect "unknown option" 2 "unrecognized or incomplete option .--frobnicate" -- -
 expect "bad -j" 2 "-j takes a number" -- -j 0
 expect "bad --kernel-version" 2 "--kernel-version takes" -- --kernel-version seven
 
+# expect_audit NAME STDERR-REGEX MATRIX: the docs audit refuses a bad
+# matrix.json with exit 2 and no report. Its report would be stdout, so
+# KTAP goes to stderr: the error is the last line there.
+expect_audit() {
+	local rc=0
+	"$conform" -a xdp --audit "$root/scripts/tests/fixtures/docs-false-claims.md" \
+		--matrix "$3" >"$tmp/out" 2>"$tmp/err" || rc=$?
+	if ((rc == 2)) && [[ ! -s $tmp/out ]] && tail -n 1 "$tmp/err" | grep -Eq -- "$2"; then
+		ok "$1: exit $rc: $(tail -n 1 "$tmp/err")"
+	else
+		not_ok "$1: exit $rc (want 2), stderr ends:"
+		tail -n 3 "$tmp/err" | cut -c1-300 | sed 's/^/    /'
+	fi
+}
+
+one='{"name": "xdp", "prog_type": "BPF_PROG_TYPE_XDP", "sleepable": false, "observed": "accept"'
+printf '{"kernels": [{"kernel": "6.1", "result": {"kernel": "6.1.0", "cases": [%s}, %s, "errno": -1}]}}]}\n' \
+	"$one" "$one" >"$tmp/errno.json"
+expect_audit "matrix.json: a bad errno" \
+	'errno\.json: kernels\[0\]\.result\.cases\[1\]: "errno" must be a number from 0 to 4095$' \
+	"$tmp/errno.json"
+head -c 150 "$tmp/errno.json" >"$tmp/truncated.json"
+expect_audit "matrix.json: truncated" 'truncated\.json: line 1, column 150: ' "$tmp/truncated.json"
+printf '{"kernels": [{"kernel": "6.1\xff"}]}\n' >"$tmp/utf8.json"
+expect_audit "matrix.json: invalid UTF-8" \
+	'utf8\.json: line 1, column 28: unable to decode byte 0xff' "$tmp/utf8.json"
+
 head -c 1000 "$root/build/progs/net.bpf.o" >"$objs/net.bpf.o"
 expect "truncated object" 2 "net.bpf.o: " -- --objs "$objs"
 cp /bin/true "$objs/net.bpf.o"
