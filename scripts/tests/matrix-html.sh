@@ -4,9 +4,10 @@
 #
 # Usage: matrix-html.sh [--screenshot FILE]
 #
-# Renders fixtures/matrix.json (a 10-kernel matrix of Debian's kernels,
-# trimmed to 49 tests) plus two columns made from it, a kernel without
-# verdict and an arm64 row, with fixtures/matrix-list.txt for the themes.
+# Renders fixtures/matrix.json (a matrix.sh run on Debian's 6.1 to 7.3,
+# trimmed to 49 tests, its summaries recounted for them) plus two columns
+# made from it, a kernel without verdict and an arm64 row, with
+# fixtures/matrix-list.txt (build/conform --list's lines) for the themes.
 # Debian's headless Chromium loads the page with ?selftest; what its script
 # wrote into the DOM must be the JSON's: a cell for each test on each
 # kernel, one filled for each case, each cell's text and tooltip (the
@@ -15,8 +16,8 @@
 # outside itself (no network).
 #
 #   --screenshot FILE  also save the fixture's page as a PNG, 1400x900, in
-#                      the "differs across kernels" view with one failed
-#                      cell open: how docs/matrix.png is made
+#                      the "differs across kernels" view with a cell open:
+#                      docs/matrix.png is --screenshot docs/matrix.png
 #
 # Environment:
 #   MATRIX_HTML  the page's generator (default scripts/matrix-html.sh)
@@ -196,7 +197,7 @@ if [[ -n $screenshot ]]; then
 	shoot() {
 		"$generator" -l "$list" -o "$tmp/fixture.html" "$fixture"
 		browser --screenshot="$tmp/shot.png" --window-size=1400,900 \
-			"file://$tmp/fixture.html#differs&cell=kprobe_multi.s@2"
+			"file://$tmp/fixture.html#differs&cell=cb_timer_syscall.s@4"
 		[[ $(head -c 8 "$tmp/shot.png" | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]]
 		cp "$tmp/shot.png" "$screenshot"
 	}
