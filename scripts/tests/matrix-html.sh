@@ -54,10 +54,13 @@ browser() {
 }
 
 # The input: the fixture, plus a kernel that gave no verdict and its last
-# kernel's row again as another architecture's.
+# kernel's row again as another architecture's, where a verifier's line
+# holds markup (it must stay text, and not end the page's script).
 jq '.kernels += [{kernel: "7.4", image: null, exit: 5, result: null, verdict_s: null,
 	bare_boot_s: null, error: "fetch-kernel.sh: error: no Debian package for 7.4",
-	console_tail: []}, (.kernels[-1] | .arch = "arm64")]' "$fixture" >"$tmp/matrix.json"
+	console_tail: []}, (.kernels[-1] | .arch = "arm64"
+	| .result.cases[0].message = "</script><b id=\"injected\">R1 & R2 < 0</b>")]' \
+	"$fixture" >"$tmp/matrix.json"
 
 renders() {
 	"$generator" -l "$list" -o "$tmp/matrix.html" "$tmp/matrix.json"
@@ -95,6 +98,10 @@ loads() {
 		grep -v -i dbus "$tmp/chromium.log" | tail -n 20
 		return 1
 	}
+	if grep -q 'id="injected"' "$tmp/dom.html"; then
+		echo "a verifier's line became markup"
+		return 1
+	fi
 	sed -n 's/.*<pre id="selftest"[^>]*>\([^<]*\)<\/pre>.*/\1/p' "$tmp/dom.html" >"$tmp/selftest.json"
 	jq -e 'type == "object"' "$tmp/selftest.json" >/dev/null
 }
