@@ -46,9 +46,10 @@ chromium=${CHROMIUM:-chromium}
 fixture=$here/fixtures/matrix.json
 list=$here/fixtures/matrix-list.txt
 
-# browser ARGS... URL: headless Chromium, its noise (D-Bus) in a log.
+# browser ARGS... URL: headless Chromium; its log, the page's console
+# (CONSOLE) among much noise, in chromium.log.
 browser() {
-	timeout 180 "$chromium" --headless --disable-gpu --no-sandbox --no-first-run \
+	timeout 180 "$chromium" --headless --disable-gpu --no-sandbox --no-first-run --enable-logging=stderr \
 		--user-data-dir="$tmp/profile" --hide-scrollbars --virtual-time-budget=10000 \
 		"$@" 2>>"$tmp/chromium.log"
 }
@@ -94,10 +95,14 @@ bad_input() {
 loads() {
 	browser --dump-dom "file://$tmp/matrix.html?selftest" >"$tmp/dom.html"
 	grep -q 'data-selftest="done"' "$tmp/dom.html" || {
-		echo "the page's script did not finish; the browser said:"
-		grep -v -i dbus "$tmp/chromium.log" | tail -n 20
+		echo "the page's script did not finish; its console said:"
+		grep -F ':CONSOLE' "$tmp/chromium.log" | tail -n 20
 		return 1
 	}
+	if grep -F ':CONSOLE' "$tmp/chromium.log" | grep -E 'Uncaught|Error'; then
+		echo "the page's script threw"
+		return 1
+	fi
 	if grep -q 'id="injected"' "$tmp/dom.html"; then
 		echo "a verifier's line became markup"
 		return 1
