@@ -46,12 +46,14 @@ chromium=${CHROMIUM:-chromium}
 fixture=$here/fixtures/matrix.json
 list=$here/fixtures/matrix-list.txt
 
-# browser ARGS... URL: headless Chromium; its log, the page's console
-# (CONSOLE) among much noise, in chromium.log.
+# browser ARGS... URL: headless Chromium, with its profile and home in
+# $tmp; its log, the page's console (CONSOLE) among much noise, in
+# chromium.log.
 browser() {
-	timeout 180 "$chromium" --headless --disable-gpu --no-sandbox --no-first-run --enable-logging=stderr \
-		--user-data-dir="$tmp/profile" --hide-scrollbars --virtual-time-budget=10000 \
-		"$@" 2>>"$tmp/chromium.log"
+	HOME=$tmp XDG_CONFIG_HOME=$tmp/.config XDG_CACHE_HOME=$tmp/.cache \
+		timeout 180 "$chromium" --headless --disable-gpu --no-sandbox --no-first-run \
+		--enable-logging=stderr --user-data-dir="$tmp/profile" --hide-scrollbars \
+		--virtual-time-budget=10000 "$@" 2>>"$tmp/chromium.log"
 }
 
 # The input: the fixture, plus a kernel that gave no verdict and its last
