@@ -38,7 +38,7 @@ packages=(make gcc clang-19 libelf-dev zlib1g-dev libjansson-dev patch xz-utils)
 if ((vm)); then
 	# llvm-19: llvm-objcopy, for the test that strips CO-RE relocations
 	packages+=(qemu-system-x86 busybox-static cpio gzip jq shellcheck bpftool valgrind
-		libclang-rt-19-dev llvm-19)
+		libclang-rt-19-dev llvm-19 chromium) # chromium: the test of matrix.html
 fi
 
 missing=()

@@ -20,7 +20,7 @@
 # the error and the last lines of its console; so is one whose exit status
 # no failed test explains (a kernel warning, say), with its result. The
 # old matrix.json and matrix.md are removed first, and the new ones appear
-# only complete.
+# only complete. Then DIR/matrix.html, the same as a page (matrix-html.sh).
 #
 # -h, --help prints this text; after "--" it is one of the RUNNER-ARGS.
 #
@@ -82,7 +82,7 @@ fi
 
 mkdir -p "$out"
 # A failed run must never leave an old matrix looking current.
-rm -f "$out/matrix.json" "$out/matrix.md"
+rm -f "$out/matrix.json" "$out/matrix.md" "$out/matrix.html"
 work=$(mktemp -d)
 json_tmp=
 md_tmp=
@@ -203,5 +203,6 @@ mv -f "$json_tmp" "$out/matrix.json"
 mv -f "$md_tmp" "$out/matrix.md"
 json_tmp=
 md_tmp=
+"$root/scripts/matrix-html.sh" -o "$out/matrix.html" "$out/matrix.json"
 echo "matrix: wrote $out/matrix.json and $out/matrix.md" >&2
 exit $status

@@ -339,6 +339,7 @@ main() {
 	step "every scripts/*.sh --help: exit 0, its usage" "$root/scripts/tests/help.sh"
 	step "the README is a front page, and every link of it and docs/ resolves" \
 		"$root/scripts/tests/doc-links.sh"
+	step "matrix.html in headless Chromium: the JSON's cells, a filter hides rows" "$root/scripts/tests/matrix-html.sh"
 
 	echo "make-test: $passed passed, $failed failed, $skipped skipped"
 	((failed == 0))

@@ -196,6 +196,19 @@ make_tree() { # NAME RUNNER FUZZ-TARGET-EXIT
 	chmod +x "$t/build/fuzz/fuzz_fake"
 }
 make_tree tree-good "$conform" 0
+# The matrix page's generator in trees of its own: as it is, with a script
+# that drops one cell, and with filters that hide no row.
+html_tree() { # NAME [SED-EXPRESSION]
+	mkdir -p "$tmp/$1"
+	cp "$root"/scripts/matrix-html.* "$root/scripts/lib.sh" "$tmp/$1/"
+	[[ -n ${2:-} ]] || return 0
+	sed -i "$2" "$tmp/$1/matrix-html.js"
+	! cmp -s "$root/scripts/matrix-html.js" "$tmp/$1/matrix-html.js" ||
+		die "$1: the line to break is not in scripts/matrix-html.js"
+}
+html_tree html-good
+html_tree html-drop-cell 's/^\(\t*\)tr\.appendChild(td);$/\1if (r || k) tr.appendChild(td);/'
+html_tree html-no-filter 's/^\(\t*\)trs\[r\]\.hidden = !show;$/\1trs[r].hidden = false;/'
 make_tree tree-fake "$fake" 1
 # hostile.sh runs the runner as nobody, who must reach it.
 chmod -R go+rX "$tmp"
@@ -346,6 +359,12 @@ mutant "docs audit: a truncated matrix.json" \
 mutant "docs audit: no matrix.json" page="$page_false" matrix="$tmp/none.json" -- docs_audit
 mutant "docs audit: no page" page="$tmp/none.md" matrix="$good_matrix" -- docs_audit
 mutant "docs audit under CI: no page" page="$tmp/none.md" -- page_readable
+
+good "matrix page" MATRIX_HTML="$tmp/html-good/matrix-html.sh" -- "$here/matrix-html.sh"
+mutant "matrix page: its script drops a cell" \
+	MATRIX_HTML="$tmp/html-drop-cell/matrix-html.sh" -- "$here/matrix-html.sh"
+mutant "matrix page: its filters hide no row" \
+	MATRIX_HTML="$tmp/html-no-filter/matrix-html.sh" -- "$here/matrix-html.sh"
 
 echo "mutations: $total, detected: $detected"
 ((detected == total && broken_baseline == 0))
