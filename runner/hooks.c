@@ -488,6 +488,14 @@ static const struct hook hooks[] = {
 	{ "BPF_PROG_TYPE_SCHED_CLS", "BPF_TCX_EGRESS", NULL, "tcx egress on lo in a new netns", fire_packet },
 	{ "BPF_PROG_TYPE_SCHED_CLS", "", NULL, "a tc clsact filter on lo in a new netns (softirq)", fire_packet },
 	{ "BPF_PROG_TYPE_SOCKET_FILTER", NULL, NULL, "a UDP socket's filter in a new netns", fire_packet },
+	{ "BPF_PROG_TYPE_SK_REUSEPORT", NULL, NULL,
+	  "a SO_REUSEPORT group of UDP and TCP sockets in a new netns", fire_reuseport },
+	{ "BPF_PROG_TYPE_FLOW_DISSECTOR", NULL, NULL,
+	  "a new netns's flow dissector, run by a PACKET_FANOUT_HASH socket on lo", fire_netns },
+	{ "BPF_PROG_TYPE_SK_LOOKUP", NULL, NULL, "a new netns's socket lookup, UDP and TCP on lo", fire_netns },
+	{ "BPF_PROG_TYPE_NETFILTER", NULL, NULL, "IPv4 LOCAL_OUT in a new netns (a UDP datagram)", fire_netfilter },
+	{ "BPF_PROG_TYPE_SK_MSG", NULL, NULL, "a sockmap's TCP socket sending, in a new netns", fire_sockmap },
+	{ "BPF_PROG_TYPE_SK_SKB", NULL, NULL, "a sockmap's TCP socket receiving, in a new netns", fire_sockmap },
 };
 
 const struct hook *hook_find(const struct conform_case *c)
