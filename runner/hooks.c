@@ -496,6 +496,22 @@ static const struct hook hooks[] = {
 	{ "BPF_PROG_TYPE_NETFILTER", NULL, NULL, "IPv4 LOCAL_OUT in a new netns (a UDP datagram)", fire_netfilter },
 	{ "BPF_PROG_TYPE_SK_MSG", NULL, NULL, "a sockmap's TCP socket sending, in a new netns", fire_sockmap },
 	{ "BPF_PROG_TYPE_SK_SKB", NULL, NULL, "a sockmap's TCP socket receiving, in a new netns", fire_sockmap },
+	{ "BPF_PROG_TYPE_CGROUP_SKB", NULL, NULL,
+	  "a new cgroup v2: its member's UDP and TCP on lo, in a new netns", fire_cgroup },
+	{ "BPF_PROG_TYPE_CGROUP_SOCK", NULL, NULL,
+	  "a new cgroup v2: its member's sockets made, bound and closed, in a new netns", fire_cgroup },
+	{ "BPF_PROG_TYPE_CGROUP_SOCK_ADDR", NULL, NULL,
+	  "a new cgroup v2: its member's socket calls, in a new netns", fire_cgroup },
+	{ "BPF_PROG_TYPE_CGROUP_SOCKOPT", NULL, NULL,
+	  "a new cgroup v2: its member's getsockopt() and setsockopt()", fire_cgroup },
+	{ "BPF_PROG_TYPE_CGROUP_SYSCTL", NULL, NULL,
+	  "a new cgroup v2: its member's read of /proc/sys/kernel/ostype", fire_cgroup },
+	{ "BPF_PROG_TYPE_CGROUP_DEVICE", NULL, NULL,
+	  "a new cgroup v2: its member's open() of /dev/null", fire_cgroup },
+	{ "BPF_PROG_TYPE_SOCK_OPS", NULL, NULL,
+	  "a new cgroup v2: its member's TCP connection on lo, in a new netns", fire_cgroup },
+	{ "BPF_PROG_TYPE_LSM", "BPF_LSM_CGROUP", NULL,
+	  "a new cgroup v2: its member's socket calls, in a new netns", fire_cgroup },
 };
 
 const struct hook *hook_find(const struct conform_case *c)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Inside the run stage's hooks: what hooks.c (the table, tracing hooks),
- * hooks_net.c (packets, network namespaces, netfilter) and hooks_sock.c
- * (socket traffic, sockmaps) share.
+ * hooks_net.c (packets, network namespaces, netfilter), hooks_sock.c
+ * (socket traffic, sockmaps) and hooks_cgroup.c (cgroups) share.
  */
 #ifndef CONFORM_HOOKS_IMPL_H
 #define CONFORM_HOOKS_IMPL_H
@@ -74,5 +74,9 @@ int unix_exchange(void);	/* the same on abstract AF_UNIX sockets */
 /* SK_MSG and SK_SKB programs on a sockmap of a TCP connection. */
 enum fire_result fire_sockmap(const struct conform_case *c, int fd, int *err,
 			      char *msg, size_t len);
+
+/* hooks_cgroup.c: a program on a new cgroup v2, fired by a child in it. */
+enum fire_result fire_cgroup(const struct conform_case *c, int fd, int *err,
+			     char *msg, size_t len);
 
 #endif /* CONFORM_HOOKS_IMPL_H */
