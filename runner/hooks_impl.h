@@ -2,7 +2,8 @@
 /*
  * Inside the run stage's hooks: what hooks.c (the table, tracing hooks),
  * hooks_net.c (packets, network namespaces, netfilter), hooks_sock.c
- * (socket traffic, sockmaps) and hooks_cgroup.c (cgroups) share.
+ * (socket traffic, sockmaps), hooks_cgroup.c (cgroups) and hooks_lwt.c
+ * (routes with a BPF encap) share.
  */
 #ifndef CONFORM_HOOKS_IMPL_H
 #define CONFORM_HOOKS_IMPL_H
@@ -78,5 +79,9 @@ enum fire_result fire_sockmap(const struct conform_case *c, int fd, int *err,
 /* hooks_cgroup.c: a program on a new cgroup v2, fired by a child in it. */
 enum fire_result fire_cgroup(const struct conform_case *c, int fd, int *err,
 			     char *msg, size_t len);
+
+/* hooks_lwt.c: LWT_IN, LWT_OUT, LWT_XMIT on a route in a new netns. */
+enum fire_result fire_lwt(const struct conform_case *c, int fd, int *err,
+			  char *msg, size_t len);
 
 #endif /* CONFORM_HOOKS_IMPL_H */
