@@ -499,6 +499,8 @@ static const struct hook hooks[] = {
 	{ "BPF_PROG_TYPE_LWT_IN", NULL, NULL, "a route's encap bpf in a new netns (the looped packet)", fire_lwt },
 	{ "BPF_PROG_TYPE_LWT_OUT", NULL, NULL, "a route's encap bpf in a new netns (output)", fire_lwt },
 	{ "BPF_PROG_TYPE_LWT_XMIT", NULL, NULL, "a route's encap bpf in a new netns (xmit)", fire_lwt },
+	{ "BPF_PROG_TYPE_LWT_SEG6LOCAL", NULL, NULL,
+	  "a seg6local End.BPF route in a new netns (an SRv6 datagram)", fire_lwt },
 	{ "BPF_PROG_TYPE_CGROUP_SKB", NULL, NULL,
 	  "a new cgroup v2: its member's UDP and TCP on lo, in a new netns", fire_cgroup },
 	{ "BPF_PROG_TYPE_CGROUP_SOCK", NULL, NULL,

@@ -80,7 +80,7 @@ enum fire_result fire_sockmap(const struct conform_case *c, int fd, int *err,
 enum fire_result fire_cgroup(const struct conform_case *c, int fd, int *err,
 			     char *msg, size_t len);
 
-/* hooks_lwt.c: LWT_IN, LWT_OUT, LWT_XMIT on a route in a new netns. */
+/* hooks_lwt.c: LWT_IN, LWT_OUT, LWT_XMIT, LWT_SEG6LOCAL on a route in a new netns. */
 enum fire_result fire_lwt(const struct conform_case *c, int fd, int *err,
 			  char *msg, size_t len);
 

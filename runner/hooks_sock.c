@@ -23,7 +23,7 @@
 
 #include "hooks_impl.h"
 
-#define WAIT_MS 200
+#define WAIT_MS 100
 
 socklen_t loopback_addr(int family, struct sockaddr_storage *a)
 {
