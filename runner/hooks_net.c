@@ -289,7 +289,7 @@ static int reuseport_group(int type, int fd, struct child_report *rep)
 		rep_refused(rep, "SO_ATTACH_REUSEPORT_EBPF");
 		goto out;
 	}
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 2; i++) {
 		int tx = socket(AF_INET, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 		struct pollfd p[2] = { { s[0], POLLIN, 0 }, { s[1], POLLIN, 0 } };
 		char buf[8] = "conform";
