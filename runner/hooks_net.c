@@ -88,6 +88,13 @@ enum fire_result in_child(child_fn fn, const struct conform_case *c, int fd,
 	if (pipe2(pipefd, O_CLOEXEC))
 		return cannot(msg, len, "pipe%s: %s", "");
 	pid = fork();
+	if (pid < 0) {
+		enum fire_result r = cannot(msg, len, "fork%s: %s", "");
+
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return r;
+	}
 	if (pid == 0) {
 		close(pipefd[0]);
 		child_start(flags, parent);
@@ -98,13 +105,9 @@ enum fire_result in_child(child_fn fn, const struct conform_case *c, int fd,
 		_exit(write(pipefd[1], &rep, sizeof(rep)) == sizeof(rep) ? 0 : 1);
 	}
 	close(pipefd[1]);
-	if (pid > 0) {
-		n = read(pipefd[0], &rep, sizeof(rep));
-		waitpid(pid, &status, 0);
-	}
+	n = read(pipefd[0], &rep, sizeof(rep));
+	waitpid(pid, &status, 0);
 	close(pipefd[0]);
-	if (pid < 0)
-		return cannot(msg, len, "fork%s: %s", "");
 	if (n != sizeof(rep)) {
 		if (WIFSIGNALED(status))
 			snprintf(msg, len, "the child that fires the hook was killed by %s%s",
