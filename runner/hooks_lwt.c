@@ -177,16 +177,20 @@ static int rtnl_talk(struct route_req *req)
 /* A UDP socket on ::1 whose datagrams go to ::1 through SEG6_SID. */
 static int seg6_socket(struct sockaddr_storage *dst, socklen_t *dstlen)
 {
-	struct {
-		struct ipv6_sr_hdr h;
-		struct in6_addr seg[2];
-	} srh = { .h = { .hdrlen = 4, .type = 4, .segments_left = 1, .first_segment = 1 } };
+	/* Two segments: 8 bytes of header, 2 addresses (hdrlen is in 8 bytes). */
+	_Alignas(struct ipv6_sr_hdr) unsigned char srh[sizeof(struct ipv6_sr_hdr) +
+							  2 * sizeof(struct in6_addr)] = { 0 };
+	struct ipv6_sr_hdr *h = (struct ipv6_sr_hdr *)srh;
 	struct sockaddr_storage src;
 	socklen_t srclen = loopback_addr(AF_INET6, &src);
 	int s = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
-	/* seg[0] becomes the final destination (ipv6_push_rthdr4()). */
-	inet_pton(AF_INET6, SEG6_SID, &srh.seg[1]);
+	h->hdrlen = 4;
+	h->type = 4;		/* IPV6_SRCRT_TYPE_4 */
+	h->segments_left = 1;
+	h->first_segment = 1;
+	/* segments[0] becomes the final destination (ipv6_push_rthdr4()). */
+	inet_pton(AF_INET6, SEG6_SID, srh + sizeof(*h) + sizeof(struct in6_addr));
 	*dstlen = loopback_addr(AF_INET6, dst);
 	((struct sockaddr_in6 *)dst)->sin6_port = htons(9);
 	if (s >= 0 && (bind(s, (struct sockaddr *)&src, srclen) ||
