@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Inside the run stage's hooks: what hooks.c (the table, tracing hooks)
- * and hooks_net.c (packets, sockets, network namespaces) share.
+ * Inside the run stage's hooks: what hooks.c (the table, tracing hooks),
+ * hooks_net.c (packets, network namespaces, netfilter), hooks_sock.c
+ * (socket traffic, sockmaps), hooks_cgroup.c (cgroups) and hooks_lwt.c
+ * (routes with a BPF encap) share.
  */
 #ifndef CONFORM_HOOKS_IMPL_H
 #define CONFORM_HOOKS_IMPL_H
+
+#include <sys/socket.h>
 
 #include "hooks.h"
 
@@ -18,9 +22,67 @@ enum fire_result refused(int *err, char *msg, size_t len, const char *what);
 enum fire_result cannot(char *msg, size_t len, const char *fmt,
 			const char *arg);
 
+/*
+ * hooks_net.c: a child process fires the hook and reports back through a
+ * pipe. What it attached, and the network namespace it made, go when it
+ * exits.
+ */
+struct child_report {
+	enum fire_result r;
+	int err;
+	char msg[256];
+};
+
+typedef void (*child_fn)(const struct conform_case *c, int fd,
+			 struct child_report *rep);
+
+#define CHILD_NETNS	1u	/* in a network namespace of its own, lo up */
+#define CHILD_OUTLIVE	2u	/* it cleans up: not killed with its parent */
+#define CHILD_TIMEOUT	10	/* s; else SIGALRM (not with CHILD_OUTLIVE) */
+
+/* Run fn in a child; its report (r, err, msg) is the result. */
+enum fire_result in_child(child_fn fn, const struct conform_case *c, int fd,
+			  unsigned int flags, int *err, char *msg, size_t len);
+
+/* In a child: the report says refused / cannot, as refused() / cannot(). */
+void rep_refused(struct child_report *rep, const char *what);
+void rep_cannot(struct child_report *rep, const char *fmt, const char *arg);
+
 /* hooks_net.c: XDP, tc, tcx and socket filters on lo in a child's netns. */
 enum fire_result fire_packet(const struct conform_case *c, int fd, int *err,
 			     char *msg, size_t len);
+/* A flow dissector or an sk_lookup program on a new netns. */
+enum fire_result fire_netns(const struct conform_case *c, int fd, int *err,
+			    char *msg, size_t len);
+/* An sk_reuseport program on a SO_REUSEPORT group of UDP sockets. */
+enum fire_result fire_reuseport(const struct conform_case *c, int fd,
+				int *err, char *msg, size_t len);
+/* A netfilter program on IPv4 LOCAL_OUT in a new netns. */
+enum fire_result fire_netfilter(const struct conform_case *c, int fd,
+				int *err, char *msg, size_t len);
+
+/*
+ * hooks_sock.c: traffic on loopback, in the calling process (a child in a
+ * netns of its own). Each returns 0, or -1 with errno if this system has
+ * no such sockets (EAFNOSUPPORT: no IPv6, no AF_PACKET); a call the
+ * program refused is not a failure.
+ */
+socklen_t loopback_addr(int family, struct sockaddr_storage *a);
+int udp_exchange(int family);	/* bind, sendto, recvfrom, connect, names */
+int tcp_exchange(int family);	/* listen, connect, accept, send, recv */
+int unix_exchange(void);	/* the same on abstract AF_UNIX sockets */
+
+/* SK_MSG and SK_SKB programs on a sockmap of a TCP connection. */
+enum fire_result fire_sockmap(const struct conform_case *c, int fd, int *err,
+			      char *msg, size_t len);
+
+/* hooks_cgroup.c: a program on a new cgroup v2, fired by a child in it. */
+enum fire_result fire_cgroup(const struct conform_case *c, int fd, int *err,
+			     char *msg, size_t len);
+
+/* hooks_lwt.c: LWT_IN, LWT_OUT, LWT_XMIT, LWT_SEG6LOCAL on a route in a new netns. */
+enum fire_result fire_lwt(const struct conform_case *c, int fd, int *err,
+			  char *msg, size_t len);
 
 /*
  * hooks_struct_ops.c: tcp_congestion_ops and sched_ext_ops members, in a

@@ -13,7 +13,8 @@ trap 'rm -rf "$tmp"' EXIT
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
 # What the run stage makes: links, network namespaces (a child's), devices,
-# qdiscs, routes, tracefs mounts, probe events.
+# qdiscs, routes, tracefs mounts, probe events, cgroups (in snapshot()),
+# the directory a device cgroup hook's mknod() may use.
 run_stage_objects() {
 	bpftool link list -j | jq -r '.[] | "link \(.id) \(.type)"'
 	# Processes come and go while this runs: stat fails on the gone ones.
@@ -25,6 +26,7 @@ run_stage_objects() {
 	# (Only where tracefs is mounted and has them.)
 	{ cat /sys/kernel/tracing/kprobe_events /sys/kernel/tracing/uprobe_events 2>/dev/null || true; } |
 		sed 's/^/probe /'
+	find /tmp -maxdepth 1 -name 'conform-dev.*' 2>/dev/null | sed 's/^/tmpdir /'
 }
 
 snapshot() {
