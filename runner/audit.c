@@ -727,7 +727,7 @@ static char *sig_diff(const struct sig *p, const struct sig *b)
 			/* Each parameter ends before the next one's ",", or ")". */
 			size_t xf = p->param[i], xt = p->param[i + 1] - 1;
 			size_t yf = b->param[i], yt = b->param[i + 1] - 1;
-			char what[32];
+			char what[40];	/* "; parameter " and a size_t: 33 */
 
 			if (toks_same(&p->t, xf, xt, &b->t, yf, yt))
 				continue;
