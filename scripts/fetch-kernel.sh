@@ -69,6 +69,7 @@ FLAVOUR=cloud-amd64
 APT_ROOT=
 KERNELS=
 TABLE=
+UNAVAILABLE=	# rows whose package did not download, until the next update
 
 readonly MAIN_SUITES=(bookworm bookworm-updates bookworm-backports
 		      trixie trixie-updates trixie-backports sid)
@@ -137,6 +138,7 @@ set_flavour()
 		KERNELS=$CACHE/kernels/$arch/$flavour
 	fi
 	TABLE=$APT_ROOT/kernels.tsv
+	UNAVAILABLE=$APT_ROOT/unavailable.tsv
 }
 
 # Is PKG an image package of FLAVOUR?  See build_table for the names.
@@ -249,6 +251,7 @@ refresh_lists()
 	fi
 	build_table >"$TABLE.new"
 	mv -f "$TABLE.new" "$TABLE"
+	rm -f -- "$UNAVAILABLE"
 	apt_stamp_lists
 }
 
@@ -396,7 +399,7 @@ fetch()
 {
 	local spec=$1 refresh=$2
 	local row key exact ver rank suite pkg
-	local -a tried
+	local -a tried=()
 
 	# Exact versions: a cache hit needs nothing else.
 	key=${spec//\~/-}
@@ -406,10 +409,15 @@ fetch()
 		return
 	fi
 
+	# Packages that did not download since the lists were updated.
+	if [[ $refresh == 0 && -f $UNAVAILABLE ]]; then
+		mapfile -t tried <"$UNAVAILABLE"
+	fi
+
 	# Series: resolve with whatever table there is; if that names a
 	# cached kernel, we are done without the network.
 	if [[ $refresh == 0 ]]; then
-		row=$(resolve "$spec")
+		row=$(resolve "$spec" ${tried[@]+"${tried[@]}"})
 		if [[ -n $row ]]; then
 			read -r exact ver rank suite pkg <<<"$row"
 			key=$(cache_key "$spec" "$exact" "$ver")
@@ -429,12 +437,16 @@ fetch()
 	ensure_lists "$refresh"
 	# A package the lists name may not download (the archive answers
 	# 404 for some): then the next one SPEC matches, an older upload.
-	tried=()
+	# Such a row is noted in UNAVAILABLE, and not tried again until the
+	# lists are updated.
+	if [[ $refresh == 1 ]]; then
+		tried=()
+	fi
 	while :; do
 		row=$(resolve "$spec" ${tried[@]+"${tried[@]}"})
 		if [[ -z $row ]]; then
 			(( ${#tried[@]} == 0 )) ||
-				die "no Debian $FLAVOUR kernel matching '$spec' downloads (tried ${#tried[@]})"
+				die "no Debian $FLAVOUR kernel matching '$spec' downloads (${#tried[@]} did not; $UNAVAILABLE)"
 			die "no Debian $FLAVOUR kernel matches '$spec' (try: $PROG --list --flavour $FLAVOUR)"
 		fi
 		read -r exact ver rank suite pkg <<<"$row"
@@ -444,6 +456,7 @@ fetch()
 			break
 		fi
 		tried+=("$row")
+		printf '%s\n' "$row" >>"$UNAVAILABLE"
 		log "trying the next kernel that matches '$spec'"
 	done
 	log "$spec -> $key ($pkg $ver, $suite)"
