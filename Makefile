@@ -68,7 +68,7 @@ deps:
 	scripts/install-deps.sh
 
 vm-deps:
-	scripts/install-deps.sh --vm
+	scripts/install-deps.sh --vm $(addprefix --arch ,$(ARCHES))
 
 # ARGS are passed to the runner: make check ARGS="-t xdp -v"
 check: deps
@@ -111,12 +111,17 @@ $(BUILD)/bench/bench-static: runner/bench/bench.c $(RUNNER_OBJS) | $(BUILD)/benc
 bench: $(BUILD)/bench/bench $(BUILD)/bench/bench-static $(BUILD)/bench/bench.bpf.o
 	scripts/bench.sh $(BENCH_KERNELS)
 
-# Run the suite in a VM: make vmtest KERNEL=6.12 (or a vmlinuz, a bzImage)
+# Run the suite in a VM: make vmtest KERNEL=6.12 (or a vmlinuz, a bzImage;
+# "arm64:7.0", or ARCH=arm64, for another architecture: see make cross)
 KERNEL  ?= 7.3
 KERNELS ?= 6.1 6.12 6.18 7.0 7.3
+# The architectures of make matrix: each bare version of KERNELS on each
+ARCHES  ?= amd64
 vmtest: vm-deps
 	$(MAKE) $(BUILD)/conform-static $(BPF_OBJS)
-	scripts/vmtest.sh -k $(KERNEL) -o $(BUILD)/vmtest.json -- $(ARGS)
+	$(if $(filter $(ARCH),$(CROSS_ARCHES)),$(MAKE) cross ARCH=$(ARCH))
+	scripts/vmtest.sh -k $(KERNEL) $(if $(filter $(ARCH),$(CROSS_ARCHES)),--arch $(ARCH)) \
+		-o $(BUILD)/vmtest.json -- $(ARGS)
 
 # The suite on several kernels: build/matrix.json and build/matrix.md.
 # VM_JOBS VMs at a time (also for make test); by default what the machine
@@ -124,7 +129,8 @@ vmtest: vm-deps
 VM_JOBS ?= $(shell scripts/matrix.sh --default-jobs)
 matrix: vm-deps
 	$(MAKE) $(BUILD)/conform-static $(BPF_OBJS)
-	scripts/matrix.sh -j $(VM_JOBS) $(KERNELS) -- $(ARGS)
+	$(foreach a,$(filter $(CROSS_ARCHES),$(ARCHES)),$(MAKE) cross ARCH=$(a) &&) true
+	scripts/matrix.sh -j $(VM_JOBS) --arch "$(ARCHES)" $(KERNELS) -- $(ARGS)
 
 # A kselftest-style directory: make install INSTALL_PATH=DIR
 INSTALL_PATH ?= $(BUILD)/kselftest

@@ -54,10 +54,12 @@ def summary:
    | select([$cmp[] as $i | $cells[$i][$r] // empty | outcome($has[$i])] | unique | length > 1)
    | $r] as $differ
 | [range($k | length) | select($has[.] | not) | $k[.] | select(.result) | release($multi)] as $without
-  # Columns with a result, grouped by version, where the version ran on
+  # Columns with a result, grouped by series (6.12, 7.0: Debian's uploads
+  # of one series differ between architectures), where the series ran on
   # more than one architecture (or flavour).
-| [range($k | length) | select($k[.].result)] as $withres
-| ($withres | group_by($k[.].result.kernel_version)
+| def series: .result.kernel_version | split(".") | .[0:2] | join(".") | sub("-rc.*$"; "");
+  [range($k | length) | select($k[.].result)] as $withres
+| ($withres | group_by($k[.] | series)
    | map(select([.[] as $i | $k[$i] | platform] | unique | length > 1))) as $vgroups
 | "# bpf_arena_free_pages conformance matrix\n",
   "Cells, what the kernel did:\n",
@@ -89,11 +91,11 @@ def summary:
   # the same on every architecture.
   (if $multi then
      "\n## Verdicts that differ between architectures on the same version\n",
-     if ($vgroups | length) == 0 then "No version ran on more than one architecture."
+     if ($vgroups | length) == 0 then "No series ran on more than one architecture."
      else
        ($vgroups[] as $g
         | [$rows[] as $r | select([$g[] as $i | $cells[$i][$r] | cell($has[$i])] | unique | length > 1) | $r] as $d
-        | "### \($k[$g[0]].result.kernel_version)\n",
+        | "### \($k[$g[0]] | series)\n",
           if ($d | length) == 0 then "No test differs.\n"
           else "\($d | length) of \($rows | length) tests differ.\n",
             "| test | " + ([$g[] | $k[.] | release(true)] | join(" | ")) + " |",
