@@ -34,7 +34,11 @@
 #   CONFORM_CACHE          cache root
 #                          (default: ${XDG_CACHE_HOME:-~/.cache}/arena-conform)
 #   CONFORM_CROSS_SUITE    the Debian release to take the packages from
-#                          (default: the system's VERSION_CODENAME)
+#                          (default: the system's VERSION_CODENAME).  On
+#                          Debian 12 that leaves riscv64 out: bookworm has
+#                          no riscv64 port, and trixie's libelf.a needs
+#                          glibc 2.38 (__isoc23_strtol) and libzstd, the
+#                          cross compiler's libc is 2.36.
 #   CONFORM_DEBIAN_MIRROR, CONFORM_SECURITY_MIRROR, CONFORM_APT_KEYRING:
 #                          as for fetch-kernel.sh
 #
@@ -113,7 +117,9 @@ populate()
 	TMP_DIR=$(mktemp -d "$dir/.tmp.XXXXXX")
 	log "downloading ${PACKAGES[*]} ($arch, $suite)"
 	(cd "$TMP_DIR" && apt_get -q download "${PACKAGES[@]}") >&2 ||
-		die "apt-get download ${PACKAGES[*]} ($arch) failed"
+		die "apt-get download ${PACKAGES[*]} ($arch, $suite) failed" \
+		    "(Debian has riscv64 only from trixie on; another release's" \
+		    "libraries may need a newer C library than the cross compiler's)"
 
 	mkdir "$TMP_DIR/root"
 	for deb in "$TMP_DIR"/*.deb; do
