@@ -67,7 +67,9 @@
 #   VMTEST_CPU           qemu -cpu model  (default: qemu's on amd64 and
 #                        s390x, the one above elsewhere)
 #   VMTEST_APPEND        extra kernel command line
-#   VMTEST_BOOT_TIMEOUT  seconds from power-on to the suite's start (60)
+#   VMTEST_BOOT_TIMEOUT  seconds from power-on to the suite's start (60,
+#                        180 under emulation of another architecture:
+#                        ppc64el's firmware alone takes half a minute)
 #   VMTEST_FATAL         ERE of a crash report's first line, after the
 #                        console timestamp (default: the headers above)
 #   VMTEST_SYSRQ_AT      CASE:KEY, for testing: the runner writes KEY to
@@ -119,7 +121,7 @@ readonly SMP=${VMTEST_SMP:-2}
 readonly FATAL_RE=${VMTEST_FATAL:-'Kernel panic - not syncing|Oops[: ]|general protection fault|(watchdog: )?BUG:|kernel BUG at|WARNING:|UBSAN:|(rcu: )?INFO: rcu_[a-z_]+ (self-)?detected stalls?|INFO: task .* blocked for more than|Watchdog detected hard LOCKUP'}
 readonly CONSOLE_PREFIX_RE='^(\[[^]]*\] *)*'
 
-readonly BOOT_TIMEOUT=${VMTEST_BOOT_TIMEOUT:-60}
+BOOT_TIMEOUT=${VMTEST_BOOT_TIMEOUT:-}	# set in main, by architecture
 
 # BPF LSM programs need "bpf" in the active LSM list; Debian's kernels
 # have it in CONFIG_LSM, but say so explicitly.  A panic (and so an oops)
@@ -996,7 +998,7 @@ main()
 	''|amd64|arm64|s390x|riscv64|ppc64el) ;;
 	*) die "unknown architecture '$want_arch' (amd64, arm64, s390x, riscv64, ppc64el)" ;;
 	esac
-	[[ $BOOT_TIMEOUT =~ ^[1-9][0-9]*$ ]] ||
+	[[ -z $BOOT_TIMEOUT || $BOOT_TIMEOUT =~ ^[1-9][0-9]*$ ]] ||
 		die "bad VMTEST_BOOT_TIMEOUT: $BOOT_TIMEOUT"
 
 	trap cleanup EXIT
@@ -1024,6 +1026,8 @@ main()
 	fi
 	# Emulating another architecture is several times slower.
 	timeout=${timeout:-$( (( FOREIGN )) && echo 900 || echo 300)}
+	BOOT_TIMEOUT=${BOOT_TIMEOUT:-$( (( FOREIGN )) && echo 180 || echo 60)}
+	readonly BOOT_TIMEOUT
 	check_inputs "$bare"
 
 	CONSOLE_LOG=${VMTEST_CONSOLE_LOG:-$CACHE/vmtest/console-${release//\//_}.log}
