@@ -459,6 +459,13 @@ fetch()
 		printf '%s\n' "$row" >>"$UNAVAILABLE"
 		log "trying the next kernel that matches '$spec'"
 	done
+	# The cache holds one kernel per upstream version: it may be another
+	# build of it (+deb12, +deb13) than the row's; say which.
+	if [[ -f $KERNELS/$key/source ]]; then
+		pkg=$(sed -n 's/^package: *//p' "$KERNELS/$key/source")
+		ver=$(sed -n 's/^version: *//p' "$KERNELS/$key/source")
+		suite=$(sed -n 's/^suite: *//p' "$KERNELS/$key/source")
+	fi
 	log "$spec -> $key ($pkg $ver, $suite)"
 	echo "$KERNELS/$key/vmlinuz"
 }
