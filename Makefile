@@ -41,13 +41,13 @@ BPF_OBJS    := $(patsubst progs/%.bpf.c,$(BUILD)/progs/%.bpf.o,$(wildcard progs/
 UNIT_TESTS  := $(patsubst runner/tests/%.c,$(BUILD)/tests/%,$(wildcard runner/tests/test_*.c))
 
 .PHONY: all check test unit deps vm-deps vmtest matrix asan fuzz bench install \
-	bisect-demo clean
+	bisect-demo clean cross
 .DELETE_ON_ERROR:
 
 all: $(BUILD)/conform $(BPF_OBJS)
 
 $(LIBBPF_DIR)/lib/libbpf.a:
-	scripts/build-libbpf.sh $(LIBBPF_DIR)
+	$(LIBBPF_ENV) scripts/build-libbpf.sh $(LIBBPF_DIR)
 
 $(BUILD)/runner/%.o: runner/%.c $(wildcard runner/*.h) $(LIBBPF_A) | $(BUILD)/runner
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
@@ -72,7 +72,7 @@ deps:
 	scripts/install-deps.sh
 
 vm-deps:
-	scripts/install-deps.sh --vm
+	scripts/install-deps.sh --vm $(addprefix --arch ,$(ARCHES))
 
 # ARGS are passed to the runner: make check ARGS="-t xdp -v"
 check: deps
@@ -115,12 +115,17 @@ $(BUILD)/bench/bench-static: runner/bench/bench.c $(RUNNER_OBJS) | $(BUILD)/benc
 bench: $(BUILD)/bench/bench $(BUILD)/bench/bench-static $(BUILD)/bench/bench.bpf.o
 	scripts/bench.sh $(BENCH_KERNELS)
 
-# Run the suite in a VM: make vmtest KERNEL=6.12 (or a vmlinuz, a bzImage)
+# Run the suite in a VM: make vmtest KERNEL=6.12 (or a vmlinuz, a bzImage;
+# "arm64:7.0", or ARCH=arm64, for another architecture: see make cross)
 KERNEL  ?= 7.3
 KERNELS ?= 6.1 6.12 6.18 7.0 7.3
+# The architectures of make matrix: each bare version of KERNELS on each
+ARCHES  ?= amd64
 vmtest: vm-deps
 	$(MAKE) $(BUILD)/conform-static $(BPF_OBJS)
-	scripts/vmtest.sh -k $(KERNEL) -o $(BUILD)/vmtest.json -- $(ARGS)
+	$(if $(filter $(ARCH),$(CROSS_ARCHES)),$(MAKE) cross ARCH=$(ARCH))
+	scripts/vmtest.sh -k $(KERNEL) $(if $(filter $(ARCH),$(CROSS_ARCHES)),--arch $(ARCH)) \
+		-o $(BUILD)/vmtest.json -- $(ARGS)
 
 # The suite on several kernels: build/matrix.json and build/matrix.md.
 # VM_JOBS VMs at a time (also for make test); by default what the machine
@@ -128,7 +133,8 @@ vmtest: vm-deps
 VM_JOBS ?= $(shell scripts/matrix.sh --default-jobs)
 matrix: vm-deps
 	$(MAKE) $(BUILD)/conform-static $(BPF_OBJS)
-	scripts/matrix.sh -j $(VM_JOBS) $(KERNELS) -- $(ARGS)
+	$(foreach a,$(filter $(CROSS_ARCHES),$(ARCHES)),$(MAKE) cross ARCH=$(a) &&) true
+	scripts/matrix.sh -j $(VM_JOBS) --arch "$(ARCHES)" $(KERNELS) -- $(ARGS)
 
 # A kselftest directory, for tools/testing/selftests/bpf_arena_conform/:
 # make install INSTALL_PATH=DIR
@@ -144,3 +150,45 @@ bisect-demo: vm-deps
 
 clean:
 	rm -rf $(BUILD)
+
+# ---- Cross-building: make cross ARCH=arm64 (or make ARCH=arm64) -----------
+# $(BUILD)/ARCH/conform, a static runner for ARCH, made with Debian 12's
+# cross compiler (scripts/install-deps.sh --arch ARCH), libbpf built for
+# ARCH from its cached source, and libelf and zlib from ARCH's Debian
+# packages in a private sysroot (scripts/cross-sysroot.sh); and the BPF
+# objects of ARCH's byte order: $(BUILD)/progs (bpfel), or $(BUILD)/progs-eb
+# (bpfeb) for s390x.
+CROSS_ARCHES    := arm64 s390x riscv64 ppc64el
+triplet_arm64   := aarch64-linux-gnu
+triplet_s390x   := s390x-linux-gnu
+triplet_riscv64 := riscv64-linux-gnu
+triplet_ppc64el := powerpc64le-linux-gnu
+BPF_OBJS_EB     := $(BPF_OBJS:$(BUILD)/progs/%=$(BUILD)/progs-eb/%)
+CROSS_TRIPLET    = $(triplet_$(ARCH))
+
+ifneq ($(filter $(ARCH),$(CROSS_ARCHES)),)
+all: cross
+endif
+
+cross:
+	@test -n "$(CROSS_TRIPLET)" || \
+		{ echo "make cross: ARCH is one of $(CROSS_ARCHES), not '$(ARCH)'" >&2; exit 2; }
+	@command -v $(CROSS_TRIPLET)-gcc >/dev/null || \
+		{ echo "make cross: no $(CROSS_TRIPLET)-gcc (scripts/install-deps.sh --arch $(ARCH))" >&2; exit 2; }
+	sysroot=$$(scripts/cross-sysroot.sh $(ARCH)) && \
+	$(MAKE) BUILD=$(BUILD)/$(ARCH) CC=$(CROSS_TRIPLET)-gcc ARCH= \
+		CFLAGS="$(CFLAGS) -I$$sysroot/usr/include" \
+		LDFLAGS="-static -L$$sysroot/usr/lib/$(CROSS_TRIPLET)" \
+		LIBBPF_DIR=$(CURDIR)/$(BUILD)/$(ARCH)/libbpf \
+		LIBBPF_A=$(CURDIR)/$(BUILD)/$(ARCH)/libbpf/lib/libbpf.a \
+		LIBBPF_INC=-I$(CURDIR)/$(BUILD)/$(ARCH)/libbpf/include \
+		LIBBPF_ENV="CC=$(CROSS_TRIPLET)-gcc AR=$(CROSS_TRIPLET)-ar \
+			LIBBPF_CFLAGS='-g -O2 -I$$sysroot/usr/include'" \
+		$(BUILD)/$(ARCH)/conform
+	$(MAKE) ARCH= $(if $(filter s390x,$(ARCH)),$(BPF_OBJS_EB),$(BPF_OBJS))
+
+$(BUILD)/progs-eb/%.bpf.o: progs/%.bpf.c $(wildcard progs/*.h) runner/uapi_compat.h $(LIBBPF_A) | $(BUILD)/progs-eb
+	$(CLANG) $(subst -target bpf ,-target bpfeb ,$(BPF_CFLAGS)) -c $< -o $@
+
+$(BUILD)/progs-eb:
+	mkdir -p $@

@@ -15,7 +15,6 @@
 #include "runtime.h"
 #include "util.h"
 
-#define PAGE_SIZE_ 4096u
 #define SLOTS 4
 #define DEFERRED_WAIT_NS (2 * 1000000000LL)	/* bound on a deferred free */
 #define STRESS_STEPS 1000
@@ -42,6 +41,15 @@ struct check {
 
 static void append(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * An arena page is a page of the kernel: 4 KiB on x86-64, and on arm64,
+ * s390x and riscv64 as Debian builds them, 64 KiB on ppc64le-64k.
+ */
+static size_t page_size(void)
+{
+	return (size_t)sysconf(_SC_PAGESIZE);
+}
 
 static void append(char *buf, size_t len, const char *fmt, ...)
 {
@@ -125,19 +133,19 @@ static __u64 user_address(const struct map_set *maps, __u64 addr, size_t len)
 static long first_diff(const volatile unsigned char *buf, size_t len,
 		       unsigned char want)
 {
-	static __thread unsigned char ref[PAGE_SIZE_];
+	static __thread unsigned char ref[4096];
 	static __thread int ref_byte = -1;
+	size_t i = 0;
 
-	/* The common case, all equal, at memcmp() speed. */
-	if (len == PAGE_SIZE_) {
-		if (ref_byte != want) {
-			memset(ref, want, sizeof(ref));
-			ref_byte = want;
-		}
-		if (!memcmp((const void *)buf, ref, len))
-			return -1;
+	/* The common case, all equal, at memcmp() speed, a chunk at a time. */
+	if (ref_byte != want) {
+		memset(ref, want, sizeof(ref));
+		ref_byte = want;
 	}
-	for (size_t i = 0; i < len; i++)
+	while (i + sizeof(ref) <= len &&
+	       !memcmp((const void *)(buf + i), ref, sizeof(ref)))
+		i += sizeof(ref);
+	for (; i < len; i++)
 		if (buf[i] != want)
 			return (long)i;
 	return -1;
@@ -147,22 +155,23 @@ static bool check_bytes(const struct check *ck, __u64 addr, bool wait,
 			char *info, size_t infolen, char *msg, size_t msglen)
 {
 	long long start = now_ns(), waited;
+	size_t page = page_size();
 
 	for (unsigned int pg = 0; pg < ck->pages; pg++) {
 		const volatile unsigned char *p =
-			(const volatile unsigned char *)(uintptr_t)(addr + pg * PAGE_SIZE_);
+			(const volatile unsigned char *)(uintptr_t)(addr + pg * page);
 		unsigned char want = ck->kind == CHECK_ZERO ? 0 :
 				     (unsigned char)(ck->byte + pg);
 		long off;
 
 		/* A deferred free (v7.0, non-sleepable) lands a little later. */
-		while ((off = first_diff(p, PAGE_SIZE_, want)) >= 0 && wait &&
+		while ((off = first_diff(p, page, want)) >= 0 && wait &&
 		       now_ns() - start < DEFERRED_WAIT_NS)
 			usleep(50);
 		if (off >= 0) {
 			snprintf(msg, msglen,
 				 "page %u of addr[%u]: byte at 0x%llx is 0x%02x, expected 0x%02x%s",
-				 pg, ck->slot, (unsigned long long)(addr + pg * PAGE_SIZE_ + (unsigned long)off),
+				 pg, ck->slot, (unsigned long long)(addr + pg * page + (unsigned long)off),
 				 p[off], want, wait ? " after waiting 2 s" : "");
 			return false;
 		}
@@ -246,7 +255,8 @@ static bool stress(const struct conform_case *c, int fd,
 		   const struct fresh_map *arena, char *info, size_t infolen,
 		   char *msg, size_t msglen)
 {
-	unsigned int pages = (unsigned int)(arena->len / PAGE_SIZE_), allocs = 0, frees = 0;
+	size_t page = page_size();
+	unsigned int pages = (unsigned int)(arena->len / page), allocs = 0, frees = 0;
 	__u32 seed = 0x2545f491, state = seed, retval;
 	struct shadow sh = { 0 };
 	int step;
@@ -284,7 +294,7 @@ static bool stress(const struct conform_case *c, int fd,
 			if (op.op == 1 && op.ok) {
 				sh.used[pg] = true;
 				sh.byte[pg] = (unsigned char)(step * 7 + pg);
-				memset((char *)arena->mem + pg * PAGE_SIZE_, sh.byte[pg], PAGE_SIZE_);
+				memset((char *)arena->mem + pg * page, sh.byte[pg], page);
 			} else if (op.op == 2) {
 				sh.used[pg] = false;
 			}
@@ -293,12 +303,12 @@ static bool stress(const struct conform_case *c, int fd,
 		frees += op.op == 2;
 		/* Every byte of every page that must have survived. */
 		for (unsigned int pg = 0; pg < pages; pg++) {
-			const unsigned char *p = (unsigned char *)arena->mem + pg * PAGE_SIZE_;
+			const unsigned char *p = (unsigned char *)arena->mem + pg * page;
 			long off;
 
 			if (!sh.used[pg])
 				continue;
-			off = first_diff(p, PAGE_SIZE_, sh.byte[pg]);
+			off = first_diff(p, page, sh.byte[pg]);
 			if (off >= 0) {
 				snprintf(msg, msglen, "step %d (%s %u at page %u): page %u byte at %p is 0x%02x, expected 0x%02x",
 					 step, op.op == 1 ? "alloc" : "free", op.cnt, op.pgoff,
@@ -351,7 +361,7 @@ bool runtime_run(const struct conform_case *c, int fd,
 		if (parse(p->checks[i], &ck))
 			continue;	/* refused when the object was read */
 		addr = user_address(maps, res.addr[ck.slot],
-				    ck.kind == CHECK_SEGV ? 1 : ck.pages * PAGE_SIZE_);
+				    ck.kind == CHECK_SEGV ? 1 : ck.pages * page_size());
 		if (!addr) {
 			snprintf(msg, msglen, "%s: addr[%u] = 0x%llx is outside every arena mapping",
 				 p->checks[i], ck.slot, (unsigned long long)res.addr[ck.slot]);

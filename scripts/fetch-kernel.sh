@@ -1,16 +1,35 @@
 #!/usr/bin/env bash
 #
-# fetch-kernel.sh - download a Debian cloud kernel image for VM testing
+# fetch-kernel.sh - download a Debian kernel image for VM testing
 #
 # Usage:
-#   fetch-kernel.sh [--refresh] VERSION   print the path of a cached vmlinuz
-#   fetch-kernel.sh [--refresh] --list [-v]
+#   fetch-kernel.sh [--refresh] [--arch ARCH] [--flavour F] VERSION
+#                                         print the path of a cached vmlinuz
+#   fetch-kernel.sh [--refresh] [--arch ARCH] [--flavour F] --list [-v]
 #
 # VERSION is a series ("6.1", "6.12", "7.0": the newest upload of that
 # series), an upstream version ("6.12.57", "7.3-rc7": the newest Debian
-# upload of it) or a full Debian version ("6.12.117-1~deb12u1").
+# upload of it) or a full Debian version ("6.12.117-1~deb12u1"), optionally
+# qualified by an architecture or a flavour: "arm64:7.0", "rt-arm64:7.0".
 #
-# Only the path is printed on stdout; progress goes to stderr.
+# ARCH is a Debian architecture and F one of its kernel flavours:
+#   amd64    cloud-amd64 (the default)
+#   arm64    cloud-arm64 (its default), rt-arm64
+#   s390x    s390x
+#   riscv64  riscv64
+#   ppc64el  powerpc64le (its default), powerpc64le-64k (64 KiB pages)
+# A flavour alone names its architecture.  --list shows the versions of
+# one flavour (-v: every upload, with its suite and package).
+#
+# Only the path is printed on stdout; progress goes to stderr.  The file is
+# always called vmlinuz, whatever the image is (a bzImage, arm64's gzipped
+# Image, s390x's image, ppc64el's ELF vmlinux); beside it, "config" is the
+# kernel's .config from the package and "source" says where it came from
+# (package, version, suite, arch, flavour, release, sha256).
+#
+# Cache layout: amd64's cloud kernels in CACHE/kernels/VERSION/, the
+# others in CACHE/kernels/ARCH/FLAVOUR/VERSION/; the package lists of
+# amd64 in CACHE/apt/, of another architecture in CACHE/apt-ARCH/.
 #
 # The archive is found from the system's apt sources, but the system's apt
 # configuration is neither used nor touched: apt runs with a private
@@ -42,16 +61,93 @@ source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 # shellcheck source-path=SCRIPTDIR source=apt-private.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/apt-private.sh"
 readonly CACHE=${CONFORM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/arena-conform}
-readonly APT_ROOT=$CACHE/apt
-readonly KERNELS=$CACHE/kernels
-readonly TABLE=$APT_ROOT/kernels.tsv
 readonly MAX_AGE=${CONFORM_APT_MAX_AGE:-86400}
+
+# Set by set_flavour(): what to fetch, and where it goes.
+ARCH=amd64
+FLAVOUR=cloud-amd64
+APT_ROOT=
+KERNELS=
+TABLE=
+UNAVAILABLE=	# rows whose package did not download, until the next update
 
 readonly MAIN_SUITES=(bookworm bookworm-updates bookworm-backports
 		      trixie trixie-updates trixie-backports sid)
 readonly SECURITY_SUITES=(bookworm-security trixie-security)
 
 TMP_DIR=
+
+# The flavours of an architecture, the default first.
+arch_flavours()
+{
+	case $1 in
+	amd64)		echo cloud-amd64 ;;
+	arm64)		echo cloud-arm64 rt-arm64 ;;
+	s390x)		echo s390x ;;
+	riscv64)	echo riscv64 ;;
+	ppc64el)	echo powerpc64le powerpc64le-64k ;;
+	*)		return 1 ;;
+	esac
+}
+
+readonly ALL_ARCHES=(amd64 arm64 s390x riscv64 ppc64el)
+
+# The architecture a flavour belongs to.
+flavour_arch()
+{
+	local arch f
+
+	for arch in "${ALL_ARCHES[@]}"; do
+		for f in $(arch_flavours "$arch"); do
+			if [[ $f == "$1" ]]; then
+				echo "$arch"
+				return 0
+			fi
+		done
+	done
+	return 1
+}
+
+# set_flavour ARCH FLAVOUR (either may be empty): check them, set ARCH,
+# FLAVOUR and the paths.
+set_flavour()
+{
+	local arch=$1 flavour=$2 flavours
+
+	if [[ -n $flavour ]]; then
+		flavour_arch "$flavour" >/dev/null ||
+			die "unknown flavour '$flavour' (known: $(for a in "${ALL_ARCHES[@]}"; do arch_flavours "$a"; done | tr '\n' ' '))"
+		if [[ -z $arch ]]; then
+			arch=$(flavour_arch "$flavour")
+		fi
+	fi
+	arch=${arch:-amd64}
+	flavours=$(arch_flavours "$arch") ||
+		die "unknown architecture '$arch' (known: ${ALL_ARCHES[*]})"
+	flavour=${flavour:-${flavours%% *}}
+	[[ " $flavours " == *" $flavour "* ]] ||
+		die "flavour $flavour is not one of $arch's ($flavours)"
+
+	ARCH=$arch
+	FLAVOUR=$flavour
+	if [[ $arch == amd64 ]]; then
+		APT_ROOT=$CACHE/apt
+		KERNELS=$CACHE/kernels
+	else
+		APT_ROOT=$CACHE/apt-$arch
+		KERNELS=$CACHE/kernels/$arch/$flavour
+	fi
+	TABLE=$APT_ROOT/kernels.tsv
+	UNAVAILABLE=$APT_ROOT/unavailable.tsv
+}
+
+# Is PKG an image package of FLAVOUR?  See build_table for the names.
+pkg_of_flavour()
+{
+	local pkg=$1 flavour=$2
+
+	[[ $pkg == *-"$flavour" || $pkg == *-"$flavour"-unsigned ]]
+}
 
 cleanup()
 {
@@ -86,15 +182,18 @@ lists_fresh()
 }
 
 # Print "EXACT VERSION RANK SUITE PACKAGE" for every package of the lists
-# that holds a cloud kernel image.  EXACT is the upstream version ("~"
-# turned into "-"); RANK 0 is the signed image, 1 the unsigned one.
+# that holds a kernel image of one of ARCH's flavours.  EXACT is the
+# upstream version ("~" turned into "-"); RANK 0 is the signed image, 1 the
+# unsigned one.
 #
-# Up to 6.18 the image is in linux-image-ABI-cloud-amd64[-unsigned]; from
+# Up to 6.18 the image is in linux-image-ABI-FLAVOUR[-unsigned]; from
 # 6.19 on that package is only a wrapper, and the image is in
-# linux-binary[-unsigned]-ABI-cloud-amd64.
+# linux-binary[-unsigned]-ABI-FLAVOUR.
 build_table()
 {
-	local suite file
+	local suite file flavours
+
+	flavours=$(arch_flavours "$ARCH" | tr ' ' '|')
 
 	# shellcheck disable=SC2016 # apt's own $(FIELD) format, not ours
 	apt_get indextargets \
@@ -102,7 +201,7 @@ build_table()
 	while read -r suite file; do
 		[[ -f $file ]] || continue
 		/usr/lib/apt/apt-helper cat-file "$file" |
-		awk -v suite="$suite" '
+		awk -v suite="$suite" -v fl="($flavours)" '
 		BEGIN { RS = ""; FS = "\n" }
 		/^Package: linux-(image|binary)-/ {
 			pkg = ver = dep = desc = ""
@@ -116,13 +215,13 @@ build_table()
 				else if ($l ~ /^Description: /)
 					desc = $l
 			}
-			if (pkg ~ /^linux-binary-unsigned-.+-cloud-amd64$/)
+			if (pkg ~ "^linux-binary-unsigned-.+-" fl "$")
 				rank = 1
-			else if (pkg ~ /^linux-binary-.+-cloud-amd64$/)
+			else if (pkg ~ "^linux-binary-.+-" fl "$")
 				rank = 0
-			else if (pkg ~ /^linux-image-.+-cloud-amd64-unsigned$/)
+			else if (pkg ~ "^linux-image-.+-" fl "-unsigned$")
 				rank = 1
-			else if (pkg ~ /^linux-image-.+-cloud-amd64$/)
+			else if (pkg ~ "^linux-image-.+-" fl "$")
 				rank = 0
 			else
 				next
@@ -152,6 +251,7 @@ refresh_lists()
 	fi
 	build_table >"$TABLE.new"
 	mv -f "$TABLE.new" "$TABLE"
+	rm -f -- "$UNAVAILABLE"
 	apt_stamp_lists
 }
 
@@ -163,7 +263,7 @@ ensure_lists()
 	local force=$1
 
 	apt_find_mirrors
-	apt_private_init "$APT_ROOT" amd64
+	apt_private_init "$APT_ROOT" "$ARCH"
 	private_sources | apt_set_sources
 
 	if [[ $force == 1 ]] || ! lists_fresh; then
@@ -176,16 +276,20 @@ is_series()
 	[[ $1 =~ ^[0-9]+\.[0-9]+$ ]]
 }
 
-# Print the table row of the kernel that SPEC names, or nothing.
+# resolve SPEC [ROW...]: print the table row of the kernel that SPEC names
+# (the newest, signed before unsigned), other than the ROWs, or nothing.
 resolve()
 {
 	local spec=$1
 	local exact ver rank suite pkg
 	local best='' best_ver='' best_rank=''
 
+	shift
 	[[ -f $TABLE ]] || return 0
 
 	while read -r exact ver rank suite pkg; do
+		pkg_of_flavour "$pkg" "$FLAVOUR" || continue
+		[[ " ${*/%/,} " != *" $exact $ver $rank $suite $pkg, "* ]] || continue
 		if is_series "$spec"; then
 			[[ $exact == "$spec" || $exact == "$spec".* ||
 			   $exact == "$spec"-* ]] || continue
@@ -223,29 +327,50 @@ cache_key()
 download()
 {
 	local key=$1 ver=$2 suite=$3 pkg=$4
-	local deb image
+	local deb image release config
 
 	mkdir -p "$KERNELS"
 	TMP_DIR=$(mktemp -d "$CACHE/tmp.XXXXXX")
 
 	log "downloading $pkg $ver ($suite)"
-	(cd "$TMP_DIR" && apt_get -q download "$pkg=$ver") >&2 ||
-		die "apt-get download $pkg=$ver failed"
+	if ! (cd "$TMP_DIR" && apt_get -q download "$pkg=$ver") >&2; then
+		log "apt-get download $pkg=$ver failed"
+		rm -rf -- "$TMP_DIR"
+		TMP_DIR=
+		return 1
+	fi
 
 	deb=$(find "$TMP_DIR" -maxdepth 1 -name '*.deb' -print -quit)
 	[[ -n $deb ]] || die "no .deb downloaded for $pkg"
 	dpkg-deb -x "$deb" "$TMP_DIR/root"
 
-	# /boot/vmlinuz-ABI up to 6.18, /usr/lib/modules/ABI/vmlinuz after.
-	image=$(find "$TMP_DIR/root" -name 'vmlinuz*' -type f -print -quit)
+	# /boot/vmlinuz-RELEASE up to 6.18, /usr/lib/modules/RELEASE/vmlinuz
+	# after; ppc64el's is an ELF, vmlinux.
+	image=$(find "$TMP_DIR/root" \( -name 'vmlinuz*' -o -name 'vmlinux*' \) \
+		-type f -print -quit)
 	[[ -n $image ]] || die "no vmlinuz in $pkg $ver"
+	case $image in
+	*/boot/vmlinu[xz]-*)	release=${image##*/vmlinu[xz]-} ;;
+	*/modules/*/vmlinu[xz])	release=${image%/*}; release=${release##*/} ;;
+	*)			release= ;;
+	esac
+	config=$(find "$TMP_DIR/root" \( -name "config-$release" -o \
+		-path "*/modules/$release/config" \) -type f -print -quit)
 
 	mkdir "$TMP_DIR/out"
 	mv "$image" "$TMP_DIR/out/vmlinuz"
+	if [[ -n $config ]]; then
+		mv "$config" "$TMP_DIR/out/config"
+	else
+		log "warning: no kernel config in $pkg $ver"
+	fi
 	{
 		echo "package: $pkg"
 		echo "version: $ver"
 		echo "suite: $suite"
+		echo "arch: $ARCH"
+		echo "flavour: $FLAVOUR"
+		echo "release: $release"
 		echo "sha256: $(sha256sum <"$TMP_DIR/out/vmlinuz" | cut -d' ' -f1)"
 	} >"$TMP_DIR/out/source"
 
@@ -274,6 +399,7 @@ fetch()
 {
 	local spec=$1 refresh=$2
 	local row key exact ver rank suite pkg
+	local -a tried=()
 
 	# Exact versions: a cache hit needs nothing else.
 	key=${spec//\~/-}
@@ -283,10 +409,15 @@ fetch()
 		return
 	fi
 
+	# Packages that did not download since the lists were updated.
+	if [[ $refresh == 0 && -f $UNAVAILABLE ]]; then
+		mapfile -t tried <"$UNAVAILABLE"
+	fi
+
 	# Series: resolve with whatever table there is; if that names a
 	# cached kernel, we are done without the network.
 	if [[ $refresh == 0 ]]; then
-		row=$(resolve "$spec")
+		row=$(resolve "$spec" ${tried[@]+"${tried[@]}"})
 		if [[ -n $row ]]; then
 			read -r exact ver rank suite pkg <<<"$row"
 			key=$(cache_key "$spec" "$exact" "$ver")
@@ -304,14 +435,36 @@ fetch()
 	fi
 
 	ensure_lists "$refresh"
-	row=$(resolve "$spec")
-	[[ -n $row ]] ||
-		die "no Debian cloud kernel matches '$spec' (try: $PROG --list)"
-	read -r exact ver rank suite pkg <<<"$row"
-	key=$(cache_key "$spec" "$exact" "$ver")
-
-	if [[ ! -f $KERNELS/$key/vmlinuz ]]; then
-		download "$key" "$ver" "$suite" "$pkg"
+	# A package the lists name may not download (the archive answers
+	# 404 for some): then the next one SPEC matches, an older upload.
+	# Such a row is noted in UNAVAILABLE, and not tried again until the
+	# lists are updated.
+	if [[ $refresh == 1 ]]; then
+		tried=()
+	fi
+	while :; do
+		row=$(resolve "$spec" ${tried[@]+"${tried[@]}"})
+		if [[ -z $row ]]; then
+			(( ${#tried[@]} == 0 )) ||
+				die "no Debian $FLAVOUR kernel matching '$spec' downloads (${#tried[@]} did not; $UNAVAILABLE)"
+			die "no Debian $FLAVOUR kernel matches '$spec' (try: $PROG --list --flavour $FLAVOUR)"
+		fi
+		read -r exact ver rank suite pkg <<<"$row"
+		key=$(cache_key "$spec" "$exact" "$ver")
+		if [[ -f $KERNELS/$key/vmlinuz ]] ||
+		   download "$key" "$ver" "$suite" "$pkg"; then
+			break
+		fi
+		tried+=("$row")
+		printf '%s\n' "$row" >>"$UNAVAILABLE"
+		log "trying the next kernel that matches '$spec'"
+	done
+	# The cache holds one kernel per upstream version: it may be another
+	# build of it (+deb12, +deb13) than the row's; say which.
+	if [[ -f $KERNELS/$key/source ]]; then
+		pkg=$(sed -n 's/^package: *//p' "$KERNELS/$key/source")
+		ver=$(sed -n 's/^version: *//p' "$KERNELS/$key/source")
+		suite=$(sed -n 's/^suite: *//p' "$KERNELS/$key/source")
 	fi
 	log "$spec -> $key ($pkg $ver, $suite)"
 	echo "$KERNELS/$key/vmlinuz"
@@ -319,24 +472,35 @@ fetch()
 
 list()
 {
-	local verbose=$1 refresh=$2
+	local verbose=$1 refresh=$2 exact ver rank suite pkg
 
 	ensure_lists "$refresh"
 	if [[ $verbose == 1 ]]; then
 		printf '%-12s %-22s %-20s %s\n' EXACT VERSION SUITE PACKAGE
-		awk '{ printf "%-12s %-22s %-20s %s\n", $1, $2, $4, $5 }' "$TABLE"
-	else
-		awk '!seen[$1]++ { print $1 }' "$TABLE"
 	fi
+	while read -r exact ver rank suite pkg; do
+		pkg_of_flavour "$pkg" "$FLAVOUR" || continue
+		if [[ $verbose == 1 ]]; then
+			printf '%-12s %-22s %-20s %s\n' "$exact" "$ver" "$suite" "$pkg"
+		else
+			echo "$exact"
+		fi
+	done <"$TABLE" | if [[ $verbose == 1 ]]; then cat; else awk '!seen[$0]++'; fi
 }
 
 main()
 {
-	local refresh=0 do_list=0 verbose=0 spec=
+	local refresh=0 do_list=0 verbose=0 spec='' arch='' flavour='' qual
 
 	while (( $# )); do
 		case $1 in
 		--refresh)	refresh=1 ;;
+		--arch)		(( $# >= 2 )) || usage; arch=$2; shift ;;
+		--arch=*)	arch=${1#*=} ;;
+		--flavour|--flavor)
+				(( $# >= 2 )) || usage; flavour=$2; shift ;;
+		--flavour=*|--flavor=*)
+				flavour=${1#*=} ;;
 		--list)		do_list=1 ;;
 		-v|--verbose)	verbose=1 ;;
 		-h|--help)	usage 0 ;;
@@ -345,6 +509,24 @@ main()
 		esac
 		shift
 	done
+
+	# ARCH:VERSION or FLAVOUR:VERSION
+	if [[ $spec == *:* ]]; then
+		qual=${spec%%:*}
+		spec=${spec#*:}
+		if arch_flavours "$qual" >/dev/null; then
+			[[ -z $arch || $arch == "$qual" ]] ||
+				die "$qual:$spec contradicts --arch $arch"
+			arch=$qual
+		elif flavour_arch "$qual" >/dev/null; then
+			[[ -z $flavour || $flavour == "$qual" ]] ||
+				die "$qual:$spec contradicts --flavour $flavour"
+			flavour=$qual
+		else
+			die "'$qual' in '$qual:$spec' is neither an architecture (${ALL_ARCHES[*]}) nor a flavour"
+		fi
+	fi
+	set_flavour "$arch" "$flavour"
 
 	mkdir -p "$CACHE"
 	trap cleanup EXIT

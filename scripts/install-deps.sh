@@ -2,10 +2,13 @@
 #
 # install-deps.sh - install the Debian packages the suite needs, if missing
 #
-# Usage: install-deps.sh [--vm]
+# Usage: install-deps.sh [--vm] [--arch ARCH]...
 #
-#   (none)  what building and running the suite needs (make, make check)
-#   --vm    also what running it in VMs needs (make test, make vmtest)
+#   (none)     what building and running the suite needs (make, make check)
+#   --vm       also what running it in VMs needs (make test, make vmtest)
+#   --arch A   also the cross compiler and C library for architecture A
+#              (arm64, s390x, riscv64, ppc64el; amd64 adds nothing), and
+#              with --vm its qemu (make cross ARCH=A, vmtest.sh on A)
 #
 # Packages already installed are left alone.  As root, the missing ones are
 # installed with apt-get; otherwise nothing is installed and the apt-get
@@ -24,12 +27,20 @@ set -euo pipefail
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
 vm=0
-for arg; do
-	case $arg in
+arches=()
+while (($#)); do
+	case $1 in
 	--vm) vm=1 ;;
+	--arch)
+		(($# >= 2)) || usage
+		arches+=("$2")
+		shift
+		;;
+	--arch=*) arches+=("${1#*=}") ;;
 	-h|--help) usage 0 ;;
-	*) echo "install-deps: unknown argument: $arg" >&2; usage ;;
+	*) echo "install-deps: unknown argument: $1" >&2; usage ;;
 	esac
+	shift
 done
 
 # libbpf >= 1.6 is built from Debian's source package (scripts/
@@ -40,6 +51,22 @@ if ((vm)); then
 	packages+=(qemu-system-x86 busybox-static cpio gzip jq shellcheck bpftool valgrind
 		libclang-rt-19-dev llvm-19 chromium) # chromium: the test of matrix.html
 fi
+# Debian 12's cross compilers; libc6-dev-*-cross is only a recommendation
+# of theirs, and the static runner needs its libc.a.
+for arch in ${arches[@]+"${arches[@]}"}; do
+	case $arch in
+	amd64) continue ;;
+	arm64) triplet=aarch64-linux-gnu qemu=qemu-system-arm ;;
+	s390x) triplet=s390x-linux-gnu qemu=qemu-system-misc ;;
+	riscv64) triplet=riscv64-linux-gnu qemu=qemu-system-misc ;;
+	ppc64el) triplet=powerpc64le-linux-gnu qemu=qemu-system-ppc ;;
+	*) echo "install-deps: unknown architecture: $arch" >&2; usage ;;
+	esac
+	packages+=("gcc-$triplet" "libc6-dev-$arch-cross")
+	if ((vm)) && [[ " ${packages[*]} " != *" $qemu "* ]]; then
+		packages+=("$qemu")
+	fi
+done
 
 missing=()
 for pkg in "${packages[@]}"; do

@@ -1,7 +1,11 @@
 # Render build/matrix.json as Markdown: a table whose rows are tests and
 # columns kernels, each cell the observed outcome, failures in bold; then
-# the rows whose outcome differs between kernels, and the kernels that gave
-# no verdict, with why.
+# the rows whose outcome differs between kernels, with several
+# architectures the tests whose verdict differs between architectures on
+# the same version, and the kernels that gave no verdict, with why.  With
+# more than one architecture, a column is "VERSION ARCH" (or the flavour,
+# for one that is not the architecture's default: rt-arm64,
+# powerpc64le-64k); a row without "arch" (an older matrix.json) is amd64.
 
 # The observed outcome: A R · h s E, or ? for one this script does not know.
 # "h" is an absent caused only by a helper kfunc the case also calls (the
@@ -19,7 +23,13 @@ def cell($has):
   elif .status == "fail" then "**" + outcome($has) + "✗**"
   else outcome($has) end;
 def testname: .name + (if .sleepable then ".s" else "" end);
-def release: if .result then .result.kernel | sub("-cloud-amd64$"; "") | sub("\\+deb.*$"; "") else .kernel end;
+def default_flavour: {"amd64": "cloud-amd64", "arm64": "cloud-arm64", "s390x": "s390x",
+                      "riscv64": "riscv64", "ppc64el": "powerpc64le"}[.arch // "amd64"];
+def platform: if .flavour and .flavour != default_flavour then .flavour else .arch // "amd64" end;
+def version:
+  if .result then (.flavour // default_flavour) as $f | .result.kernel | sub("-" + $f + "$"; "") | sub("\\+deb.*$"; "")
+  else .kernel end;
+def release($multi): version + (if $multi and .result then " " + platform else "" end);
 def summary:
   if .result then
     .result.summary
@@ -31,18 +41,26 @@ def summary:
   + if .result and .exit != 0 then ", **exit \(.exit)**" else "" end;
 
 .kernels as $k
+| ([$k[] | platform] | unique | length > 1) as $multi
 | [$k[] | .result.btf_has_kfunc // false] as $has
 | ([$k[] | .result.cases // [] | .[] | testname] | reduce .[] as $n ([]; if index([$n]) then . else . + [$n] end)) as $rows
 | [$k[] | ((.result.cases // []) | map({key: testname, value: .}) | from_entries)] as $cells
 | def line($r): "| " + $r + " | " + ([range($k | length) as $i | $cells[$i][$r] | cell($has[$i])] | join(" | ")) + " |";
-  def header: "| test | " + ([$k[] | release] | join(" | ")) + " |", "|---|" + ([$k[] | "---"] | join("|")) + "|";
+  def header: "| test | " + ([$k[] | release($multi)] | join(" | ")) + " |", "|---|" + ([$k[] | "---"] | join("|")) + "|";
   # Compared: the kernels that have the kfunc (on the others every test
   # is absent, which says nothing about one test).
   [range($k | length) | select($has[.])] as $cmp
 | [$rows[] as $r
    | select([$cmp[] as $i | $cells[$i][$r] // empty | outcome($has[$i])] | unique | length > 1)
    | $r] as $differ
-| [range($k | length) | select($has[.] | not) | $k[.] | select(.result) | release] as $without
+| [range($k | length) | select($has[.] | not) | $k[.] | select(.result) | release($multi)] as $without
+  # Columns with a result, grouped by series (6.12, 7.0: Debian's uploads
+  # of one series differ between architectures), where the series ran on
+  # more than one architecture (or flavour).
+| def series: .result.kernel_version | split(".") | .[0:2] | join(".") | sub("-rc.*$"; "");
+  [range($k | length) | select($k[.].result)] as $withres
+| ($withres | group_by($k[.] | series)
+   | map(select([.[] as $i | $k[$i] | platform] | unique | length > 1))) as $vgroups
 | "# bpf_arena_free_pages conformance matrix\n",
   "Cells, what the kernel did:\n",
   "- **A** accepted",
@@ -69,6 +87,24 @@ def summary:
   elif ($differ | length) == 0 then "No test's outcome differs between these kernels."
   else "\($differ | length) of \($rows | length) tests have a different outcome on some kernel.\n", header, ($differ[] as $r | line($r))
   end,
+  # Per version: the tests whose cell (outcome and pass or fail) is not
+  # the same on every architecture.
+  (if $multi then
+     "\n## Verdicts that differ between architectures on the same version\n",
+     if ($vgroups | length) == 0 then "No series ran on more than one architecture."
+     else
+       ($vgroups[] as $g
+        | [$rows[] as $r | select([$g[] as $i | $cells[$i][$r] | cell($has[$i])] | unique | length > 1) | $r] as $d
+        | "### \($k[$g[0]] | series)\n",
+          if ($d | length) == 0 then "No test differs.\n"
+          else "\($d | length) of \($rows | length) tests differ.\n",
+            "| test | " + ([$g[] | $k[.] | release(true)] | join(" | ")) + " |",
+            "|---|" + ([$g[] | "---"] | join("|")) + "|",
+            ($d[] as $r | "| " + $r + " | " + ([$g[] as $i | $cells[$i][$r] | cell($has[$i])] | join(" | ")) + " |"),
+            ""
+          end)
+     end
+   else empty end),
   (def problems($title):
      if length == 0 then empty
      else "\n## " + $title + "\n",

@@ -2,18 +2,28 @@
 #
 # matrix.sh - run the suite on several kernels and tabulate the verdicts
 #
-# Usage: matrix.sh [-j JOBS] [-o DIR] KERNEL... [-- RUNNER-ARGS...]
+# Usage: matrix.sh [-j JOBS] [-o DIR] [--arch ARCH]... KERNEL...
+#                  [-- RUNNER-ARGS...]
 #        matrix.sh --default-jobs
 #
-#   KERNEL       anything vmtest.sh -k takes: "6.12", "7.3.4", a vmlinuz path
+#   KERNEL       anything vmtest.sh -k takes: "6.12", "7.3.4", a vmlinuz
+#                path, or a version qualified by an architecture or a
+#                flavour: "arm64:7.0", "rt-arm64:7.0", "s390x:7.2.13"
+#   --arch ARCH  run each KERNEL that is a bare version on ARCH (amd64,
+#                arm64, s390x, riscv64, ppc64el; repeated, or a list
+#                "amd64 arm64"): one column per kernel and architecture.
+#                Default amd64.  A qualified KERNEL or a path runs once,
+#                on its own architecture.
 #   -j JOBS      VMs at a time (default: what this machine can hold, which
 #                --default-jobs prints: one per 2 CPUs, as a VM has 2, and
 #                one per 3 GiB of available memory; at least 1)
 #   -o DIR       output directory (default build/)
 #   RUNNER-ARGS  passed to the runner in each VM (vmtest.sh -- ARGS)
 #
-# Writes DIR/matrix.json (one runner JSON per kernel, with its exit code
-# and timings) and DIR/matrix.md (rows: tests, columns: kernels). Each
+# Writes DIR/matrix.json (one runner JSON per kernel and architecture,
+# with its exit code, timings, arch and flavour) and DIR/matrix.md (rows:
+# tests, columns: kernels, and with several architectures, the verdicts
+# that differ between architectures on the same version). Each
 # kernel also gets a bare boot that only powers off, so that boot-to-verdict
 # can be compared with it. A kernel without a verdict (it cannot be fetched,
 # does not boot, crashes, times out) is a row with exit 5, "result": null,
@@ -59,21 +69,58 @@ if [[ ${1:-} == --default-jobs ]]; then
 fi
 jobs=
 out=$root/build
-while getopts "j:o:" opt; do
-	case $opt in
-	j) jobs=$OPTARG ;;
-	o) out=$OPTARG ;;
-	*) usage ;;
-	esac
-done
-shift $((OPTIND - 1))
-kernels=()
+arches=()
+specs=()
 while (($#)) && [[ $1 != -- ]]; do
-	kernels+=("$1")
+	case $1 in
+	-j | -o | --arch)
+		(($# >= 2)) || usage
+		case $1 in
+		-j) jobs=$2 ;;
+		-o) out=$2 ;;
+		--arch) read -ra a <<<"${2//,/ }" && arches+=("${a[@]}") ;;
+		esac
+		shift
+		;;
+	-j*) jobs=${1#-j} ;;
+	-o*) out=${1#-o} ;;
+	--arch=*)
+		v=${1#*=}
+		read -ra a <<<"${v//,/ }" && arches+=("${a[@]}")
+		;;
+	-*) usage ;;
+	*) specs+=("$1") ;;
+	esac
 	shift
 done
 [[ ${1:-} == -- ]] && shift
-((${#kernels[@]})) || usage
+((${#specs[@]})) || usage
+((${#arches[@]})) || arches=(amd64)
+for a in "${arches[@]}"; do
+	case $a in
+	amd64 | arm64 | s390x | riscv64 | ppc64el) ;;
+	*)
+		echo "matrix.sh: unknown architecture '$a' (amd64, arm64, s390x, riscv64, ppc64el)" >&2
+		exit 2
+		;;
+	esac
+done
+# One column per bare version and architecture (amd64's unqualified, as
+# before); qualified versions and paths as they are.
+kernels=()
+for k in "${specs[@]}"; do
+	if [[ -e $k || $k == *:* ]]; then
+		kernels+=("$k")
+		continue
+	fi
+	for a in "${arches[@]}"; do
+		if [[ $a == amd64 ]]; then
+			kernels+=("$k")
+		else
+			kernels+=("$a:$k")
+		fi
+	done
+done
 [[ -n $jobs ]] || jobs=$(default_jobs)
 if ! [[ $jobs =~ ^[1-9][0-9]*$ ]]; then
 	echo "matrix.sh: -j needs a number of VMs, not '$jobs'" >&2
@@ -144,7 +191,7 @@ done
 # row INDEX: kernel INDEX's entry of matrix.json. Whatever run_one left
 # behind, or did not, this gives a row.
 row() {
-	local i=$1 rc verdict bare error=
+	local i=$1 rc verdict bare arch flavour error=
 	local result=$work/$i.json
 	rc=$(cat "$work/$i.rc" 2>/dev/null || true)
 	[[ $rc =~ ^[0-9]+$ ]] || rc=$NO_VERDICT
@@ -166,15 +213,31 @@ row() {
 	fi
 	verdict=$(grep -ao 'boot-to-verdict [0-9.]*' "$work/$i.err" 2>/dev/null |
 		tail -n 1 | cut -d' ' -f2 || true)
+	# The architecture vmtest.sh booted, else the one asked for; the
+	# flavour from fetch-kernel.sh's note beside the image.
+	arch=$(sed -n 's/.*: booting [^ ]* (\([a-z0-9]*\), .*/\1/p' "$work/$i.err" 2>/dev/null |
+		tail -n 1 || true)
+	if [[ -z $arch ]]; then
+		arch=amd64
+		if [[ ${kernels[i]} == *:* ]]; then
+			arch=${kernels[i]%%:*}
+		fi
+	fi
+	flavour=
+	if [[ -n ${images[i]} && -f $(dirname -- "${images[i]}")/source ]]; then
+		flavour=$(sed -n 's/^flavour: *//p' "$(dirname -- "${images[i]}")/source")
+	fi
 	bare=$(grep -ao 'bare boot of .*: [0-9.]*s' "$work/$i.bare" 2>/dev/null |
 		tail -n 1 | grep -o '[0-9.]*s$' | tr -d s || true)
 	{ tail -n 20 "$work/$i.console" 2>/dev/null || true; } | tr -d '\r' >"$work/$i.tail"
 	jq -n --arg kernel "${kernels[i]}" --arg image "${images[i]}" \
+		--arg arch "$arch" --arg flavour "$flavour" \
 		--argjson exit "$rc" --slurpfile result "$result" \
 		--arg verdict "$verdict" --arg bare "$bare" --arg error "$error" \
 		--rawfile tail "$work/$i.tail" '
 		def num: if . == "" then null else tonumber end;
 		{kernel: $kernel, image: (if $image == "" then null else $image end),
+		 arch: $arch, flavour: (if $flavour == "" then null else $flavour end),
 		 exit: $exit, result: $result[0],
 		 verdict_s: ($verdict | num), bare_boot_s: ($bare | num)}
 		+ if $error != "" then

@@ -2,13 +2,30 @@
 #
 # vmtest.sh - run the conformance runner inside a VM
 #
-# Usage: vmtest.sh -k IMAGE [-o JSON_OUT] [-t TIMEOUT] [--bare] [-- ARGS...]
+# Usage: vmtest.sh -k IMAGE [--arch ARCH] [-o JSON_OUT] [-t TIMEOUT] [--bare]
+#                  [-- ARGS...]
 #
-#   -k IMAGE    a vmlinuz/bzImage, a kernel build tree, or a Debian cloud
-#               kernel version for fetch-kernel.sh ("6.12", "7.0.13")
+#   -k IMAGE    a vmlinuz/bzImage, a kernel build tree, or a Debian kernel
+#               version for fetch-kernel.sh ("6.12", "7.0.13", "arm64:7.0",
+#               "rt-arm64:7.0")
+#   --arch A    the guest's architecture: amd64, arm64, s390x, riscv64 or
+#               ppc64el; by default what the image is (its magic), and
+#               for a version, the one fetch-kernel.sh --arch A fetches
 #   -o FILE     write the runner's JSON result to FILE
-#   -t SECONDS  kill the VM after this long (default 300)
+#   -t SECONDS  kill the VM after this long (default 300, 900 under
+#               emulation of another architecture)
 #   --bare      boot the same initramfs, but power off at once (boot time)
+#
+# Per architecture (TCG, or kvm for amd64 on an x86-64 host):
+#   amd64    qemu-system-x86_64 (pc), console ttyS0
+#   arm64    qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on, ttyAMA0
+#   s390x    qemu-system-s390x -M s390-ccw-virtio, ttysclp0
+#   riscv64  qemu-system-riscv64 -M virt -cpu rv64, ttyS0
+#   ppc64el  qemu-system-ppc64 -M pseries -cpu power9, hvc0
+# The runner's output and JSON come back on a second serial port (ttyS1)
+# on amd64, and on a virtio serial port named vmtest.out elsewhere.  The
+# runner, busybox and BPF objects default to that architecture's: see
+# VMTEST_RUNNER, VMTEST_BUSYBOX and VMTEST_PROGS.
 #   ARGS        passed to the runner: conform --json FILE ARGS...; a list
 #               file of -a, -d or -t (-d @DENYLIST, --deny=@FILE) is copied
 #               into the VM and the argument rewritten to the copy
@@ -35,17 +52,24 @@
 # -h, --help prints this text.
 #
 # Environment:
-#   VMTEST_RUNNER        static runner  (default: build/conform-static)
-#   VMTEST_PROGS         BPF objects, *.bpf.o  (default: build/progs)
+#   VMTEST_RUNNER        static runner  (default: build/conform-static on
+#                        amd64, build/ARCH/conform, from make cross
+#                        ARCH=ARCH, elsewhere)
+#   VMTEST_PROGS         BPF objects, *.bpf.o  (default: build/progs, or
+#                        build/progs-eb on s390x, which is big-endian)
 #   VMTEST_EXPECTED      expectations directory  (default: expected)
-#   VMTEST_BUSYBOX       static busybox  (default: /bin/busybox)
-#   VMTEST_QEMU          qemu binary  (default: qemu-system-x86_64)
+#   VMTEST_BUSYBOX       static busybox  (default: /bin/busybox on amd64,
+#                        scripts/cross-sysroot.sh ARCH's elsewhere)
+#   VMTEST_QEMU          qemu binary  (default: the architecture's, above)
 #   VMTEST_ACCEL         tcg (default), kvm, or auto (kvm if a probe boots)
 #   VMTEST_MEM           guest memory  (default: 1G)
 #   VMTEST_SMP           guest CPUs  (default: 2)
-#   VMTEST_CPU           qemu -cpu model  (default: qemu's)
+#   VMTEST_CPU           qemu -cpu model  (default: qemu's on amd64 and
+#                        s390x, the one above elsewhere)
 #   VMTEST_APPEND        extra kernel command line
-#   VMTEST_BOOT_TIMEOUT  seconds from power-on to the suite's start (60)
+#   VMTEST_BOOT_TIMEOUT  seconds from power-on to the suite's start (60,
+#                        180 under emulation of another architecture:
+#                        ppc64el's firmware alone takes half a minute)
 #   VMTEST_FATAL         ERE of a crash report's first line, after the
 #                        console timestamp (default: the headers above)
 #   VMTEST_SYSRQ_AT      CASE:KEY, for testing: the runner writes KEY to
@@ -73,11 +97,18 @@ readonly CACHE=${CONFORM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/arena-conform}
 readonly EXIT_NO_VERDICT=5
 readonly DIE_STATUS=$EXIT_NO_VERDICT	# for die() in lib.sh
 
-readonly RUNNER=${VMTEST_RUNNER:-$REPO_ROOT/build/conform-static}
-readonly PROGS_DIR=${VMTEST_PROGS:-$REPO_ROOT/build/progs}
 readonly EXPECTED_DIR=${VMTEST_EXPECTED:-$REPO_ROOT/expected}
-readonly BUSYBOX=${VMTEST_BUSYBOX:-/bin/busybox}
-readonly QEMU=${VMTEST_QEMU:-qemu-system-x86_64}
+# Set by arch_setup(), for the guest's architecture.
+ARCH=
+RUNNER=
+PROGS_DIR=
+BUSYBOX=
+QEMU=
+QEMU_PKG=
+CONSOLE=
+OUT_VIRTIO=0	# the runner's port: ttyS1 (0) or virtio serial (1)
+FOREIGN=0	# 1: the guest's architecture is not the host's
+QEMU_ARCH_ARGS=()
 readonly MEM=${VMTEST_MEM:-1G}
 readonly SMP=${VMTEST_SMP:-2}
 # The first line of a kernel crash report, after the console timestamp
@@ -90,7 +121,7 @@ readonly SMP=${VMTEST_SMP:-2}
 readonly FATAL_RE=${VMTEST_FATAL:-'Kernel panic - not syncing|Oops[: ]|general protection fault|(watchdog: )?BUG:|kernel BUG at|WARNING:|UBSAN:|(rcu: )?INFO: rcu_[a-z_]+ (self-)?detected stalls?|INFO: task .* blocked for more than|Watchdog detected hard LOCKUP'}
 readonly CONSOLE_PREFIX_RE='^(\[[^]]*\] *)*'
 
-readonly BOOT_TIMEOUT=${VMTEST_BOOT_TIMEOUT:-60}
+BOOT_TIMEOUT=${VMTEST_BOOT_TIMEOUT:-}	# set in main, by architecture
 
 # BPF LSM programs need "bpf" in the active LSM list; Debian's kernels
 # have it in CONFIG_LSM, but say so explicitly.  A panic (and so an oops)
@@ -100,7 +131,7 @@ readonly BOOT_TIMEOUT=${VMTEST_BOOT_TIMEOUT:-60}
 # not (init sets the console level again, in case VMTEST_APPEND has it),
 # and printk.devkmsg=on keeps the kernel from rate-limiting them (by
 # default 10 lines per 5 s from /dev/kmsg).
-readonly BASE_CMDLINE=(console=ttyS0 loglevel=7 printk.devkmsg=on
+readonly BASE_CMDLINE=(loglevel=7 printk.devkmsg=on
 		       panic=-1 oops=panic rdinit=/init
 		       "lsm=lockdown,capability,landlock,yama,apparmor,bpf")
 
@@ -186,39 +217,184 @@ bzimage_release()
 		tr '\0' '\n' | sed -n '1s/ .*//p' 
 }
 
+# hex_at FILE OFFSET COUNT: COUNT bytes of FILE at OFFSET, in hex.
+hex_at()
+{
+	od -An -tx1 -v -j "$2" -N "$3" -- "$1" 2>/dev/null | tr -d ' \n'
+}
+
+# The architecture of a kernel image, from its magic, or fail.
+image_arch()
+{
+	local file=$1
+
+	if [[ $(hex_at "$file" 514 4) == 48647253 ]]; then	# "HdrS"
+		echo amd64
+	elif [[ $(hex_at "$file" 56 4) == 41524d64 ]]; then	# "ARMd"
+		echo arm64
+	elif [[ $(hex_at "$file" 56 4) == 52534305 ]]; then	# "RSC\x05"
+		echo riscv64
+	elif [[ $(hex_at "$file" 8 24) == 020000186000005002000068600000504040404040404040 ]]; then
+		echo s390x	# the IPL PSWs, then EBCDIC blanks
+	elif [[ $(hex_at "$file" 0 6) == 7f454c460201 &&	# ELF64 LSB
+		$(hex_at "$file" 18 2) == 1500 ]]; then		# EM_PPC64
+		echo ppc64el
+	else
+		return 1
+	fi
+}
+
+# The kernel release of an image that is not a bzImage: fetch-kernel.sh's
+# note beside it, or the "Linux version" string in an uncompressed image.
+image_release()
+{
+	local file=$1 dir release=''
+
+	dir=$(dirname -- "$file")
+	if [[ -f $dir/source ]]; then
+		release=$(sed -n 's/^release: *//p' "$dir/source")
+	fi
+	if [[ -z $release ]]; then
+		release=$(grep -a -o -m 1 'Linux version [^ ]*' -- "$file" 2>/dev/null |
+			head -n 1 | cut -d' ' -f3 || true)
+	fi
+	echo "${release:-$ARCH-${file##*/}}"
+}
+
 # IMAGE may be a file, a kernel build tree or a version to fetch.
 resolve_image()
 {
-	local spec=$1
+	local spec=$1 arch=$2 f
 
 	if [[ -d $spec ]]; then
-		echo "$spec/arch/x86/boot/bzImage"
+		case $arch in
+		''|amd64) f=arch/x86/boot/bzImage ;;
+		arm64)	f=arch/arm64/boot/Image ;;
+		s390x)	f=arch/s390/boot/bzImage ;;
+		riscv64) f=arch/riscv/boot/Image ;;
+		ppc64el) f=vmlinux ;;
+		esac
+		echo "$spec/$f"
 	elif [[ -e $spec ]]; then
 		echo "$spec"
-	elif [[ $spec =~ ^[0-9]+\.[0-9]+ ]]; then
-		"$SCRIPT_DIR/fetch-kernel.sh" "$spec" ||
+	elif [[ $spec =~ ^([a-z0-9-]+:)?[0-9]+\.[0-9]+ ]]; then
+		"$SCRIPT_DIR/fetch-kernel.sh" ${arch:+--arch "$arch"} "$spec" ||
 			die "cannot fetch kernel '$spec'"
 	else
 		die "no such kernel image: $spec"
 	fi
 }
 
+# arch_setup ARCH: qemu, console, runner, busybox and objects for ARCH.
+arch_setup()
+{
+	local arch=$1 host sysroot
+
+	ARCH=$arch
+	host=$(uname -m)
+	case $arch in
+	amd64)
+		QEMU=qemu-system-x86_64 QEMU_PKG=qemu-system-x86
+		CONSOLE=ttyS0 OUT_VIRTIO=0
+		QEMU_ARCH_ARGS=()
+		[[ $host == x86_64 ]] || FOREIGN=1
+		;;
+	arm64)
+		# pauth-impdef: QARMA pointer authentication is most of
+		# -cpu max's cost under TCG; the implementation-defined
+		# algorithm is as good for the guest.
+		QEMU=qemu-system-aarch64 QEMU_PKG=qemu-system-arm
+		CONSOLE=ttyAMA0 OUT_VIRTIO=1
+		QEMU_ARCH_ARGS=(-M virt -cpu "${VMTEST_CPU:-max,pauth-impdef=on}")
+		[[ $host == aarch64 ]] || FOREIGN=1
+		;;
+	s390x)
+		QEMU=qemu-system-s390x QEMU_PKG=qemu-system-misc
+		CONSOLE=ttysclp0 OUT_VIRTIO=1
+		QEMU_ARCH_ARGS=(-M s390-ccw-virtio)
+		[[ $host == s390x ]] || FOREIGN=1
+		;;
+	riscv64)
+		QEMU=qemu-system-riscv64 QEMU_PKG=qemu-system-misc
+		CONSOLE=ttyS0 OUT_VIRTIO=1
+		QEMU_ARCH_ARGS=(-M virt -cpu "${VMTEST_CPU:-rv64}")
+		[[ $host == riscv64 ]] || FOREIGN=1
+		;;
+	ppc64el)
+		QEMU=qemu-system-ppc64 QEMU_PKG=qemu-system-ppc
+		CONSOLE=hvc0 OUT_VIRTIO=1
+		QEMU_ARCH_ARGS=(-M pseries -cpu "${VMTEST_CPU:-power9}")
+		[[ $host == ppc64le ]] || FOREIGN=1
+		;;
+	*)
+		die "unknown architecture '$arch' (amd64, arm64, s390x, riscv64, ppc64el)"
+		;;
+	esac
+	if [[ -n ${VMTEST_CPU:-} && ( $arch == amd64 || $arch == s390x ) ]]; then
+		QEMU_ARCH_ARGS+=(-cpu "$VMTEST_CPU")
+	fi
+	QEMU=${VMTEST_QEMU:-$QEMU}
+
+	if [[ $arch == amd64 ]]; then
+		RUNNER=${VMTEST_RUNNER:-$REPO_ROOT/build/conform-static}
+		BUSYBOX=${VMTEST_BUSYBOX:-/bin/busybox}
+	else
+		RUNNER=${VMTEST_RUNNER:-$REPO_ROOT/build/$arch/conform}
+		BUSYBOX=${VMTEST_BUSYBOX:-}
+		if [[ -z $BUSYBOX ]]; then
+			sysroot=$("$SCRIPT_DIR/cross-sysroot.sh" "$arch") ||
+				die "no busybox for $arch (scripts/cross-sysroot.sh $arch failed)"
+			BUSYBOX=$sysroot/bin/busybox
+		fi
+	fi
+	if [[ $arch == s390x ]]; then
+		PROGS_DIR=${VMTEST_PROGS:-$REPO_ROOT/build/progs-eb}
+	else
+		PROGS_DIR=${VMTEST_PROGS:-$REPO_ROOT/build/progs}
+	fi
+}
+
+# elf_machine FILE: readelf's "Machine:" of an ELF file.
+elf_machine()
+{
+	{ readelf -h -- "$1" 2>/dev/null || true; } | sed -n 's/^ *Machine: *//p'
+}
+
 check_inputs()
 {
 	local bare=$1
 
+	local want machine
+
 	[[ -x $BUSYBOX ]] ||
 		die "$BUSYBOX missing (apt-get install busybox-static)"
 	command -v "$QEMU" >/dev/null ||
-		die "$QEMU missing (apt-get install qemu-system-x86)"
+		die "$QEMU missing (apt-get install $QEMU_PKG)"
 	command -v cpio >/dev/null || die "cpio missing (apt-get install cpio)"
 
 	[[ $bare == 1 ]] && return
-	[[ -f $RUNNER && -x $RUNNER ]] ||
+	if [[ ! -f $RUNNER || ! -x $RUNNER ]]; then
+		if [[ $ARCH != amd64 && -z ${VMTEST_RUNNER:-} ]]; then
+			die "runner $RUNNER missing (make cross ARCH=$ARCH, or set VMTEST_RUNNER)"
+		fi
 		die "runner $RUNNER missing or not executable (set VMTEST_RUNNER)"
+	fi
 	if command -v readelf >/dev/null &&
 	   readelf -l "$RUNNER" 2>/dev/null | grep -q 'INTERP'; then
 		die "runner $RUNNER is dynamically linked; it must be static"
+	fi
+	# A runner of another architecture would only die as the guest's init.
+	case $ARCH in
+	amd64)	 want='Advanced Micro Devices X86-64' ;;
+	arm64)	 want=AArch64 ;;
+	s390x)	 want='IBM S/390' ;;
+	riscv64) want=RISC-V ;;
+	ppc64el) want='PowerPC64' ;;
+	esac
+	if command -v readelf >/dev/null; then
+		machine=$(elf_machine "$RUNNER")
+		[[ -z $machine || $machine == "$want"* ]] ||
+			die "runner $RUNNER is built for $machine, the kernel is $ARCH (make cross ARCH=$ARCH)"
 	fi
 	[[ -d $PROGS_DIR ]] || log "warning: no BPF objects dir $PROGS_DIR"
 	[[ -d $EXPECTED_DIR ]] || log "warning: no expectations dir $EXPECTED_DIR"
@@ -233,10 +409,19 @@ write_init()
 	cat <<'EOF'
 #!/bin/sh
 # Generated by vmtest.sh: mount the usual file systems, run the suite with
-# its output on ttyS1, report the JSON result and exit code, power off.
+# its output on ttyS1 (or the virtio port vmtest.out), report the JSON
+# result and exit code, power off.
 
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root
+
+# A busybox of another architecture than the host's could not list its
+# applets there: it links them itself.
+if [ ! -e /bin/mount ]; then
+	/bin/busybox mount -t proc proc /proc
+	/bin/busybox --install -s
+	/bin/busybox umount /proc
+fi
 
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -257,17 +442,36 @@ echo 7 >/proc/sys/kernel/printk
 
 nonce=
 mode=run
+port=
 read -r cmdline </proc/cmdline
 set -f
 for arg in $cmdline; do
 	case $arg in
 	vmtest.nonce=*)	nonce=${arg#*=} ;;
 	vmtest.mode=*)	mode=${arg#*=} ;;
+	vmtest.out=*)	port=${arg#*=} ;;
 	esac
 done
 set +f
 mark="@@vmtest-$nonce@@"
 out=/dev/ttyS1
+# A virtio serial port, by its name; it may take a moment to show up.
+if [ -n "$port" ]; then
+	out=
+	i=0
+	while [ -z "$out" ] && [ $i -lt 100 ]; do
+		for p in /sys/class/virtio-ports/*; do
+			[ -r "$p/name" ] && [ "$(cat "$p/name")" = "$port" ] &&
+				[ -e "/dev/${p##*/}" ] && out=/dev/${p##*/}
+		done
+		[ -n "$out" ] || sleep 0.1
+		i=$((i + 1))
+	done
+	if [ -z "$out" ]; then
+		echo "vmtest: no virtio port $port" >/dev/kmsg
+		poweroff -f
+	fi
+fi
 stty -F "$out" raw -echo 2>/dev/null
 
 if [ "$mode" = bare ]; then
@@ -317,6 +521,11 @@ runner_has_markers()
 {
 	local help
 
+	if (( FOREIGN )); then
+		# It cannot run here: its usage text is in the binary.
+		grep -aq -- '--kmsg-markers' "$RUNNER"
+		return
+	fi
 	help=$("$RUNNER" --help 2>&1 || true)
 	[[ $help == *--kmsg-markers* ]]
 }
@@ -388,9 +597,13 @@ build_initramfs()
 	mkdir -p "$root"/conform/{progs,expected}
 
 	cp -- "$BUSYBOX" "$root/bin/busybox"
-	for applet in $("$BUSYBOX" --list-full); do
-		[[ -e $root/$applet ]] || ln -s /bin/busybox "$root/$applet"
-	done
+	if (( FOREIGN )); then
+		ln -s busybox "$root/bin/sh"	# init links the rest
+	else
+		for applet in $("$BUSYBOX" --list-full); do
+			[[ -e $root/$applet ]] || ln -s /bin/busybox "$root/$applet"
+		done
+	fi
 
 	if [[ -f $RUNNER ]]; then
 		cp -- "$RUNNER" "$root/conform/conform"
@@ -508,24 +721,40 @@ wait_qemu()
 run_vm()
 {
 	local image=$1 initrd=$2 mode=$3 accel=$4 timeout=$5
-	local nonce cmdline
+	local nonce cmdline bus
 	local -a qemu
 
 	QEMU_RC=0 BOOT_TIMED_OUT=0 STARTED=0 FINISHED=0 GOT_JSON=0
 	RUNNER_RC='' T_START='' T_END=''
 	nonce=$(od -An -tx1 -N 8 /dev/urandom | tr -d ' \n')
 	NONCE=$nonce
-	cmdline="${BASE_CMDLINE[*]} vmtest.nonce=$nonce vmtest.mode=$mode"
+	cmdline="console=$CONSOLE ${BASE_CMDLINE[*]} vmtest.nonce=$nonce vmtest.mode=$mode"
+	if (( OUT_VIRTIO )); then
+		cmdline+=" vmtest.out=vmtest.out"
+	fi
 	if [[ -n ${VMTEST_APPEND:-} ]]; then
 		cmdline+=" $VMTEST_APPEND"
 	fi
 
-	qemu=("$QEMU" -accel "$accel" -m "$MEM" -smp "$SMP"
+	qemu=("$QEMU" ${QEMU_ARCH_ARGS[@]+"${QEMU_ARCH_ARGS[@]}"}
+	      -accel "$accel" -m "$MEM" -smp "$SMP"
 	      -nodefaults -no-reboot -display none -no-user-config
 	      -kernel "$image" -initrd "$initrd" -append "$cmdline"
-	      -serial "file:$TMP_DIR/console.log" -serial stdio)
-	if [[ -n ${VMTEST_CPU:-} ]]; then
-		qemu+=(-cpu "$VMTEST_CPU")
+	      -serial "file:$TMP_DIR/console.log")
+	if (( OUT_VIRTIO )); then
+		# s390x has no PCI by default: virtio on the channel subsystem.
+		# A stdio chardev would hang up with stdin at EOF (/dev/null),
+		# and the guest's writes to the port block: the FIFO instead.
+		bus=pci
+		if [[ $ARCH == s390x ]]; then
+			bus=ccw
+		fi
+		# shellcheck disable=SC2054 # qemu options, commas and all
+		qemu+=(-device "virtio-serial-$bus,id=vs"
+		       -chardev "file,id=out,path=$TMP_DIR/ttyS1"
+		       -device virtserialport,bus=vs.0,chardev=out,name=vmtest.out)
+	else
+		qemu+=(-serial stdio)
 	fi
 
 	rm -f "$TMP_DIR/console.log" "$TMP_DIR/qemu.err" "$TMP_DIR/ttyS1"
@@ -746,7 +975,7 @@ elapsed()
 
 main()
 {
-	local spec='' json_out='' timeout=300 bare=0
+	local spec='' json_out='' timeout='' bare=0 want_arch='' arch
 	local image release initrd accel problem attempt mode try1_log
 
 	while (( $# )); do
@@ -754,6 +983,8 @@ main()
 		-k)	[[ $# -ge 2 ]] || usage; spec=$2; shift ;;
 		-o)	[[ $# -ge 2 ]] || usage; json_out=$2; shift ;;
 		-t)	[[ $# -ge 2 ]] || usage; timeout=$2; shift ;;
+		--arch)	[[ $# -ge 2 ]] || usage; want_arch=$2; shift ;;
+		--arch=*) want_arch=${1#*=} ;;
 		--bare)	bare=1 ;;
 		-h|--help) usage 0 ;;
 		--)	shift; break ;;
@@ -762,8 +993,12 @@ main()
 		shift
 	done
 	[[ -n $spec ]] || usage
-	[[ $timeout =~ ^[1-9][0-9]*$ ]] || die "bad timeout: $timeout"
-	[[ $BOOT_TIMEOUT =~ ^[1-9][0-9]*$ ]] ||
+	[[ -z $timeout || $timeout =~ ^[1-9][0-9]*$ ]] || die "bad timeout: $timeout"
+	case $want_arch in
+	''|amd64|arm64|s390x|riscv64|ppc64el) ;;
+	*) die "unknown architecture '$want_arch' (amd64, arm64, s390x, riscv64, ppc64el)" ;;
+	esac
+	[[ -z $BOOT_TIMEOUT || $BOOT_TIMEOUT =~ ^[1-9][0-9]*$ ]] ||
 		die "bad VMTEST_BOOT_TIMEOUT: $BOOT_TIMEOUT"
 
 	trap cleanup EXIT
@@ -776,10 +1011,23 @@ main()
 		rm -f -- "$json_out"
 	fi
 
-	image=$(resolve_image "$spec")
+	image=$(resolve_image "$spec" "$want_arch")
 	[[ -f $image ]] || die "no such kernel image: $image"
-	release=$(bzimage_release "$image") ||
-		die "$image is not a bootable x86 kernel image (bzImage)"
+	arch=$(image_arch "$image") ||
+		die "$image is not a bootable x86 kernel image (bzImage), nor an arm64, riscv64 or s390x image or a ppc64el vmlinux"
+	[[ -z $want_arch || $want_arch == "$arch" ]] ||
+		die "$image is a kernel for $arch, not $want_arch"
+	arch_setup "$arch"
+	if [[ $arch == amd64 ]]; then
+		release=$(bzimage_release "$image") ||
+			die "$image is not a bootable x86 kernel image (bzImage)"
+	else
+		release=$(image_release "$image")
+	fi
+	# Emulating another architecture is several times slower.
+	timeout=${timeout:-$( (( FOREIGN )) && echo 900 || echo 300)}
+	BOOT_TIMEOUT=${BOOT_TIMEOUT:-$( (( FOREIGN )) && echo 180 || echo 60)}
+	readonly BOOT_TIMEOUT
 	check_inputs "$bare"
 
 	CONSOLE_LOG=${VMTEST_CONSOLE_LOG:-$CACHE/vmtest/console-${release//\//_}.log}
@@ -792,7 +1040,9 @@ main()
 	build_initramfs "$initrd" "$@"
 
 	accel=${VMTEST_ACCEL:-tcg}
-	if [[ $accel == auto ]]; then
+	if [[ $accel == auto ]] && (( FOREIGN )); then
+		accel=tcg
+	elif [[ $accel == auto ]]; then
 		kvm_probe "$image" "$initrd"
 		if (( KVM_WORKS )); then
 			accel=kvm
@@ -809,7 +1059,7 @@ main()
 		mode=crash
 	fi
 
-	log "booting $release ($accel, $SMP cpus, $MEM)"
+	log "booting $release ($ARCH, $accel, $SMP cpus, $MEM)"
 	for attempt in 1 2; do
 		run_vm "$image" "$initrd" "$mode" "$accel" "$timeout"
 		cp -f "$TMP_DIR/console.log" "$CONSOLE_LOG" 2>/dev/null || true

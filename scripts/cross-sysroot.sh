@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+#
+# cross-sysroot.sh - a private sysroot of another architecture's Debian
+# packages, for cross-building the static runner and the VM's initramfs
+#
+# Usage: cross-sysroot.sh [--refresh] ARCH
+#
+#   ARCH       arm64, s390x, riscv64 or ppc64el
+#   --refresh  update the package lists and unpack again
+#
+# Prints the sysroot's directory on stdout; progress goes to stderr.  It
+# holds what the cross compiler (gcc-TRIPLET, libc6-dev-ARCH-cross) does
+# not bring, from Debian's packages of ARCH for the system's own release
+# (VERSION_CODENAME of /etc/os-release: the same C library as the cross
+# compiler's):
+#
+#   usr/include/        libelf.h, gelf.h, zlib.h ...   (libelf-dev, zlib1g-dev)
+#   usr/lib/TRIPLET/    libelf.a, libz.a
+#   bin/busybox         a static busybox of ARCH, for the initramfs
+#                       (busybox-static)
+#   .packages           the packages and versions unpacked
+#
+# The packages are fetched with "apt-get download" through a private apt
+# (scripts/apt-private.sh) whose only architecture is ARCH, with the
+# mirror of the system's apt sources; nothing is installed, the system's
+# dpkg and apt configuration are neither read nor changed (no
+# dpkg --add-architecture).  A complete sysroot is returned without
+# touching the network.
+#
+# Layout under the cache: CACHE/cross/ARCH/apt (lists, .debs) and
+# CACHE/cross/ARCH/sysroot.
+#
+# Environment:
+#   CONFORM_CACHE          cache root
+#                          (default: ${XDG_CACHE_HOME:-~/.cache}/arena-conform)
+#   CONFORM_CROSS_SUITE    the Debian release to take the packages from
+#                          (default: the system's VERSION_CODENAME).  On
+#                          Debian 12 that leaves riscv64 out: bookworm has
+#                          no riscv64 port, and trixie's libelf.a needs
+#                          glibc 2.38 (__isoc23_strtol) and libzstd, the
+#                          cross compiler's libc is 2.36.
+#   CONFORM_DEBIAN_MIRROR, CONFORM_SECURITY_MIRROR, CONFORM_APT_KEYRING:
+#                          as for fetch-kernel.sh
+#
+# Exit codes: 0 ok, 1 error, 2 usage.
+
+set -euo pipefail
+shopt -s inherit_errexit
+
+readonly PROG=${0##*/}
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=apt-private.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/apt-private.sh"
+readonly CACHE=${CONFORM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/arena-conform}
+readonly PACKAGES=(libelf-dev zlib1g-dev busybox-static)
+
+TMP_DIR=
+
+# shellcheck disable=SC2317 # called from a trap
+cleanup()
+{
+	if [[ -n $TMP_DIR ]]; then
+		rm -rf -- "$TMP_DIR"
+	fi
+}
+
+triplet()
+{
+	case $1 in
+	arm64)		echo aarch64-linux-gnu ;;
+	s390x)		echo s390x-linux-gnu ;;
+	riscv64)	echo riscv64-linux-gnu ;;
+	ppc64el)	echo powerpc64le-linux-gnu ;;
+	*)		return 1 ;;
+	esac
+}
+
+# The system's Debian release, e.g. bookworm.
+system_suite()
+{
+	local codename
+
+	codename=$(sed -n 's/^VERSION_CODENAME=//p' /etc/os-release 2>/dev/null | tr -d '"')
+	[[ -n $codename ]] ||
+		die "no VERSION_CODENAME in /etc/os-release; set CONFORM_CROSS_SUITE"
+	echo "$codename"
+}
+
+complete()
+{
+	local root=$1 triplet=$2
+
+	[[ -f $root/.packages && -x $root/bin/busybox &&
+	   -f $root/usr/lib/$triplet/libelf.a && -f $root/usr/lib/$triplet/libz.a &&
+	   -f $root/usr/include/libelf.h && -f $root/usr/include/zlib.h ]]
+}
+
+populate()
+{
+	local arch=$1 triplet=$2 dir=$3 suite=$4 refresh=$5
+	local root=$dir/sysroot deb status
+	apt_find_mirrors
+	apt_private_init "$dir/apt" "$arch"
+	{
+		apt_source_line deb "$APT_DEBIAN_URI" "$suite"
+		apt_source_line deb "$APT_DEBIAN_URI" "$suite-updates"
+		apt_source_line deb "$APT_SECURITY_URI" "$suite-security"
+	} | apt_set_sources
+	if (( refresh )) || ! apt_lists_fresh 86400; then
+		log "updating the $arch package lists of $suite ($APT_DEBIAN_URI)"
+		run_errexit apt_update
+		(( status == 0 )) || die "apt-get update failed (exit $status)"
+		apt_stamp_lists
+	fi
+
+	TMP_DIR=$(mktemp -d "$dir/.tmp.XXXXXX")
+	log "downloading ${PACKAGES[*]} ($arch, $suite)"
+	(cd "$TMP_DIR" && apt_get -q download "${PACKAGES[@]}") >&2 ||
+		die "apt-get download ${PACKAGES[*]} ($arch, $suite) failed" \
+		    "(Debian has riscv64 only from trixie on; another release's" \
+		    "libraries may need a newer C library than the cross compiler's)"
+
+	mkdir "$TMP_DIR/root"
+	for deb in "$TMP_DIR"/*.deb; do
+		[[ -f $deb ]] || die "apt-get download wrote no .deb"
+		dpkg-deb -x "$deb" "$TMP_DIR/root"
+		# shellcheck disable=SC2016 # dpkg-deb's own ${Field} format
+		dpkg-deb --showformat '${Package} ${Version} ${Architecture}\n' \
+			-W "$deb" >>"$TMP_DIR/root/.packages"
+	done
+	# The -dev packages' .so links point to libraries not unpacked: the
+	# runner links statically.
+	find "$TMP_DIR/root/usr/lib" -name '*.so' -type l -delete
+	# busybox-static installs /bin/busybox (/usr/bin on newer releases).
+	if [[ ! -x $TMP_DIR/root/bin/busybox ]]; then
+		mkdir -p "$TMP_DIR/root/bin"
+		if [[ -x $TMP_DIR/root/usr/bin/busybox ]]; then
+			mv "$TMP_DIR/root/usr/bin/busybox" "$TMP_DIR/root/bin/busybox"
+		fi
+	fi
+	complete "$TMP_DIR/root" "$triplet" ||
+		die "the packages of $arch lack libelf.a, libz.a, their headers or busybox"
+
+	rm -rf -- "$root"
+	mv -T -- "$TMP_DIR/root" "$root"
+	rm -rf -- "$TMP_DIR"
+	TMP_DIR=
+	log "unpacked into $root: $(cut -d' ' -f1,2 "$root/.packages" | paste -sd, -)"
+}
+
+main()
+{
+	local refresh=0 arch='' triplet dir suite
+
+	while (( $# )); do
+		case $1 in
+		--refresh)	refresh=1 ;;
+		-h|--help)	usage 0 ;;
+		-*)		log "unknown option: $1"; usage ;;
+		*)		[[ -z $arch ]] || usage; arch=$1 ;;
+		esac
+		shift
+	done
+	[[ -n $arch ]] || usage
+	triplet=$(triplet "$arch") ||
+		die "no cross sysroot for '$arch' (arm64, s390x, riscv64, ppc64el)"
+	suite=${CONFORM_CROSS_SUITE:-$(system_suite)}
+	[[ $suite =~ ^[a-z]+$ ]] || die "bad suite '$suite'"
+
+	dir=$CACHE/cross/$arch
+	mkdir -p "$dir"
+	trap cleanup EXIT
+	exec 9>"$dir/.lock"
+	flock 9
+
+	if (( refresh )) || ! complete "$dir/sysroot" "$triplet"; then
+		populate "$arch" "$triplet" "$dir" "$suite" "$refresh"
+	fi
+	echo "$dir/sysroot"
+}
+
+main "$@"
