@@ -519,15 +519,22 @@ EOF
 # Does the runner know --kmsg-markers?  (The bench runner does not.)
 runner_has_markers()
 {
+	runner_knows --kmsg-markers
+}
+
+# Does the runner know option $1?  (A runner of an older commit, when
+# bisecting, may not.)
+runner_knows()
+{
 	local help
 
 	if (( FOREIGN )); then
 		# It cannot run here: its usage text is in the binary.
-		grep -aq -- '--kmsg-markers' "$RUNNER"
+		grep -aq -- "$1" "$RUNNER"
 		return
 	fi
 	help=$("$RUNNER" --help 2>&1 || true)
-	[[ $help == *--kmsg-markers* ]]
+	[[ $help == *"$1"* ]]
 }
 
 # guest_lists DIR ARGS...: print ARGS one a line, with every list file of
@@ -609,6 +616,12 @@ build_initramfs()
 		cp -- "$RUNNER" "$root/conform/conform"
 		if runner_has_markers; then
 			args=(--kmsg-markers)
+			# A VM boots afresh: reproduce the kernel warnings the rules
+			# record (the runner does not, by default, on a machine of
+			# its own).
+			if runner_knows --reproduce-splats; then
+				args+=(--reproduce-splats)
+			fi
 		else
 			log "warning: $RUNNER has no --kmsg-markers: a crash cannot be pinned on a case"
 		fi
