@@ -263,7 +263,7 @@ docs_audit() {
 		grep -E "^\\| \`BPF_PROG_TYPE_XDP\`.*\\*\\*$tagged\\*\\*" "$tmp/audit.md"
 	fi
 	grep -E "^\\| \`BPF_PROG_TYPE_SYSCALL\`.*\\*\\*$tagged\\*\\*" "$tmp/audit.md"
-	grep -E '^\| `BPF_PROG_TYPE_KPROBE` \| accepted on' "$tmp/audit.md"
+	grep -E '^\| `BPF_PROG_TYPE_KPROBE` \| verifies and runs on' "$tmp/audit.md"
 	# No claim without evidence: every row of the claims table has some.
 	claims=$(awk '/^## Claims/ { on = 1 } /^## Program types/ { on = 0 }
 		on && /^\| / && !/^\| claim/ && !/^\|---/' "$tmp/audit.md")
