@@ -616,12 +616,9 @@ build_initramfs()
 		cp -- "$RUNNER" "$root/conform/conform"
 		if runner_has_markers; then
 			args=(--kmsg-markers)
-			# A VM boots afresh: reproduce the kernel warnings the rules
-			# record (the runner does not, by default, on a machine of
-			# its own).
-			if runner_knows --reproduce-splats; then
-				args+=(--reproduce-splats)
-			fi
+			# Not --reproduce-splats: after the warning of a sleepable
+			# tcp_congestion_ops member (zz-run.rules) Debian's 7.2 and
+			# 7.3 hang at the next case. Pass it after -- to see it.
 		else
 			log "warning: $RUNNER has no --kmsg-markers: a crash cannot be pinned on a case"
 		fi
