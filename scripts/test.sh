@@ -337,6 +337,8 @@ main() {
 	step "apt-private.sh: none of the system's apt hooks run" "$root/scripts/tests/apt-private.sh"
 	step "build-libbpf.sh: a static libbpf >= 1.6, offline the second time" "$root/scripts/tests/build-libbpf.sh"
 	step "every scripts/*.sh --help: exit 0, its usage" "$root/scripts/tests/help.sh"
+	step "the architecture axis: cache, image magic, byte order, matrix columns" \
+		"$root/scripts/tests/arch.sh"
 	step "the README is a front page, and every link of it and docs/ resolves" \
 		"$root/scripts/tests/doc-links.sh"
 	step "matrix.html in headless Chromium: the JSON's cells, a filter hides rows" "$root/scripts/tests/matrix-html.sh"
