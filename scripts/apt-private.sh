@@ -9,6 +9,7 @@
 #   apt_source_line TYPE URI SUITE  one sources.list line (TYPE deb, deb-src)
 #   apt_set_sources                 stdin becomes the private sources list
 #   apt_lists_fresh MAX_AGE         are the lists newer than MAX_AGE seconds
+#   apt_update_stale R MAX_AGE WHAT update them if R is 1 or they are stale
 #                                   and made from the current sources?
 #   apt_update                      apt-get update
 #   apt_stamp_lists                 note that the lists are made and used
@@ -262,6 +263,22 @@ apt_lists_fresh()
 	cmp -s -- "$stamp" "$APT_PRIVATE_ROOT/etc/sources.list" || return 1
 	mtime=$(stat -c %Y -- "$stamp") || return 1
 	(( $(date +%s) - mtime < max_age ))
+}
+
+# apt_update_stale REFRESH MAX_AGE WHAT: update the lists if REFRESH is 1 or
+# they are older than MAX_AGE seconds, saying "updating WHAT"; then stamp
+# them.  Dies if apt-get update fails.
+apt_update_stale()
+{
+	local refresh=$1 max_age=$2 what=$3
+
+	if (( refresh )) || ! apt_lists_fresh "$max_age"; then
+		log "updating $what"
+		run_errexit apt_update
+		# shellcheck disable=SC2154 # status: set by run_errexit (lib.sh)
+		(( status == 0 )) || die "apt-get update failed (exit $status)"
+		apt_stamp_lists
+	fi
 }
 
 apt_get()

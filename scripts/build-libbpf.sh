@@ -110,12 +110,7 @@ setup_apt()
 	apt_find_mirrors
 	apt_private_init "$CACHE/apt-src" amd64
 	apt_source_line deb-src "$APT_DEBIAN_URI" "$SUITE" | apt_set_sources
-	if (( refresh )) || ! apt_lists_fresh "$MAX_AGE"; then
-		log "updating the $SUITE Sources list ($APT_DEBIAN_URI)"
-		run_errexit apt_update
-		(( status == 0 )) || die "apt-get update failed (exit $status)"
-		apt_stamp_lists
-	fi
+	apt_update_stale "$refresh" "$MAX_AGE" "the $SUITE Sources list ($APT_DEBIAN_URI)"
 }
 
 # Download Debian's libbpf source package into DL_DIR; print its .dsc.

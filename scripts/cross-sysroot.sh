@@ -107,12 +107,7 @@ populate()
 		apt_source_line deb "$APT_DEBIAN_URI" "$suite-updates"
 		apt_source_line deb "$APT_SECURITY_URI" "$suite-security"
 	} | apt_set_sources
-	if (( refresh )) || ! apt_lists_fresh 86400; then
-		log "updating the $arch package lists of $suite ($APT_DEBIAN_URI)"
-		run_errexit apt_update
-		(( status == 0 )) || die "apt-get update failed (exit $status)"
-		apt_stamp_lists
-	fi
+	apt_update_stale "$refresh" 86400 "the $arch package lists of $suite ($APT_DEBIAN_URI)"
 
 	TMP_DIR=$(mktemp -d "$dir/.tmp.XXXXXX")
 	log "downloading ${PACKAGES[*]} ($arch, $suite)"

@@ -107,12 +107,7 @@ setup_apt()
 			apt_source_line deb "$APT_SECURITY_URI" "$suite"
 		done
 	} | apt_set_sources
-	if (( refresh )) || ! apt_lists_fresh "$MAX_AGE"; then
-		log "updating package lists ($APT_DEBIAN_URI, $APT_SECURITY_URI)"
-		run_errexit apt_update
-		(( status == 0 )) || die "apt-get update failed (exit $status)"
-		apt_stamp_lists
-	fi
+	apt_update_stale "$refresh" "$MAX_AGE" "package lists ($APT_DEBIAN_URI, $APT_SECURITY_URI)"
 }
 
 # extract DEB SERIES DIR: the kept files of the source tarball in DEB into
