@@ -60,26 +60,6 @@ static const char *sec_arg(const struct conform_case *c)
 	return slash ? slash + 1 : "";
 }
 
-/* A UDP datagram to a socket of our own on 127.0.0.1: socket_sock_rcv_skb. */
-static void udp_to_self(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t alen = sizeof(a);
-	int rx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int tx = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	char buf[8] = "conform";
-
-	if (rx >= 0 && tx >= 0 && !bind(rx, (struct sockaddr *)&a, sizeof(a)) &&
-	    !getsockname(rx, (struct sockaddr *)&a, &alen) &&
-	    sendto(tx, buf, sizeof(buf), 0, (struct sockaddr *)&a, sizeof(a)) > 0)
-		recv(rx, buf, sizeof(buf), MSG_DONTWAIT);
-	if (rx >= 0)
-		close(rx);
-	if (tx >= 0)
-		close(tx);
-}
-
 /*
  * Make the kernel do what most hooks are on: a sleep (do_nanosleep(), a
  * context switch: sched_switch), system calls (sys_enter, getpid), a file
@@ -98,7 +78,7 @@ static void poke_kernel(void)
 	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
 	if (fd >= 0)
 		close(fd);
-	udp_to_self();
+	udp_exchange(AF_INET);	/* a datagram received: socket_sock_rcv_skb */
 	sched_yield();
 }
 

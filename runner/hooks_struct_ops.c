@@ -6,7 +6,7 @@
  * struct_ops link, make the kernel call the member, and unregister.
  *
  *   tcp_congestion_ops  registered as "conform_ca"; a TCP connection on lo,
- *                       in a child's own network namespace, uses it and
+ *                       in a child's own network namespace (in_child()), uses it and
  *                       sends 256 KiB: init, cong_avoid/cong_control,
  *                       release and the cwnd events run; ssthresh only on
  *                       a loss, which loopback does not have;
@@ -25,18 +25,13 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
-#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -120,78 +115,51 @@ static int returner(const struct layout *l, int idx)
 			     ret2, 2, &o);
 }
 
-static int lo_up(void)
+/*
+ * In a child's own netns (in_child()): a TCP connection on lo with
+ * CA_NAME, 256 KiB sent, so that the congestion control is called on the
+ * ACKs (tcp_exchange() sends a few bytes only).
+ */
+static void tcp_child(const struct conform_case *c, int fd, struct child_report *rep)
 {
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int s = socket(AF_INET, SOCK_DGRAM, 0), ret = -1;
-
-	if (s >= 0 && !ioctl(s, SIOCGIFFLAGS, &ifr)) {
-		ifr.ifr_flags |= IFF_UP;
-		ret = ioctl(s, SIOCSIFFLAGS, &ifr);
-	}
-	if (s >= 0)
-		close(s);
-	return ret;
-}
-
-/* In a child's own netns: a TCP connection on lo with CA_NAME, 256 KiB. */
-static int tcp_child(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t alen = sizeof(a);
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t alen = loopback_addr(AF_INET, (struct sockaddr_storage *)&a);
 	static char buf[65536];
-	int l, c, s;
 	size_t sent = 0;
+	int l, cl, s;
 
-	if (unshare(CLONE_NEWNET) || lo_up())
-		return 10;
+	(void)c;
+	(void)fd;
 	l = socket(AF_INET, SOCK_STREAM, 0);
-	c = socket(AF_INET, SOCK_STREAM, 0);
-	if (l < 0 || c < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) ||
-	    listen(l, 1) || getsockname(l, (struct sockaddr *)&a, &alen))
-		return 11;
-	if (setsockopt(c, IPPROTO_TCP, TCP_CONGESTION, CA_NAME, strlen(CA_NAME)))
-		return 12;
-	if (connect(c, (struct sockaddr *)&a, sizeof(a)))
-		return 13;
-	s = accept(l, NULL, NULL);
-	if (s < 0)
-		return 14;
+	cl = socket(AF_INET, SOCK_STREAM, 0);
+	if (l < 0 || cl < 0 || bind(l, (struct sockaddr *)&a, alen) ||
+	    listen(l, 1) || getsockname(l, (struct sockaddr *)&a, &alen)) {
+		rep_cannot(rep, "a TCP listener on lo%s: %s", "");
+		return;
+	}
+	if (setsockopt(cl, IPPROTO_TCP, TCP_CONGESTION, CA_NAME, strlen(CA_NAME))) {
+		rep_refused(rep, "setsockopt(TCP_CONGESTION, " CA_NAME ")");
+		return;
+	}
+	if (connect(cl, (struct sockaddr *)&a, alen) || (s = accept(l, NULL, NULL)) < 0) {
+		rep_cannot(rep, "a TCP connection on lo%s: %s", "");
+		return;
+	}
 	while (sent < 4 * sizeof(buf)) {
-		ssize_t n = send(c, buf, sizeof(buf), 0);
+		ssize_t n = send(cl, buf, sizeof(buf), 0);
 
 		if (n <= 0)
-			return 15;
+			break;
 		sent += (size_t)n;
 		while (recv(s, buf, sizeof(buf), MSG_DONTWAIT) > 0)
 			;
 	}
-	close(c);
+	close(cl);
 	while (recv(s, buf, sizeof(buf), 0) > 0)
 		;
 	close(s);
 	close(l);
-	return 0;
-}
-
-static enum fire_result fire_tcp(char *msg, size_t len)
-{
-	int status;
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		_exit(tcp_child());
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
-		return cannot(msg, len, "fork%s: %s", "");
-	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		snprintf(msg, len, "the TCP connection with %s failed (step %d)", CA_NAME,
-			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-		return FIRE_CANNOT;
-	}
-	return FIRE_DONE;
+	rep->r = FIRE_DONE;
 }
 
 /* The BPF scheduler runs for 200 ms, with work to schedule. */
@@ -290,7 +258,7 @@ enum fire_result fire_struct_ops(const struct conform_case *c, int fd,
 		goto out;
 	}
 	if (!strcmp(type, "tcp_congestion_ops"))
-		r = fire_tcp(msg, len);
+		r = in_child(tcp_child, c, fd, CHILD_NETNS, err, msg, len);
 	else
 		fire_scx();
 out:

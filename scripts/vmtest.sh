@@ -519,22 +519,15 @@ EOF
 # Does the runner know --kmsg-markers?  (The bench runner does not.)
 runner_has_markers()
 {
-	runner_knows --kmsg-markers
-}
-
-# Does the runner know option $1?  (A runner of an older commit, when
-# bisecting, may not.)
-runner_knows()
-{
 	local help
 
 	if (( FOREIGN )); then
 		# It cannot run here: its usage text is in the binary.
-		grep -aq -- "$1" "$RUNNER"
+		grep -aq -- '--kmsg-markers' "$RUNNER"
 		return
 	fi
 	help=$("$RUNNER" --help 2>&1 || true)
-	[[ $help == *"$1"* ]]
+	[[ $help == *--kmsg-markers* ]]
 }
 
 # guest_lists DIR ARGS...: print ARGS one a line, with every list file of

@@ -95,7 +95,8 @@ check "fetch-kernel.sh: a package that did not download is passed over" unavaila
 refused() {
 	local msg=$1 rc=0
 	shift
-	fetch "$@" >/dev/null || rc=$?
+	run_errexit fetch "$@" >/dev/null
+	rc=$status
 	echo "fetch-kernel.sh $*: exit $rc: $(cat "$tmp/fetch.err")"
 	((rc == 1 || rc == 2))
 	grep -q -- "$msg" "$tmp/fetch.err"
