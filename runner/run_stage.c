@@ -186,10 +186,6 @@ void run_stage(struct test *t, char *log, size_t log_size)
 	pthread_mutex_unlock(&run_lock);
 }
 
-bool run_stage_has_hook(const struct conform_case *c)
-{
-	return c->kind == CASE_VERIFIER && hook_find(c);
-}
 
 struct run_stage_stats run_stage_stats(void)
 {

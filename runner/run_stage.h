@@ -24,9 +24,6 @@ void run_stage(struct test *t, char *log, size_t log_size);
 void run_stage_setup(const struct ruleset *rs, unsigned int version,
 		     bool reproduce_splats);
 
-/* Whether c's program type has a hook in hooks.c. */
-bool run_stage_has_hook(const struct conform_case *c);
-
 struct run_stage_stats {
 	int tests;
 	long long wall_ns;	/* in run stages */
