@@ -24,6 +24,7 @@ enum fire_result {
 	FIRE_DONE,		/* attached, and the hook was made to fire */
 	FIRE_ATTACH_REFUSED,	/* the kernel refused the attach: *err, msg */
 	FIRE_CANNOT,		/* this system cannot fire it: msg says why */
+	FIRE_ERROR,		/* the runner failed to fire it (a child crashed) */
 };
 
 /*

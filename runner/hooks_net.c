@@ -116,7 +116,8 @@ enum fire_result in_child(child_fn fn, const struct conform_case *c, int fd,
 		else
 			snprintf(msg, len, "the child that fires the hook exited %d without a report",
 				 WEXITSTATUS(status));
-		return FIRE_CANNOT;
+		/* Not something this system lacks: the runner failed. */
+		return FIRE_ERROR;
 	}
 	*err = rep.err;
 	snprintf(msg, len, "%s", rep.msg);

@@ -122,8 +122,8 @@ static int returner(const struct layout *l, int idx)
  */
 static void tcp_child(const struct conform_case *c, int fd, struct child_report *rep)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t alen = loopback_addr(AF_INET, (struct sockaddr_storage *)&a);
+	struct sockaddr_storage a;
+	socklen_t alen = loopback_addr(AF_INET, &a);
 	static char buf[65536];
 	size_t sent = 0;
 	int l, cl, s;

@@ -119,6 +119,8 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 	fired = now_ns();
 	if (fr == FIRE_ATTACH_REFUSED) {
 		t->run_observed = OUT_ATTACH_REFUSED;
+	} else if (fr == FIRE_ERROR) {
+		t->run_observed = OUT_ERROR;
 	} else if (fr == FIRE_CANNOT) {
 		t->run_observed = OUT_SKIP;
 	} else {
