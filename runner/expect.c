@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
 
 #include "expect.h"
 #include "util.h"
@@ -37,6 +39,58 @@ const char *outcome_str(enum outcome o)
 enum stage outcome_stage(enum outcome o)
 {
 	return o >= OUT_RUNS ? STAGE_RUN : STAGE_LOAD;
+}
+
+static const char *const arch_names[] = {
+	[ARCH_AMD64] = "amd64",
+	[ARCH_ARM64] = "arm64",
+	[ARCH_S390X] = "s390x",
+	[ARCH_RISCV64] = "riscv64",
+	[ARCH_PPC64EL] = "ppc64el",
+};
+
+struct platform platform_running(void)
+{
+	static const struct {
+		const char *machine;
+		enum arch arch;
+	} machines[] = {
+		{ "x86_64", ARCH_AMD64 }, { "aarch64", ARCH_ARM64 },
+		{ "s390x", ARCH_S390X }, { "riscv64", ARCH_RISCV64 },
+		{ "ppc64le", ARCH_PPC64EL },
+	};
+	struct platform p = { .arch = ARCH_UNKNOWN };
+	struct utsname u;
+
+	if (uname(&u))
+		return p;
+	for (size_t i = 0; i < sizeof(machines) / sizeof(machines[0]); i++)
+		if (!strcmp(u.machine, machines[i].machine))
+			p.arch = machines[i].arch;
+	/* "#1 SMP PREEMPT_RT Debian 7.0.13-1~bpo13+1 (2026-...)" */
+	p.rt = strstr(u.version, "PREEMPT_RT") != NULL;
+	p.page_64k = sysconf(_SC_PAGESIZE) == 65536;
+	return p;
+}
+
+void platform_format(const struct platform *p, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s",
+		 p->arch < ARCH_CNT ? arch_names[p->arch] : "unknown architecture",
+		 p->rt ? ", rt" : "", p->page_64k ? ", 64k" : "");
+}
+
+/* Does WHERE hold for the kernel the rules judge? */
+static bool rule_platform_matches(const struct rule *r, const struct platform *p)
+{
+	if (r->arches && (p->arch >= ARCH_CNT || !(r->arches & (1u << p->arch))))
+		return false;
+	return (!r->rt_only || p->rt) && (!r->page_64k_only || p->page_64k);
+}
+
+static bool rule_has_where(const struct rule *r)
+{
+	return r->arches || r->rt_only || r->page_64k_only;
 }
 
 static int lookup_word(const char *const *names, int cnt, const char *word)
@@ -123,8 +177,9 @@ int rule_parse(struct rule *r, const char *line, const char *file, int lineno,
 	       char *err, size_t errlen)
 {
 	char *buf = xstrdup(line), *s = buf, *w[4], *msg, *re = NULL, *errname;
+	char *range_text = NULL, *where;
 	const char *what = NULL;
-	char what_buf[64];
+	char what_buf[96];
 	int flag, outcome, i;
 
 	memset(r, 0, sizeof(*r));
@@ -157,13 +212,39 @@ int rule_parse(struct rule *r, const char *line, const char *file, int lineno,
 	for (i = (int)strlen(msg); i > 0 && strchr(" \t", msg[i - 1]); i--)
 		msg[i - 1] = '\0';
 
+	range_text = xstrdup(w[2]);
 	flag = lookup_word(flag_names, 3, w[1]);
 	if (flag < 0) {
 		what = "flag must be plain, sleepable or any";
 		goto bad;
 	}
+	where = strchr(w[2], '@');
+	if (where)
+		*where++ = '\0';
 	if (krange_parse(w[2], &r->range)) {
 		what = "kernel range must be *, >=X.Y, <X.Y or X.Y..<X.Y";
+		goto bad;
+	}
+	for (char *sp, *t = where ? strtok_r(where, ",", &sp) : NULL; t;
+	     t = strtok_r(NULL, ",", &sp)) {
+		int a = lookup_word(arch_names, ARCH_CNT, t);
+
+		if (a >= 0) {
+			r->arches |= 1u << a;
+		} else if (!strcmp(t, "rt")) {
+			r->rt_only = true;
+		} else if (!strcmp(t, "64k")) {
+			r->page_64k_only = true;
+		} else {
+			snprintf(what_buf, sizeof(what_buf),
+				 "unknown '%.16s' after @ (amd64, arm64, s390x, riscv64, ppc64el, rt, 64k)",
+				 t);
+			what = what_buf;
+			goto bad;
+		}
+	}
+	if (where && !rule_has_where(r)) {
+		what = "nothing after @ (amd64, arm64, s390x, riscv64, ppc64el, rt, 64k)";
 		goto bad;
 	}
 	errname = strchr(w[3], ':');
@@ -229,7 +310,7 @@ int rule_parse(struct rule *r, const char *line, const char *file, int lineno,
 	}
 	r->glob = xstrdup(w[0]);
 	r->flag = (enum flag_match)flag;
-	r->range_text = xstrdup(w[2]);
+	r->range_text = range_text;
 	r->outcome = (enum outcome)outcome;
 	r->stage = outcome_stage(r->outcome);
 	r->file = xstrdup(file);
@@ -239,6 +320,7 @@ int rule_parse(struct rule *r, const char *line, const char *file, int lineno,
 	return 1;
 bad:
 	snprintf(err, errlen, "%s:%d: %s", file, lineno, what);
+	free(range_text);
 	free(re);
 	free(buf);
 	return -1;
@@ -351,6 +433,7 @@ int ruleset_load(struct ruleset *rs, const char *path, char *err,
 	int n, ret = 0;
 
 	memset(rs, 0, sizeof(*rs));
+	rs->platform = platform_running();
 	n = scandir(path, &names, rules_file_filter, alphasort);
 	if (n < 0) {
 		if (errno == ENOTDIR) {
@@ -408,6 +491,8 @@ const struct rule *ruleset_lookup_stage(const struct ruleset *rs,
 		if (r->flag != FLAG_ANY && (r->flag == FLAG_SLEEPABLE) != sleepable)
 			continue;
 		if (!krange_contains(&r->range, version))
+			continue;
+		if (!rule_platform_matches(r, &rs->platform))
 			continue;
 		if (fnmatch(r->glob, name, 0))
 			continue;
@@ -494,7 +579,7 @@ static int shadowed_err(const struct ruleset *rs, int idx,
 				const struct rule *e = &rs->rules[j];
 
 				if (!flag_covers(e->flag, f) || e->stage != r->stage ||
-				    e->range.hi <= r->range.lo ||
+				    rule_has_where(e) || e->range.hi <= r->range.lo ||
 				    e->range.lo >= r->range.hi ||
 				    fnmatch(e->glob, cases[c].name, 0))
 					continue;
@@ -539,7 +624,8 @@ int ruleset_check(const struct ruleset *rs, const struct rule_case *cases,
 				use[i].loads++;
 				if (!spans_cover(spans, n, &r->range))
 					use[i].live++;
-				spans_add(spans, &n, &r->range);
+				if (!rule_has_where(r))
+					spans_add(spans, &n, &r->range);
 			}
 		}
 	}

@@ -2,7 +2,12 @@
 /*
  * Expectation rules, one per line of the files in expected/:
  *
- *   CASE-GLOB  plain|sleepable|any  RANGE  OUTCOME  [MESSAGE]
+ *   CASE-GLOB  plain|sleepable|any  RANGE[@WHERE]  OUTCOME  [MESSAGE]
+ *
+ * WHERE limits a rule to some kernels of the range: a comma-separated list
+ * of architectures (amd64, arm64, s390x, riscv64, ppc64el: any of them),
+ * "rt" (a PREEMPT_RT kernel) and "64k" (64 KiB pages), all of which must
+ * hold: ">=7.0@rt", "6.12..<6.13@ppc64el,64k".
  *
  * Two stages, each with its own outcomes. The load stage (BPF_PROG_LOAD):
  * accept, reject[:ERRNO], absent, or error (runtime cases: a check is known
@@ -63,11 +68,38 @@ enum flag_match {
 	FLAG_ANY,
 };
 
+/* The architectures of WHERE, as Debian names them. */
+enum arch {
+	ARCH_AMD64,
+	ARCH_ARM64,
+	ARCH_S390X,
+	ARCH_RISCV64,
+	ARCH_PPC64EL,
+	ARCH_CNT,
+	ARCH_UNKNOWN = ARCH_CNT,
+};
+
+/* What WHERE can say of the kernel the rules judge. */
+struct platform {
+	enum arch arch;
+	bool rt;		/* PREEMPT_RT */
+	bool page_64k;		/* 64 KiB pages */
+};
+
+/* The running kernel's: uname -m, uname -v and the page size. */
+struct platform platform_running(void);
+
+/* "arm64", "ppc64el, rt, 64k": for reports. */
+void platform_format(const struct platform *p, char *buf, size_t len);
+
 struct rule {
 	char *glob;
 	enum flag_match flag;
-	char *range_text;
+	char *range_text;	/* RANGE[@WHERE], as written */
 	struct krange range;
+	unsigned int arches;	/* WHERE's: bit per enum arch; 0: any */
+	bool rt_only;		/* WHERE has "rt" */
+	bool page_64k_only;	/* WHERE has "64k" */
 	enum outcome outcome;
 	enum stage stage;	/* outcome_stage(outcome) */
 	int err;		/* reject:ERRNO, attach-refused:ERRNO; 0: any */
@@ -86,6 +118,8 @@ struct ruleset {
 	struct rule *profiles;	/* rules whose glob is "@NAME" */
 	int profile_cnt;
 	bool single_file;	/* loaded from one file, not a directory */
+	/* What WHERE is matched with: platform_running() when loaded. */
+	struct platform platform;
 };
 
 const char *outcome_str(enum outcome o);
@@ -140,6 +174,8 @@ struct rule_case {
  * matches a case, one of those cases is loaded with its flag, and for some
  * case and flag it covers, some of its kernel range is not decided by
  * earlier rules already (a rule shadowed by earlier ones never matters).
+ * A rule limited by WHERE decides nothing for the rules below it here: on
+ * other kernels they still apply.
  * A profile application is checked as a whole: some line of it must
  * decide something. Returns 0, or -1 with err = "file:line: what".
  */

@@ -70,6 +70,11 @@ static void test_parse_errors(void)
 	test_bad("xdp plain >=7.0 no-effect it did nothing\n", 1,
 		 "only a reject, error, attach-refused or splat rule takes a message");
 	test_bad("xdp plain >=7.0 ran\n", 1, "outcome must be accept, reject, absent or error");
+	/* RANGE@WHERE */
+	test_bad("xdp plain >=7.0@ accept\n", 1, "nothing after @");
+	test_bad("xdp plain >=7.0@x86_64 accept\n", 1, "unknown 'x86_64' after @");
+	test_bad("xdp plain >=7.0@arm64,,rt@ accept\n", 1, "unknown 'rt@' after @");
+	test_bad("xdp plain 7.0@arm64 accept\n", 1, "kernel range must be");
 }
 
 static void test_lookup(void)
@@ -114,6 +119,46 @@ static void test_lookup(void)
 	CHECK(r && r->outcome == OUT_ACCEPT, "glob");
 	CHECK(!ruleset_lookup(&rs, "tc", true, kver(6, 9, 0)), "no rule");
 	ruleset_free(&rs);
+}
+
+/* RANGE@WHERE: architectures, rt and 64k, matched with rs.platform. */
+static void test_where(void)
+{
+	struct ruleset rs;
+	const struct rule *r;
+	char err[512];
+	const char *path = write_rules("where.rules",
+		"perf_event plain >=7.0@rt no-effect\n"
+		"perf_event plain >=7.0@arm64,s390x,64k accept\n"
+		"perf_event plain >=7.0@ppc64el,rt reject m\n"
+		"perf_event plain >=7.0 runs\n");
+
+	CHECK(!ruleset_load(&rs, path, err, sizeof(err)), "load: %s", err);
+	rs.platform = (struct platform){ .arch = ARCH_AMD64 };
+	r = ruleset_lookup_stage(&rs, STAGE_RUN, "perf_event", false, kver(7, 0, 0));
+	CHECK(r && r->line == 4, "amd64, not rt: the rule without WHERE");
+	CHECK(!ruleset_lookup(&rs, "perf_event", false, kver(7, 0, 0)),
+	      "@arm64,s390x,64k: not amd64");
+	rs.platform.rt = true;
+	r = ruleset_lookup_stage(&rs, STAGE_RUN, "perf_event", false, kver(7, 0, 0));
+	CHECK(r && r->line == 1, "rt: the @rt rule");
+	CHECK(!ruleset_lookup(&rs, "perf_event", false, kver(7, 0, 0)),
+	      "@ppc64el,rt: rt, but amd64");
+	rs.platform = (struct platform){ .arch = ARCH_S390X };
+	CHECK(!ruleset_lookup(&rs, "perf_event", false, kver(7, 0, 0)),
+	      "@arm64,s390x,64k: s390x, but 4 KiB pages");
+	rs.platform.page_64k = true;
+	r = ruleset_lookup(&rs, "perf_event", false, kver(7, 0, 0));
+	CHECK(r && r->line == 2 && !strcmp(r->range_text, ">=7.0@arm64,s390x,64k"),
+	      "s390x with 64k: an architecture of the list, and 64k");
+	rs.platform = (struct platform){ .arch = ARCH_PPC64EL, .rt = true };
+	r = ruleset_lookup(&rs, "perf_event", false, kver(7, 0, 0));
+	CHECK(r && r->line == 3, "ppc64el and rt");
+	rs.platform.arch = ARCH_UNKNOWN;
+	CHECK(!ruleset_lookup(&rs, "perf_event", false, kver(7, 0, 0)),
+	      "an unknown architecture matches no architecture list");
+	ruleset_free(&rs);
+	unlink(path);	/* test_directory() loads the directory */
 }
 
 static void test_directory(void)
@@ -222,6 +267,11 @@ static void test_check(void)
 		  "xdp any * accept\nxdp @p\n", 4, "decides nothing");
 	check_bad("@p sleepable * accept\nrt_plain @p\n", 2, "decides nothing");
 	check_bad("@p plain * accept\nxdp @p\nxdp @p\n", 3, "decides nothing");
+	/* a rule limited by WHERE shadows nothing; it may be shadowed */
+	check_good("xdp plain >=7.0@rt accept\nxdp plain >=7.0 reject m\n");
+	check_good("xdp plain >=7.0@arm64 accept\nxdp plain >=7.0@rt accept\n"
+		   "xdp plain * accept\n");
+	check_bad("xdp plain * accept\nxdp plain >=7.0@s390x accept\n", 2, "shadowed");
 	/* a rule below an application it is shadowed by */
 	check_bad("@p any * accept\nxdp @p\nxdp plain >=7.0 accept\n", 3,
 		  "shadowed");
@@ -233,6 +283,7 @@ int main(void)
 		return 2;
 	test_parse_errors();
 	test_lookup();
+	test_where();
 	test_directory();
 	test_check();
 	{
