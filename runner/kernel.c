@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The kernel under test and its vmlinux BTF. */
+#include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
@@ -12,6 +13,8 @@
 #include <unistd.h>
 
 #include "kernel.h"
+#include "uapi_compat.h"
+#include "util.h"
 #include "version.h"
 
 /* See kernel_lend_btf(). */
@@ -66,6 +69,29 @@ bool kernel_lend_end(struct kernel *k)
 	return k->btf_lent;
 }
 
+/*
+ * Can this kernel, here, create an arena at all? A real BPF_MAP_CREATE:
+ * the observation behind "absent" (with the load that then fails), and
+ * behind the skip of every case where the environment refuses it.
+ */
+static void probe_arena(struct kernel *k)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_MMAPABLE);
+	int fd = bpf_map_create(BPF_MAP_TYPE_ARENA, "conform_probe", 0, 0, 1, &opts);
+	int e = errno;
+
+	if (fd >= 0) {
+		close(fd);
+		k->arena = ARENA_CREATED;
+		return;
+	}
+	k->arena = e == EPERM || e == EACCES ? ARENA_ENV_REFUSES : ARENA_KERNEL_LACKS;
+	snprintf(k->arena_why, sizeof(k->arena_why),
+		 "BPF_MAP_CREATE(BPF_MAP_TYPE_ARENA) = %s%s", errno_name(e),
+		 k->arena == ARENA_ENV_REFUSES ?
+		 ": this environment refuses arenas (a capability, an LSM or lockdown)" : "");
+}
+
 int kernel_open(struct kernel *k, const char *btf_path, const char *version,
 		char *err, size_t errlen)
 {
@@ -100,6 +126,8 @@ int kernel_open(struct kernel *k, const char *btf_path, const char *version,
 		return -1;
 	}
 	k->btf_has_kfunc = kernel_func_id(k, KFUNC_NAME) > 0;
+	k->platform = platform_running();
+	probe_arena(k);
 	return 0;
 }
 

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "expect.h"
+
 #define KFUNC_NAME "bpf_arena_free_pages"
 
 struct btf;
@@ -24,6 +26,20 @@ struct kernel_cache_entry {
 	int id;				/* BTF id, or -ENOENT */
 };
 
+/*
+ * Can an arena be created here? A kernel without arenas (before v6.9, or a
+ * JIT without arena support) answers EINVAL or EOPNOTSUPP: loads that use
+ * one are "absent", a verdict on the kernel. EPERM or EACCES is the
+ * environment (a missing capability, an LSM, lockdown) refusing what
+ * root may do on a stock kernel: then no case gives a verdict, each is a
+ * skip.
+ */
+enum arena_support {
+	ARENA_CREATED,
+	ARENA_KERNEL_LACKS,
+	ARENA_ENV_REFUSES,
+};
+
 struct kernel {
 	char release[65];		/* uname -r */
 	unsigned int version;		/* parsed, or --kernel-version */
@@ -32,6 +48,9 @@ struct kernel {
 	bool btf_lent;			/* libbpf owns it: see kernel_lend_btf() */
 	char btf_path[256];
 	bool btf_has_kfunc;
+	struct platform platform;	/* architecture, PREEMPT_RT, page size */
+	enum arena_support arena;	/* a real BPF_MAP_CREATE, in kernel_open() */
+	char arena_why[224];		/* what it answered, if not an arena */
 	struct kernel_cache_entry cache[KERNEL_CACHE];
 	int cache_cnt;
 };

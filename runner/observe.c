@@ -174,6 +174,17 @@ static void observe_loads(struct test tests[2], const struct conform_case *c,
 		skip_both(tests, "%s%s", c->prog.reason, "");
 		return;
 	}
+	/*
+	 * Every case uses an arena. Without one the program is not the case
+	 * (libbpf poisoned its map loads), and what the verifier says of it,
+	 * even a rejection for its program type, need not be what it says of
+	 * the case: no verdict.
+	 */
+	if (c->suite->kernel->arena == ARENA_ENV_REFUSES) {
+		skip_both(tests, "%s; no verdict on the kernel%s",
+			  c->suite->kernel->arena_why, "");
+		return;
+	}
 	for (int i = 0; i < 2; i++) {
 		struct test *t = &tests[i];
 

@@ -20,13 +20,16 @@ void report_to(FILE *f)
 
 static void report_header(const struct kernel *k)
 {
-	char v[16];
+	char v[16], where[64];
 
 	kver_format(k->version, v, sizeof(v));
+	platform_format(&k->platform, where, sizeof(where));
 	printf("KTAP version 1\n");
-	printf("# kernel %s, version %s%s, vmlinux BTF %s %s\n", k->release, v,
-	       k->version_overridden ? " (--kernel-version)" : "",
+	printf("# kernel %s, version %s%s (%s), vmlinux BTF %s %s\n", k->release, v,
+	       k->version_overridden ? " (--kernel-version)" : "", where,
 	       k->btf_has_kfunc ? "has" : "lacks", KFUNC_NAME);
+	if (k->arena == ARENA_ENV_REFUSES)
+		printf("# WARNING: %s: every case is a skip\n", k->arena_why);
 }
 
 void report_plan(const struct kernel *k, size_t test_cnt)
@@ -283,7 +286,7 @@ static json_t *report_json_case(const struct test *t)
 int report_json(FILE *f, const struct kernel *k, struct test **tests,
 		size_t cnt, const struct counts *n)
 {
-	char v[16], *proto = kernel_func_prototype(k, KFUNC_NAME);
+	char v[16], where[64], *proto = kernel_func_prototype(k, KFUNC_NAME);
 	json_t *cases = json_array(), *doc;
 	int ret = 0;
 
@@ -293,10 +296,14 @@ int report_json(FILE *f, const struct kernel *k, struct test **tests,
 			cases = NULL;
 		}
 	kver_format(k->version, v, sizeof(v));
-	doc = json_pack("{s:o, s:o, s:b, s:o, s:o, s:{s:i, s:i, s:i, s:i, s:i}}",
+	platform_format(&k->platform, where, sizeof(where));
+	doc = json_pack("{s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:{s:i, s:i, s:i, s:i, s:i}}",
 			"kernel", JSTR(k->release),
 			"kernel_version", JSTR(v),
+			"platform", JSTR(where),
 			"btf_has_kfunc", k->btf_has_kfunc,
+			"environment_refuses",
+			JSTR(k->arena == ARENA_ENV_REFUSES ? k->arena_why : NULL),
 			"kfunc_prototype", JSTR(proto),
 			"cases", cases,
 			"summary", "pass", n->pass, "fail", n->fail, "skip", n->skip,

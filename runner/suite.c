@@ -361,24 +361,6 @@ fail:
 }
 
 /*
- * Can this kernel create an arena at all? A real BPF_MAP_CREATE, the
- * observation behind "absent" (with the load that then fails).
- */
-static void probe_arena(struct suite *s)
-{
-	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_MMAPABLE);
-	int fd = bpf_map_create(BPF_MAP_TYPE_ARENA, "conform_probe", 0, 0, 1, &opts);
-
-	if (fd >= 0) {
-		close(fd);
-		return;
-	}
-	s->arena_refused = true;
-	snprintf(s->arena_refused_why, sizeof(s->arena_refused_why),
-		 "BPF_MAP_CREATE(BPF_MAP_TYPE_ARENA) = %s", errno_name(errno));
-}
-
-/*
  * Maps before bpf_object__prepare(): the extra arenas become arenas (libbpf
  * allows one per object), an unmapped arena is created here so that libbpf
  * does not mmap() it, and if the kernel refuses arenas none is created.
@@ -399,7 +381,7 @@ static int adjust_maps(struct suite *s, char *err, size_t errlen)
 				       bpf_map__name(m));
 		if (bpf_map__type(m) != BPF_MAP_TYPE_ARENA)
 			continue;
-		if (s->arena_refused) {
+		if (s->kernel->arena != ARENA_CREATED) {
 			bpf_map__set_autocreate(m, false);
 			continue;
 		}
@@ -474,7 +456,6 @@ int suite_prepare(struct suite *s, struct kernel *k, char *err,
 	int ret;
 
 	s->kernel = k;
-	probe_arena(s);
 	if (adjust_maps(s, err, errlen))
 		return -1;
 	libbpf_msg_reset();
@@ -580,10 +561,11 @@ bool suite_poisoned(const struct suite *s, const char *log, char *why,
 		bpf_object__for_each_map(m, s->obj)
 			if (i++ == id - 2001000000UL)
 				break;
-		if (!m || bpf_map__type(m) != BPF_MAP_TYPE_ARENA || !s->arena_refused)
+		if (!m || bpf_map__type(m) != BPF_MAP_TYPE_ARENA ||
+		    s->kernel->arena == ARENA_CREATED)
 			return false;
 		snprintf(why, len, "%s: map %s was not created, and the kernel refused its use (invalid func unknown#%lu)",
-			 s->arena_refused_why, bpf_map__name(m), id);
+			 s->kernel->arena_why, bpf_map__name(m), id);
 		return true;
 	}
 	return false;

@@ -74,6 +74,7 @@ struct conform_case {
 	const struct suite *suite;
 };
 
+
 struct suite {
 	struct bpf_object *obj;		/* all of progs/, linked */
 	void *elf;			/* the linked object */
@@ -84,8 +85,6 @@ struct suite {
 	const struct kernel *kernel;
 	bool prepared;
 	char *license;			/* the linked object's */
-	bool arena_refused;		/* the kernel refuses arena maps */
-	char arena_refused_why[REASON_LEN];
 	struct conform_case *cases;
 	size_t case_cnt;
 };
