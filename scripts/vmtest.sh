@@ -4,6 +4,7 @@
 #
 # Usage: vmtest.sh -k IMAGE [--arch ARCH] [-o JSON_OUT] [-t TIMEOUT] [--bare]
 #                  [-- ARGS...]
+#        vmtest.sh -k IMAGE --exec [-t TIMEOUT] -- COMMAND [ARGS...]
 #
 #   -k IMAGE    a vmlinuz/bzImage, a kernel build tree, or a Debian kernel
 #               version for fetch-kernel.sh ("6.12", "7.0.13", "arm64:7.0",
@@ -15,6 +16,15 @@
 #   -t SECONDS  kill the VM after this long (default 300, 900 under
 #               emulation of another architecture)
 #   --bare      boot the same initramfs, but power off at once (boot time)
+#   --exec      run COMMAND instead of the runner, in this machine's own
+#               userland: the guest mounts the host's root file system
+#               read-only (virtiofs, qemu's virtiofsd), with its own /proc,
+#               /sys, /dev, and a tmpfs on /tmp and /run, and runs COMMAND
+#               as root in the current directory, PATH and TERM kept; the
+#               exit code is COMMAND's.  amd64 on an x86-64 host only.
+#               As in vmtest.sh, danobi/vmtest or virtme-ng --exec: any
+#               dynamically linked tool (bpftool, valgrind, an ASan build)
+#               runs against the guest's kernel.
 #
 # Per architecture (TCG, or kvm for amd64 on an x86-64 host):
 #   amd64    qemu-system-x86_64 (pc), console ttyS0
@@ -62,7 +72,7 @@
 #                        scripts/cross-sysroot.sh ARCH's elsewhere)
 #   VMTEST_QEMU          qemu binary  (default: the architecture's, above)
 #   VMTEST_ACCEL         tcg (default), kvm, or auto (kvm if a probe boots)
-#   VMTEST_MEM           guest memory  (default: 1G)
+#   VMTEST_MEM           guest memory  (default: 1G, 2G with --exec)
 #   VMTEST_SMP           guest CPUs  (default: 2)
 #   VMTEST_CPU           qemu -cpu model  (default: qemu's on amd64 and
 #                        s390x, the one above elsewhere)
@@ -79,6 +89,8 @@
 #                        suite starts
 #   VMTEST_VERDICT_FILE  write what the exit code stands for: "runner RC",
 #                        "crash CASE[,CASE]" or "none REASON"
+#   VMTEST_VIRTIOFSD     qemu's virtiofsd, for --exec
+#                        (default: /usr/lib/qemu/virtiofsd)
 #   VMTEST_CONSOLE_LOG   where to keep the kernel console log
 #                        (default: $CACHE/vmtest/console-RELEASE.log)
 #   CONFORM_CACHE        cache root, as for fetch-kernel.sh
@@ -109,7 +121,10 @@ CONSOLE=
 OUT_VIRTIO=0	# the runner's port: ttyS1 (0) or virtio serial (1)
 FOREIGN=0	# 1: the guest's architecture is not the host's
 QEMU_ARCH_ARGS=()
-readonly MEM=${VMTEST_MEM:-1G}
+MEM=${VMTEST_MEM:-}		# 1G, or 2G with --exec: set in main
+EXEC=0		# 1: --exec, the host's userland over virtiofs
+VIRTIOFSD=${VMTEST_VIRTIOFSD:-/usr/lib/qemu/virtiofsd}
+VIRTIOFSD_PID=
 readonly SMP=${VMTEST_SMP:-2}
 # The first line of a kernel crash report, after the console timestamp
 # ("[    1.234567] ", and a caller id "[T42] " if the kernel adds one).
@@ -178,6 +193,38 @@ stop_qemu()
 		kill "$QEMU_PID" 2>/dev/null || true
 		wait "$QEMU_PID" 2>/dev/null || true
 		QEMU_PID=
+	fi
+	stop_virtiofsd
+}
+
+# --exec: qemu's virtiofsd shares / (sandbox=chroot: pivot_root into /
+# itself fails), for one boot.  The guest mounts it read-only.
+start_virtiofsd()
+{
+	local i
+
+	stop_virtiofsd
+	rm -f -- "$TMP_DIR/virtiofs.sock"
+	"$VIRTIOFSD" --socket-path="$TMP_DIR/virtiofs.sock" -o source=/ \
+		-o sandbox=chroot -o cache=auto -o log_level=err -f \
+		</dev/null >>"$TMP_DIR/virtiofsd.log" 2>&1 &
+	VIRTIOFSD_PID=$!
+	for (( i = 0; i < 100; i++ )); do
+		[[ -S $TMP_DIR/virtiofs.sock ]] && return 0
+		kill -0 "$VIRTIOFSD_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	log "error: $VIRTIOFSD did not start:"
+	sed 's/^/    /' "$TMP_DIR/virtiofsd.log" >&2
+	exit "$EXIT_NO_VERDICT"
+}
+
+stop_virtiofsd()
+{
+	if [[ -n $VIRTIOFSD_PID ]]; then
+		kill "$VIRTIOFSD_PID" 2>/dev/null || true
+		wait "$VIRTIOFSD_PID" 2>/dev/null || true
+		VIRTIOFSD_PID=
 	fi
 }
 
@@ -373,6 +420,13 @@ check_inputs()
 	command -v cpio >/dev/null || die "cpio missing (apt-get install cpio)"
 
 	[[ $bare == 1 ]] && return
+	if (( EXEC )); then
+		(( ! FOREIGN )) ||
+			die "--exec runs this machine's programs: the guest must be $(uname -m), not $ARCH"
+		[[ -x $VIRTIOFSD ]] ||
+			die "$VIRTIOFSD missing (apt-get install qemu-system-common, or set VMTEST_VIRTIOFSD)"
+		return
+	fi
 	if [[ ! -f $RUNNER || ! -x $RUNNER ]]; then
 		if [[ $ARCH != amd64 && -z ${VMTEST_RUNNER:-} ]]; then
 			die "runner $RUNNER missing (make cross ARCH=$ARCH, or set VMTEST_RUNNER)"
@@ -484,6 +538,49 @@ while IFS= read -r arg; do
 	set -- "$@" "$arg"
 done </conform/args
 
+# --exec: the host's root file system, read-only, with the guest's own
+# kernel file systems and a tmpfs on /tmp and /run; COMMAND runs in it.
+if [ -f /conform/exec ]; then
+	mkdir -p /host
+	if ! mount -t virtiofs hostroot /host -o ro; then
+		echo "vmtest: cannot mount the host's root file system (virtiofs)" >/dev/kmsg
+		poweroff -f
+	fi
+	mount -t proc proc /host/proc
+	mount -t sysfs sysfs /host/sys
+	mount -t devtmpfs devtmpfs /host/dev
+	mkdir -p /host/dev/pts /host/dev/shm
+	# What udev would make: bash's <(...) needs /dev/fd.
+	ln -s /proc/self/fd /host/dev/fd
+	ln -s /proc/self/fd/0 /host/dev/stdin
+	ln -s /proc/self/fd/1 /host/dev/stdout
+	ln -s /proc/self/fd/2 /host/dev/stderr
+	mount -t devpts devpts /host/dev/pts
+	mount -t tmpfs tmpfs /host/dev/shm
+	mount -t tmpfs tmpfs /host/tmp
+	mount -t tmpfs tmpfs /host/run
+	mount -t tmpfs tmpfs /host/var/tmp
+	mount -t bpf bpf /host/sys/fs/bpf
+	mount -t tracefs tracefs /host/sys/kernel/tracing
+	mount -t debugfs debugfs /host/sys/kernel/debug
+	mount -t securityfs securityfs /host/sys/kernel/security
+	mount -t cgroup2 cgroup2 /host/sys/fs/cgroup
+	read -r cwd </conform/cwd
+	read -r path </conform/path
+	{
+		echo "$mark START"
+		echo "vmtest: suite start $nonce" >/dev/kmsg
+		chroot /host /usr/bin/env -i PATH="$path" HOME=/root TMPDIR=/tmp \
+			TERM=dumb VMTEST_GUEST=1 \
+			/bin/sh -c 'cd "$1" || exit 2; shift; exec "$@"' vmtest-exec \
+			"$cwd" "$@" </dev/null
+		rc=$?
+		echo "vmtest: suite end $nonce, exit $rc" >/dev/kmsg
+		echo "$mark EXIT $rc"
+	} >"$out" 2>&1
+	poweroff -f
+fi
+
 # The runner's test hook: write KEY to /proc/sysrq-trigger at CASE's begin.
 if [ -s /conform/sysrq_at ]; then
 	read -r CONFORM_SYSRQ_AT </conform/sysrq_at
@@ -586,7 +683,6 @@ build_initramfs()
 	local out=$1
 	local root=$TMP_DIR/root
 	local applet arg
-	local -a args=()
 
 	shift
 	for arg in "$@"; do
@@ -605,6 +701,30 @@ build_initramfs()
 		done
 	fi
 
+	if (( EXEC )); then
+		# The command, one argument a line, and where and how it runs.
+		printf '%s\n' "$@" >"$root/conform/args"
+		printf '%s\n' "$PWD" >"$root/conform/cwd"
+		printf '%s\n' "$PATH" >"$root/conform/path"
+		: >"$root/conform/exec"
+	else
+		runner_files "$root" "$@"
+	fi
+	write_init >"$root/init"
+	chmod 755 "$root/init"
+
+	(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+		cpio --null -o -H newc -R 0:0 --quiet) | gzip -1 >"$out"
+}
+
+# runner_files ROOT RUNNER_ARGS...: the runner, its objects, rules and
+# arguments, and the sysrq test hook, in the initramfs at ROOT.
+runner_files()
+{
+	local root=$1
+	local -a args=()
+
+	shift
 	if [[ -f $RUNNER ]]; then
 		cp -- "$RUNNER" "$root/conform/conform"
 		if runner_has_markers; then
@@ -634,11 +754,6 @@ build_initramfs()
 			die "VMTEST_SYSRQ_AT must be CASE:KEY (a case name, one sysrq key), not '$VMTEST_SYSRQ_AT'"
 		printf '%s\n' "$VMTEST_SYSRQ_AT" >"$root/conform/sysrq_at"
 	fi
-	write_init >"$root/init"
-	chmod 755 "$root/init"
-
-	(cd "$root" && find . -print0 | LC_ALL=C sort -z |
-		cpio --null -o -H newc -R 0:0 --quiet) | gzip -1 >"$out"
 }
 
 # Read the runner's serial port: show the output, keep the JSON, note the
@@ -758,6 +873,17 @@ run_vm()
 		       -device virtserialport,bus=vs.0,chardev=out,name=vmtest.out)
 	else
 		qemu+=(-serial stdio)
+	fi
+
+	if (( EXEC )); then
+		# The host's root for --exec: virtiofsd serves it on a socket,
+		# the guest's memory must be shared with it.
+		start_virtiofsd
+		# shellcheck disable=SC2054 # qemu options, commas and all
+		qemu+=(-object "memory-backend-memfd,id=mem,size=$MEM,share=on"
+		       -numa node,memdev=mem
+		       -chardev "socket,id=hostroot,path=$TMP_DIR/virtiofs.sock"
+		       -device vhost-user-fs-pci,chardev=hostroot,tag=hostroot)
 	fi
 
 	rm -f "$TMP_DIR/console.log" "$TMP_DIR/qemu.err" "$TMP_DIR/ttyS1"
@@ -989,6 +1115,7 @@ main()
 		--arch)	[[ $# -ge 2 ]] || usage; want_arch=$2; shift ;;
 		--arch=*) want_arch=${1#*=} ;;
 		--bare)	bare=1 ;;
+		--exec)	EXEC=1 ;;
 		-h|--help) usage 0 ;;
 		--)	shift; break ;;
 		*)	log "unknown argument: $1"; usage ;;
@@ -996,6 +1123,13 @@ main()
 		shift
 	done
 	[[ -n $spec ]] || usage
+	if (( EXEC )); then
+		(( $# )) || die "--exec needs a command after --"
+		[[ -z $json_out ]] || die "--exec writes no JSON (-o)"
+		(( ! bare )) || die "--exec and --bare exclude each other"
+	fi
+	MEM=${MEM:-$( (( EXEC )) && echo 2G || echo 1G)}
+	readonly MEM
 	[[ -z $timeout || $timeout =~ ^[1-9][0-9]*$ ]] || die "bad timeout: $timeout"
 	case $want_arch in
 	''|amd64|arm64|s390x|riscv64|ppc64el) ;;
@@ -1110,7 +1244,7 @@ main()
 	write_json "$json_out"
 	verdict "runner $RUNNER_RC"
 	log "$release ($accel): boot $(elapsed "$T_BOOT" "$T_START")s," \
-	    "suite $(elapsed "$T_START" "$T_END")s," \
+	    "$( (( EXEC )) && echo command || echo suite) $(elapsed "$T_START" "$T_END")s," \
 	    "boot-to-verdict $(elapsed "$T_BOOT" "$T_END")s, exit $RUNNER_RC"
 	exit "$RUNNER_RC"
 }
