@@ -111,6 +111,9 @@ apt_private_init()
 		APT::Architecture "$arch";
 		APT::Architectures { "$arch"; };
 		Acquire::Languages { "none"; };
+		// A name lookup or a connection that fails now and then (seen
+		// here: "Temporary failure resolving") is tried again.
+		Acquire::Retries "4";
 		// The private directories belong to the caller, not to _apt.
 		APT::Sandbox::User "root";
 		EOF
@@ -301,7 +304,10 @@ apt_update()
 {
 	[[ -r $APT_KEYRING ]] ||
 		die "$APT_KEYRING missing (apt-get install debian-archive-keyring)"
-	apt_get -q update >&2
+	# --error-on=any: a list that failed to download (a name lookup that
+	# failed, say) fails the update, instead of a warning and old or no
+	# lists stamped as fresh.
+	apt_get -q --error-on=any update >&2
 }
 
 apt_stamp_lists()

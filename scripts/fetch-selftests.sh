@@ -184,7 +184,7 @@ fetch()
 
 main()
 {
-	local refresh=0 series=
+	local refresh=0 series= tree
 
 	while (( $# )); do
 		case $1 in
@@ -198,6 +198,13 @@ main()
 	series=${series:-6.1}
 	[[ $series =~ ^[0-9]+\.[0-9]+$ ]] || die "bad series '$series' (e.g. 6.1)"
 
+	# A cached tree needs no lock: the cache may be read-only (a VM of
+	# vmtest.sh --exec reads this machine's).
+	tree=$(cached "$series")
+	if [[ -n $tree ]] && (( !refresh )); then
+		echo "$tree"
+		return
+	fi
 	mkdir -p -- "$CACHE"
 	trap cleanup EXIT
 	# One fetch at a time per cache.
