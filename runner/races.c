@@ -92,6 +92,8 @@ static void *free_loop(void *arg)
 
 	pin(0);
 	while (!r->stop) {
+		/* Set by the last run: no data_out to copy to. */
+		opts.data_size_out = 0;
 		if (bpf_prog_test_run_opts(r->case_fd, &opts)) {
 			r->err = -errno;
 			break;

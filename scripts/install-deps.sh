@@ -48,8 +48,11 @@ done
 packages=(make gcc clang-19 libelf-dev zlib1g-dev libjansson-dev patch xz-utils)
 if ((vm)); then
 	# llvm-19: llvm-objcopy, for the test that strips CO-RE relocations
-	packages+=(qemu-system-x86 busybox-static cpio gzip jq shellcheck bpftool valgrind
-		libclang-rt-19-dev llvm-19 chromium) # chromium: the test of matrix.html
+	# rsync: lib.mk's install (the kselftest test); qemu-system-common:
+	# virtiofsd, for vmtest.sh --exec
+	packages+=(qemu-system-x86 qemu-system-common busybox-static cpio gzip jq
+		shellcheck bpftool valgrind libclang-rt-19-dev llvm-19 rsync
+		chromium) # chromium: the test of matrix.html
 fi
 # Debian 12's cross compilers; libc6-dev-*-cross is only a recommendation
 # of theirs, and the static runner needs its libc.a.
@@ -58,7 +61,9 @@ for arch in ${arches[@]+"${arches[@]}"}; do
 	amd64) continue ;;
 	arm64) triplet=aarch64-linux-gnu qemu=qemu-system-arm ;;
 	s390x) triplet=s390x-linux-gnu qemu=qemu-system-misc ;;
-	riscv64) triplet=riscv64-linux-gnu qemu=qemu-system-misc ;;
+	riscv64) triplet=riscv64-linux-gnu qemu=qemu-system-misc
+		# libelf and jansson are built for it (scripts/cross-sysroot.sh)
+		packages+=(cmake) ;;
 	ppc64el) triplet=powerpc64le-linux-gnu qemu=qemu-system-ppc ;;
 	*) echo "install-deps: unknown architecture: $arch" >&2; usage ;;
 	esac
