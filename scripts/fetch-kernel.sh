@@ -13,13 +13,15 @@
 # qualified by an architecture or a flavour: "arm64:7.0", "rt-arm64:7.0".
 #
 # ARCH is a Debian architecture and F one of its kernel flavours:
-#   amd64    cloud-amd64 (the default)
+#   amd64    cloud-amd64 (the default), rt-amd64 (PREEMPT_RT)
 #   arm64    cloud-arm64 (its default), rt-arm64
 #   s390x    s390x
 #   riscv64  riscv64
 #   ppc64el  powerpc64le (its default), powerpc64le-64k (64 KiB pages)
-# A flavour alone names its architecture.  --list shows the versions of
-# one flavour (-v: every upload, with its suite and package).
+# A flavour alone names its architecture; "rt" is the PREEMPT_RT flavour
+# of ARCH (amd64 by default): "--flavour rt 7.0", "rt:7.0".  --list shows
+# the versions of one flavour (-v: every upload, with its suite and
+# package).
 #
 # Only the path is printed on stdout; progress goes to stderr.  The file is
 # always called vmlinuz, whatever the image is (a bzImage, arm64's gzipped
@@ -81,7 +83,7 @@ TMP_DIR=
 arch_flavours()
 {
 	case $1 in
-	amd64)		echo cloud-amd64 ;;
+	amd64)		echo cloud-amd64 rt-amd64 ;;
 	arm64)		echo cloud-arm64 rt-arm64 ;;
 	s390x)		echo s390x ;;
 	riscv64)	echo riscv64 ;;
@@ -114,6 +116,9 @@ set_flavour()
 {
 	local arch=$1 flavour=$2 flavours
 
+	if [[ $flavour == rt ]]; then
+		flavour=rt-${arch:-amd64}
+	fi
 	if [[ -n $flavour ]]; then
 		flavour_arch "$flavour" >/dev/null ||
 			die "unknown flavour '$flavour' (known: $(for a in "${ALL_ARCHES[@]}"; do arch_flavours "$a"; done | tr '\n' ' '))"
@@ -133,6 +138,9 @@ set_flavour()
 	if [[ $arch == amd64 ]]; then
 		APT_ROOT=$CACHE/apt
 		KERNELS=$CACHE/kernels
+		if [[ $flavour != cloud-amd64 ]]; then
+			KERNELS=$CACHE/kernels/amd64/$flavour
+		fi
 	else
 		APT_ROOT=$CACHE/apt-$arch
 		KERNELS=$CACHE/kernels/$arch/$flavour
@@ -171,6 +179,10 @@ private_sources()
 	for suite in "${SECURITY_SUITES[@]}"; do
 		apt_source_line deb "$APT_SECURITY_URI" "$suite"
 	done
+	# The kernel table holds these flavours' images: when the list
+	# changes (a new flavour), the lists are stale and the table is made
+	# anew.
+	echo "# flavours: $(arch_flavours "$ARCH")"
 }
 
 # Are the private lists present, recent and made from the current sources?
@@ -518,7 +530,7 @@ main()
 			[[ -z $arch || $arch == "$qual" ]] ||
 				die "$qual:$spec contradicts --arch $arch"
 			arch=$qual
-		elif flavour_arch "$qual" >/dev/null; then
+		elif [[ $qual == rt ]] || flavour_arch "$qual" >/dev/null; then
 			[[ -z $flavour || $flavour == "$qual" ]] ||
 				die "$qual:$spec contradicts --flavour $flavour"
 			flavour=$qual
