@@ -154,8 +154,9 @@ clean:
 # ---- Cross-building: make cross ARCH=arm64 (or make ARCH=arm64) -----------
 # $(BUILD)/ARCH/conform, a static runner for ARCH, made with Debian 12's
 # cross compiler (scripts/install-deps.sh --arch ARCH), libbpf built for
-# ARCH from its cached source, and libelf and zlib from ARCH's Debian
-# packages in a private sysroot (scripts/cross-sysroot.sh); and the BPF
+# ARCH from its cached source, and libelf, zlib and jansson from ARCH's
+# Debian packages in a private sysroot (scripts/cross-sysroot.sh, which
+# builds libelf and jansson from Debian's sources for riscv64); and the BPF
 # objects of ARCH's byte order: $(BUILD)/progs (bpfel), or $(BUILD)/progs-eb
 # (bpfeb) for s390x.
 CROSS_ARCHES    := arm64 s390x riscv64 ppc64el
