@@ -3,7 +3,8 @@
 #
 #   make          build the runner and the BPF objects into build/
 #   make check    install what is missing, run the suite on this kernel
-#   make test     the project's own tests (unit tests, live suite, VMs)
+#   make test     the project's own tests (unit tests, live suite, VMs:
+#                 TEST_KERNELS)
 
 CLANG     ?= clang-19
 CC        ?= gcc
@@ -81,9 +82,15 @@ check: deps
 
 unit: $(UNIT_TESTS) $(BUILD)/conform $(BUILD)/conform-static $(BPF_OBJS) $(BUILD)/bench/bench
 
-test: vm-deps
+# make test's VM kernels (scripts/test.sh): Debian's amd64 ones, and arm64
+# and s390x on one kernel each, whose static runners it cross-builds.
+TEST_KERNELS ?= 6.1 6.12 7.0 7.3 arm64:7.3 s390x:7.2
+TEST_ARCHES   = $(filter $(CROSS_ARCHES),$(foreach k,$(TEST_KERNELS),$(firstword $(subst :, ,$(k)))))
+test:
+	scripts/install-deps.sh --vm $(addprefix --arch ,$(TEST_ARCHES))
 	$(MAKE) unit asan fuzz
-	VM_JOBS=$(VM_JOBS) scripts/test.sh
+	$(foreach a,$(TEST_ARCHES),$(MAKE) cross ARCH=$(a) &&) true
+	TEST_KERNELS="$(TEST_KERNELS)" VM_JOBS=$(VM_JOBS) scripts/test.sh
 
 # The runner built with AddressSanitizer and UBSan: build/asan/conform
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \

@@ -28,14 +28,17 @@
 # -h, --help prints this text.
 #
 # Environment:
-#   TEST_KERNELS       the VM kernels (default "6.1 6.12 7.0 7.3"); "" skips VMs
+#   TEST_KERNELS       the VM kernels (default "6.1 6.12 7.0 7.3 arm64:7.3
+#                      s390x:7.2": Debian's amd64 kernels and, on one kernel
+#                      each, arm64 and s390x, whose runners make cross builds);
+#                      "" skips VMs
 #   VM_JOBS            VMs at a time (default: matrix.sh's, what the machine holds)
 #   CONFORM_DOCS_PAGE  the docs page to audit
 #                      (default ../shared/docs/kfuncs/bpf_arena_free_pages.md)
 #   CI                 if "true", a missing docs page fails instead of skipping
 #   HOST_STEPS_KERNEL  the VM kernel of the host-kernel steps where this
-#                      host refuses arenas (default: TEST_KERNELS' last,
-#                      else 7.3)
+#                      host refuses arenas (default: the last amd64 one of
+#                      TEST_KERNELS, else 7.3)
 #
 # Exit status: 0 none failed, 1 some failed, 2 bad usage.
 #
@@ -55,7 +58,10 @@ objs=$build/progs		# the objects it loads
 expected=$root/expected		# the rules it judges by
 unit_dir=$build/tests		# the unit tests, test_*
 matrix_sh=$root/scripts/matrix.sh
-kernels=${TEST_KERNELS-6.1 6.12 7.0 7.3}
+kernels=${TEST_KERNELS-6.1 6.12 7.0 7.3 arm64:7.3 s390x:7.2}
+# The newest amd64 kernel of them: a bare version, or one qualified by an
+# amd64 flavour (the programs of vmtest.sh --exec are this machine's).
+newest=$(tr ' ' '\n' <<<"$kernels" | grep -E '^((cloud-)?amd64:|rt(-amd64)?:)?[0-9]' | tail -n 1 || true)
 vm_jobs=${VM_JOBS:-}
 page=${CONFORM_DOCS_PAGE:-$root/../shared/docs/kfuncs/bpf_arena_free_pages.md}
 tmp=				# scratch directory: main's, or the sourcing script's
@@ -382,8 +388,7 @@ main() {
 	on=$(uname -r)
 	if [[ -n $refusal ]]; then
 		step "this host refuses arenas ($refusal): every test a skip, exit 4" honest_skips
-		host_vm=${HOST_STEPS_KERNEL:-${kernels##* }}
-		host_vm=${host_vm:-7.3}
+		host_vm=${HOST_STEPS_KERNEL:-${newest:-7.3}}
 		repeats=10	# a run takes 25 s under emulation
 		on="Debian's $host_vm in a VM with this machine's userland"
 		# The stand-in kernel tree comes from the network: fetched
@@ -432,9 +437,9 @@ main() {
 		step "docs audit of ${page##*/}: verdicts with evidence" docs_audit
 	fi
 	if [[ -n "$kernels" && -x "$root/scripts/tests/vmtest-errors.sh" ]]; then
-		step "vmtest.sh failure modes" "$root/scripts/tests/vmtest-errors.sh" "${kernels##* }"
+		step "vmtest.sh failure modes" "$root/scripts/tests/vmtest-errors.sh" "${newest:-7.3}"
 		step "bisect.sh: 0, 1, and 125 for build and boot failures" \
-			"$root/scripts/tests/bisect.sh" "${kernels##* }"
+			"$root/scripts/tests/bisect.sh" "${newest:-7.3}"
 	fi
 	step "apt-private.sh: none of the system's apt hooks run" "$root/scripts/tests/apt-private.sh"
 	step "build-libbpf.sh: a static libbpf >= 1.6, offline the second time" "$root/scripts/tests/build-libbpf.sh"
