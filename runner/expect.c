@@ -41,6 +41,12 @@ enum stage outcome_stage(enum outcome o)
 	return o >= OUT_RUNS ? STAGE_RUN : STAGE_LOAD;
 }
 
+/*
+ * CASE-GLOB: fnmatch() patterns, with glibc's extended ones: "!(a*|b*)" is
+ * every case but those (a rule for the cases that use an arena, say).
+ */
+#define GLOB_FLAGS FNM_EXTMATCH
+
 static const char *const arch_names[] = {
 	[ARCH_AMD64] = "amd64",
 	[ARCH_ARM64] = "arm64",
@@ -483,7 +489,15 @@ const struct rule *ruleset_lookup_stage(const struct ruleset *rs,
 					enum stage stage, const char *name,
 					bool sleepable, unsigned int version)
 {
-	for (int i = 0; i < rs->cnt; i++) {
+	return ruleset_lookup_after(rs, NULL, stage, name, sleepable, version);
+}
+
+const struct rule *ruleset_lookup_after(const struct ruleset *rs,
+					const struct rule *after,
+					enum stage stage, const char *name,
+					bool sleepable, unsigned int version)
+{
+	for (int i = after ? (int)(after - rs->rules) + 1 : 0; i < rs->cnt; i++) {
 		const struct rule *r = &rs->rules[i];
 
 		if (r->stage != stage)
@@ -494,7 +508,7 @@ const struct rule *ruleset_lookup_stage(const struct ruleset *rs,
 			continue;
 		if (!rule_platform_matches(r, &rs->platform))
 			continue;
-		if (fnmatch(r->glob, name, 0))
+		if (fnmatch(r->glob, name, GLOB_FLAGS))
 			continue;
 		return r;
 	}
@@ -569,7 +583,7 @@ static int shadowed_err(const struct ruleset *rs, int idx,
 	const struct rule *r = &rs->rules[idx];
 
 	for (size_t c = 0; c < cnt; c++) {
-		if (fnmatch(r->glob, cases[c].name, 0))
+		if (fnmatch(r->glob, cases[c].name, GLOB_FLAGS))
 			continue;
 		for (int f = 0; f < 2; f++) {
 			if (!(cases[c].flags & (f ? RULE_CASE_SLEEPABLE : RULE_CASE_PLAIN)) ||
@@ -581,7 +595,7 @@ static int shadowed_err(const struct ruleset *rs, int idx,
 				if (!flag_covers(e->flag, f) || e->stage != r->stage ||
 				    rule_has_where(e) || e->range.hi <= r->range.lo ||
 				    e->range.lo >= r->range.hi ||
-				    fnmatch(e->glob, cases[c].name, 0))
+				    fnmatch(e->glob, cases[c].name, GLOB_FLAGS))
 					continue;
 				return set_err(err, errlen,
 					       "%s:%d: shadowed: for every case and flag it covers, earlier rules decide all of %s (%s %s: from %s:%d)",
@@ -606,7 +620,7 @@ int ruleset_check(const struct ruleset *rs, const struct rule_case *cases,
 
 	for (size_t c = 0; c < cnt; c++) {
 		for (int i = 0; i < rs->cnt; i++) {
-			match[i] = !fnmatch(rs->rules[i].glob, cases[c].name, 0);
+			match[i] = !fnmatch(rs->rules[i].glob, cases[c].name, GLOB_FLAGS);
 			use[i].cases += match[i];
 		}
 		for (int f = 0; f < 4; f++) {

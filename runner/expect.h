@@ -20,7 +20,11 @@
  * errno.
  *
  * For each stage, the first rule of that stage that matches a case, its
- * flag and the kernel version decides what is expected.
+ * flag and the kernel version decides what is expected; CASE-GLOB is an
+ * fnmatch() pattern with glibc's extensions ("!(arg_map_*)"). An absent
+ * rule does not speak for a load the kernel refused before it looked at
+ * any instruction (for its program type, flag or attach target): that
+ * load is judged by the next rule that matches (runner/verdict.c).
  *
  * A profile is a named set of rules that many cases share. Its rules are
  * written with "@NAME" in place of the case glob; the line
@@ -155,6 +159,12 @@ const struct rule *ruleset_lookup(const struct ruleset *rs, const char *name,
 
 /* The same for either stage. */
 const struct rule *ruleset_lookup_stage(const struct ruleset *rs,
+					enum stage stage, const char *name,
+					bool sleepable, unsigned int version);
+
+/* The first such rule below after (a rule of rs), or NULL. */
+const struct rule *ruleset_lookup_after(const struct ruleset *rs,
+					const struct rule *after,
 					enum stage stage, const char *name,
 					bool sleepable, unsigned int version);
 

@@ -87,9 +87,38 @@ static void probe_arena(struct kernel *k)
 	}
 	k->arena = e == EPERM || e == EACCES ? ARENA_ENV_REFUSES : ARENA_KERNEL_LACKS;
 	snprintf(k->arena_why, sizeof(k->arena_why),
-		 "BPF_MAP_CREATE(BPF_MAP_TYPE_ARENA) = %s%s", errno_name(e),
-		 k->arena == ARENA_ENV_REFUSES ?
-		 ": this environment refuses arenas (a capability, an LSM or lockdown)" : "");
+		 "BPF_MAP_CREATE(BPF_MAP_TYPE_ARENA) = %s", errno_name(e));
+	if (k->arena == ARENA_ENV_REFUSES) {
+		k->env = ENV_NO_ARENA;
+		snprintf(k->env_why, sizeof(k->env_why),
+			 "%s: this environment refuses arenas (a capability, an LSM or lockdown)",
+			 k->arena_why);
+	}
+}
+
+/*
+ * A kernel built with a JIT may run with it off (riscv64 has no
+ * BPF_JIT_DEFAULT_ON: Debian's riscv64 kernels boot with it off), and
+ * then the verifier refuses every kfunc call ("JIT is required for
+ * calling kernel function"): a setting of this system, not a verdict on
+ * the kernel. Without the sysctl there is no JIT at all: that is the
+ * kernel's build, and the rules say what it does.
+ */
+static void probe_jit(struct kernel *k)
+{
+	FILE *f = fopen("/proc/sys/net/core/bpf_jit_enable", "r");
+	int on = -1;
+
+	if (!f)
+		return;
+	if (fscanf(f, "%d", &on) != 1)
+		on = -1;
+	fclose(f);
+	if (on == 0 && k->env == ENV_NONE) {
+		k->env = ENV_JIT_OFF;
+		snprintf(k->env_why, sizeof(k->env_why),
+			 "the BPF JIT is off here (net.core.bpf_jit_enable = 0), and a kfunc call needs it");
+	}
 }
 
 int kernel_open(struct kernel *k, const char *btf_path, const char *version,
@@ -128,6 +157,7 @@ int kernel_open(struct kernel *k, const char *btf_path, const char *version,
 	k->btf_has_kfunc = kernel_func_id(k, KFUNC_NAME) > 0;
 	k->platform = platform_running();
 	probe_arena(k);
+	probe_jit(k);
 	return 0;
 }
 

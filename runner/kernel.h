@@ -28,16 +28,25 @@ struct kernel_cache_entry {
 
 /*
  * Can an arena be created here? A kernel without arenas (before v6.9, or a
- * JIT without arena support) answers EINVAL or EOPNOTSUPP: loads that use
- * one are "absent", a verdict on the kernel. EPERM or EACCES is the
- * environment (a missing capability, an LSM, lockdown) refusing what
- * root may do on a stock kernel: then no case gives a verdict, each is a
- * skip.
+ * JIT without arena support) answers EINVAL, EOPNOTSUPP or ENOMEM: loads
+ * that use one are "absent", a verdict on the kernel. EPERM or EACCES is
+ * the environment (a missing capability, an LSM, lockdown) refusing what
+ * root may do on a stock kernel.
  */
 enum arena_support {
 	ARENA_CREATED,
 	ARENA_KERNEL_LACKS,
 	ARENA_ENV_REFUSES,
+};
+
+/*
+ * What this system refuses that a stock kernel of this build gives root:
+ * then no case gives a verdict, each is a skip with env_why.
+ */
+enum env_refusal {
+	ENV_NONE,
+	ENV_NO_ARENA,		/* BPF_MAP_CREATE of an arena: EPERM, EACCES */
+	ENV_JIT_OFF,		/* net.core.bpf_jit_enable is 0: no kfunc call */
 };
 
 struct kernel {
@@ -51,6 +60,8 @@ struct kernel {
 	struct platform platform;	/* architecture, PREEMPT_RT, page size */
 	enum arena_support arena;	/* a real BPF_MAP_CREATE, in kernel_open() */
 	char arena_why[224];		/* what it answered, if not an arena */
+	enum env_refusal env;		/* in kernel_open() */
+	char env_why[320];		/* why, for the skips */
 	struct kernel_cache_entry cache[KERNEL_CACHE];
 	int cache_cnt;
 };

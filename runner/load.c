@@ -99,3 +99,18 @@ void decisive_line(const char *log, char *out, size_t len)
 		end = start;
 	}
 }
+
+const char *verifier_log_last_insn(const char *log)
+{
+	const char *last = NULL;
+
+	for (const char *l = log; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		const char *d = l;
+
+		while (*d >= '0' && *d <= '9')
+			d++;
+		if (d > l && !strncmp(d, ": (", 3))
+			last = l;
+	}
+	return last;
+}

@@ -35,4 +35,11 @@ int load_prog_fd(const struct prog_spec *sp, __u32 prog_flags, char *log,
  */
 void decisive_line(const char *log, char *out, size_t len);
 
+/*
+ * The instruction the verifier stopped at: the last "N: (op) ..." line of
+ * a verifier log, or NULL if it looked at none (a refusal for the program
+ * type, the flag or the attach target).
+ */
+const char *verifier_log_last_insn(const char *log);
+
 #endif /* CONFORM_LOAD_H */

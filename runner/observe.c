@@ -175,14 +175,14 @@ static void observe_loads(struct test tests[2], const struct conform_case *c,
 		return;
 	}
 	/*
-	 * Every case uses an arena. Without one the program is not the case
-	 * (libbpf poisoned its map loads), and what the verifier says of it,
-	 * even a rejection for its program type, need not be what it says of
-	 * the case: no verdict.
+	 * The environment refuses arenas or kfunc calls. Without an arena the
+	 * program is not the case (libbpf poisoned its map loads), and what
+	 * the verifier says of it, even a rejection for its program type,
+	 * need not be what it says of the case: no verdict.
 	 */
-	if (c->suite->kernel->arena == ARENA_ENV_REFUSES) {
+	if (c->suite->kernel->env != ENV_NONE) {
 		skip_both(tests, "%s; no verdict on the kernel%s",
-			  c->suite->kernel->arena_why, "");
+			  c->suite->kernel->env_why, "");
 		return;
 	}
 	for (int i = 0; i < 2; i++) {

@@ -28,8 +28,8 @@ static void report_header(const struct kernel *k)
 	printf("# kernel %s, version %s%s (%s), vmlinux BTF %s %s\n", k->release, v,
 	       k->version_overridden ? " (--kernel-version)" : "", where,
 	       k->btf_has_kfunc ? "has" : "lacks", KFUNC_NAME);
-	if (k->arena == ARENA_ENV_REFUSES)
-		printf("# WARNING: %s: every case is a skip\n", k->arena_why);
+	if (k->env != ENV_NONE)
+		printf("# WARNING: %s: every case is a skip\n", k->env_why);
 }
 
 void report_plan(const struct kernel *k, size_t test_cnt)
@@ -303,7 +303,7 @@ int report_json(FILE *f, const struct kernel *k, struct test **tests,
 			"platform", JSTR(where),
 			"btf_has_kfunc", k->btf_has_kfunc,
 			"environment_refuses",
-			JSTR(k->arena == ARENA_ENV_REFUSES ? k->arena_why : NULL),
+			JSTR(k->env != ENV_NONE ? k->env_why : NULL),
 			"kfunc_prototype", JSTR(proto),
 			"cases", cases,
 			"summary", "pass", n->pass, "fail", n->fail, "skip", n->skip,

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "libbpf_msg.h"
+#include "load.h"
 #include "runtime.h"
 #include "suite.h"
 #include "uapi_compat.h"
@@ -538,19 +539,39 @@ static const char *extern_name(const struct suite *s, unsigned int idx,
 	return buf;
 }
 
+/*
+ * The poisoned instruction the load was refused at: "invalid func
+ * unknown#N", or another refusal of that very call (in a lock region the
+ * verifier says "function calls are not allowed while holding a lock"
+ * before it looks the function up). Its N, or 0.
+ */
+static unsigned long poisoned_call(const char *log)
+{
+	const char *p = log ? strstr(log, "invalid func unknown#") : NULL;
+	const char *insn = verifier_log_last_insn(log), *end;
+
+	if (p)
+		return strtoul(p + strlen("invalid func unknown#"), NULL, 10);
+	if (!insn)
+		return 0;
+	end = strchr(insn, '\n');
+	p = strstr(insn, "call unknown#");
+	if (!p || (end && p > end))
+		return 0;
+	return strtoul(p + strlen("call unknown#"), NULL, 10);
+}
+
 bool suite_poisoned(const struct suite *s, const char *log, char *why,
 		    size_t len)
 {
-	const char *p = log ? strstr(log, "invalid func unknown#") : NULL;
-	unsigned long id;
+	unsigned long id = poisoned_call(log);
 	char name[128];
 
-	if (!p)
+	if (!id)
 		return false;
-	id = strtoul(p + strlen("invalid func unknown#"), NULL, 10);
 	if (id >= 2002000000UL && id < 2003000000UL) {
 		extern_name(s, (unsigned int)(id - 2002000000UL), name, sizeof(name));
-		snprintf(why, len, "vmlinux BTF has no kfunc %s: the kernel refused the call (invalid func unknown#%lu)",
+		snprintf(why, len, "vmlinux BTF has no kfunc %s: the kernel refused the call (unknown#%lu)",
 			 name, id);
 		return kernel_func_id(s->kernel, name) < 0;
 	}
@@ -564,7 +585,7 @@ bool suite_poisoned(const struct suite *s, const char *log, char *why,
 		if (!m || bpf_map__type(m) != BPF_MAP_TYPE_ARENA ||
 		    s->kernel->arena == ARENA_CREATED)
 			return false;
-		snprintf(why, len, "%s: map %s was not created, and the kernel refused its use (invalid func unknown#%lu)",
+		snprintf(why, len, "%s: map %s was not created, and the kernel refused its use (unknown#%lu)",
 			 s->kernel->arena_why, bpf_map__name(m), id);
 		return true;
 	}

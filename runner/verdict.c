@@ -18,10 +18,31 @@ const char *status_str(enum status s)
 static void decide_run(struct test *t, const struct ruleset *rs,
 		       unsigned int version);
 
+/*
+ * The load's rule: the first that matches, except that an absent rule
+ * ("the kernel lacks the kfunc or the arena: the load is refused at the
+ * call or the arena") does not speak for a load refused before any
+ * instruction was looked at. That one takes the next rule that matches,
+ * if there is one (as on a kernel without arenas, a sleepable XDP load is
+ * still refused for its flag).
+ */
+static const struct rule *load_rule(const struct test *t, const struct ruleset *rs,
+				    unsigned int version)
+{
+	const struct rule *r = ruleset_lookup(rs, t->c->name, t->sleepable, version);
+	const struct rule *next;
+
+	if (!r || r->outcome != OUT_ABSENT || t->observed != OUT_REJECT ||
+	    !t->log || verifier_log_last_insn(t->log))
+		return r;
+	next = ruleset_lookup_after(rs, r, STAGE_LOAD, t->c->name, t->sleepable, version);
+	return next ? next : r;
+}
+
 void verdict_decide(struct test *t, const struct ruleset *rs,
 		    unsigned int version)
 {
-	const struct rule *r = ruleset_lookup(rs, t->c->name, t->sleepable, version);
+	const struct rule *r = load_rule(t, rs, version);
 	char v[32];
 
 	t->rule = r;

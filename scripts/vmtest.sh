@@ -77,6 +77,9 @@
 #   VMTEST_CPU           qemu -cpu model  (default: qemu's on amd64 and
 #                        s390x, the one above elsewhere)
 #   VMTEST_APPEND        extra kernel command line
+#   VMTEST_JIT           keep: leave the BPF JIT as the kernel booted it (by
+#                        default the guest turns it on where it is off, as
+#                        Debian's riscv64 kernels boot, and vmtest.sh says so)
 #   VMTEST_BOOT_TIMEOUT  seconds from power-on to the suite's start (60,
 #                        180 under emulation of another architecture:
 #                        ppc64el's firmware alone takes half a minute)
@@ -491,6 +494,15 @@ mount -t securityfs securityfs /sys/kernel/security
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
 ip link set lo up
 hostname vmtest
+# Debian's riscv64 kernels boot with the BPF JIT off (riscv has no
+# BPF_JIT_DEFAULT_ON), and a kfunc call needs it: turn it on, as a system
+# that runs BPF programs does (VMTEST_JIT=keep leaves it; the runner then
+# says every test is a skip, and why).
+if [ "$(cat /proc/sys/net/core/bpf_jit_enable 2>/dev/null)" = 0 ] &&
+   ! grep -q vmtest.jit=keep /proc/cmdline; then
+	echo 1 >/proc/sys/net/core/bpf_jit_enable &&
+		echo "vmtest: the BPF JIT was off, turned on (net.core.bpf_jit_enable=1)" >/dev/kmsg
+fi
 # The runner's markers and every WARN on the console, even with "quiet".
 echo 7 >/proc/sys/kernel/printk
 
@@ -849,6 +861,9 @@ run_vm()
 	cmdline="console=$CONSOLE ${BASE_CMDLINE[*]} vmtest.nonce=$nonce vmtest.mode=$mode"
 	if (( OUT_VIRTIO )); then
 		cmdline+=" vmtest.out=vmtest.out"
+	fi
+	if [[ ${VMTEST_JIT:-} == keep ]]; then
+		cmdline+=" vmtest.jit=keep"
 	fi
 	if [[ -n ${VMTEST_APPEND:-} ]]; then
 		cmdline+=" $VMTEST_APPEND"
@@ -1230,6 +1245,10 @@ main()
 		fi
 		verdict "none $problem"
 		exit "$EXIT_NO_VERDICT"
+	fi
+	if grep -aq 'vmtest: the BPF JIT was off, turned on' "$TMP_DIR/console.log" 2>/dev/null; then
+		log "note: $release booted with the BPF JIT off (net.core.bpf_jit_enable=0);" \
+		    "the guest turned it on (VMTEST_JIT=keep leaves it off)"
 	fi
 	if [[ -n $BOOT_SPLAT ]]; then
 		log "warning: $release reported while booting, before the suite" \

@@ -272,6 +272,9 @@ static void test_check(void)
 	check_good("xdp plain >=7.0@arm64 accept\nxdp plain >=7.0@rt accept\n"
 		   "xdp plain * accept\n");
 	check_bad("xdp plain * accept\nxdp plain >=7.0@s390x accept\n", 2, "shadowed");
+	/* glibc's extended patterns: every case but those */
+	check_good("!(rt_*) any * accept\nrt_* any * accept\n");
+	check_bad("!(rt_*|xdp|tc) any * accept\n", 1, "matches no case");
 	/* a rule below an application it is shadowed by */
 	check_bad("@p any * accept\nxdp @p\nxdp plain >=7.0 accept\n", 3,
 		  "shadowed");

@@ -238,7 +238,9 @@ static void test_shape(void)
 		free(buf);
 		return;
 	}
-	CHECK_STR(keys(doc), "kernel kernel_version btf_has_kfunc kfunc_prototype cases summary");
+	CHECK_STR(keys(doc), "kernel kernel_version platform btf_has_kfunc environment_refuses kfunc_prototype cases summary");
+	CHECK(json_is_null(json_object_get(doc, "environment_refuses")),
+	      "nothing refused: null");
 	CHECK(json_is_true(json_object_get(doc, "btf_has_kfunc")) &&
 	      json_is_null(json_object_get(doc, "kfunc_prototype")), "kfunc");
 	CHECK_STR(json_string_value(json_object_get(doc, "kernel_version")), "6.18.12");

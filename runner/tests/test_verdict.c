@@ -16,9 +16,12 @@ static const char rules[] =
 	"xdp\tplain\t>=7.0\taccept\n"
 	"xdp\tsleepable\t>=6.9\treject\tcan be sleepable\n"
 	"rt_bug\tsleepable\t6.16..<7.2\terror\tcheck 3 failed\n"
-	"rt_bug\tsleepable\t>=6.9\taccept\n";
+	"rt_bug\tsleepable\t>=6.9\taccept\n"
+	"xdp\tsleepable\t<6.9\treject\tcan be sleepable\n";
 
 static struct ruleset rs;
+
+static const char *verifier_log;	/* the next decide()'s, or NULL */
 
 /* Decide a test of case name, observed as given, on kernel version. */
 static struct test decide(const char *name, bool sleepable, enum outcome obs,
@@ -29,6 +32,7 @@ static struct test decide(const char *name, bool sleepable, enum outcome obs,
 
 	c.name = name;
 	t.c = &c;
+	t.log = (char *)verifier_log;
 	t.sleepable = sleepable;
 	t.observed = obs;
 	t.err = err;
@@ -104,6 +108,25 @@ static void test_decide(void)
 
 	t = decide("rt_bug", true, OUT_ERROR, 0, "check 3 failed", kver(7, 2, 0));
 	CHECK(t.status == ST_FAIL, "the bug on a fixed kernel: fail");
+
+	/*
+	 * An absent rule does not speak for a load refused before any
+	 * instruction was looked at: the next rule that matches does.
+	 */
+	verifier_log = "Only fentry/fexit/fmod_ret, lsm, and kprobe/uprobe programs can be sleepable\n";
+	t = decide("xdp", true, OUT_REJECT, EINVAL, "x can be sleepable", kver(6, 1, 0));
+	CHECK(t.status == ST_PASS && t.rule && t.rule->line == 7,
+	      "refused before the instructions: the next rule (line %d)", t.rule ? t.rule->line : 0);
+	verifier_log = "0: R1=ctx() R10=fp0\n0: (85) call bpf_spin_lock#93\nx can be sleepable\n";
+	t = decide("xdp", true, OUT_REJECT, EINVAL, "x can be sleepable", kver(6, 1, 0));
+	CHECK(t.status == ST_FAIL && t.rule && t.rule->line == 1 &&
+	      strstr(t.detail, "expected absent, observed reject"),
+	      "refused at an instruction: the absent rule, failed: '%s'", t.detail);
+	verifier_log = "can be sleepable\n";
+	t = decide("tc", true, OUT_REJECT, EINVAL, "x can be sleepable", kver(6, 1, 0));
+	CHECK(t.status == ST_FAIL && t.rule && t.rule->line == 1,
+	      "no rule below: the absent rule, failed: '%s'", t.detail);
+	verifier_log = NULL;
 }
 
 int main(void)
