@@ -7,6 +7,16 @@
 # from a host run; no VM.
 # Ends with "mutations: N, detected: N"; exits 1 if a mutation went
 # unnoticed or a test failed on good input.
+#
+# Usage: mutations.sh [--part kernel|other]
+#   kernel  only the tests that need a kernel which runs the suite (the
+#           live suite, -j 2, the broken runtime check, ASan, repeated
+#           runs, kselftest, --kernel-version): test.sh runs them in a VM
+#           where this host refuses arenas
+#   other   only the others (fixtures, fakes, the docs, the matrix page):
+#           with MUTATIONS_MATRIX=FILE, a real matrix.json, their good
+#           matrix is its row of kernel MUTATIONS_MATRIX_KERNEL instead of
+#           one made from a host run
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -70,19 +80,45 @@ die() {
 	exit 2
 }
 
+part=all
+case ${1:-} in
+'') ;;
+--part)
+	[[ ${2:-} == kernel || ${2:-} == other ]] || die "--part kernel or --part other, not '${2:-}'"
+	part=$2
+	;;
+*) die "usage: mutations.sh [--part kernel|other]" ;;
+esac
+# want PART: the tests of PART are run.
+want() {
+	[[ $part == all || $part == "$1" ]]
+}
+
 # --- inputs -----------------------------------------------------------------
 
-# A host run, and a matrix.json of one fake VM kernel made from it (minus
-# the host's EPERM skips, which a VM does not have, and its skips for a
-# kernel without sched_ext, which the VM kernels with it do not have).
-"$conform" --objs "$objs" --expected "$expected" --json "$tmp/host-run.json" >/dev/null ||
-	die "the host run fails; fix that first"
-kver=$(jq -r '.kernel_version | split(".") | .[:2] | join(".")' "$tmp/host-run.json")
+# A matrix.json of one VM kernel: the row of a real matrix, or one made
+# from a host run (minus the host's EPERM skips, which a VM does not have,
+# and its skips for a kernel without sched_ext, which the VM kernels with
+# it do not have).
 mkdir "$tmp/m"
-jq --arg k "$kver" '{kernels: [{kernel: $k, image: "fake", exit: 0, verdict_s: 1,
-	bare_boot_s: 1, result: del(.cases[] | select(.status == "skip"))}]}' \
-	"$tmp/host-run.json" >"$tmp/m/matrix.json"
 good_matrix=$tmp/m/matrix.json
+if want other && [[ -n ${MUTATIONS_MATRIX:-} ]]; then
+	jq -e --arg k "${MUTATIONS_MATRIX_KERNEL:?with MUTATIONS_MATRIX}" \
+		'{kernels: [.kernels[] | select(.kernel == $k and .exit == 0)]}
+		| if (.kernels | length) == 1 then . else error("no row") end' \
+		"$MUTATIONS_MATRIX" >"$good_matrix" ||
+		die "$MUTATIONS_MATRIX has no passing row of kernel $MUTATIONS_MATRIX_KERNEL"
+	kver=$MUTATIONS_MATRIX_KERNEL
+	kernel_version=$(jq -r '.kernels[0].result.kernel_version' "$good_matrix")
+else
+	"$conform" --objs "$objs" --expected "$expected" --json "$tmp/host-run.json" >/dev/null ||
+		die "the host run fails; fix that first"
+	kver=$(jq -r '.kernel_version | split(".") | .[:2] | join(".")' "$tmp/host-run.json")
+	kernel_version=$(jq -r .kernel_version "$tmp/host-run.json")
+	jq --arg k "$kver" '{kernels: [{kernel: $k, image: "fake", exit: 0, verdict_s: 1,
+		bare_boot_s: 1, result: del(.cases[] | select(.status == "skip"))}]}' \
+		"$tmp/host-run.json" >"$good_matrix"
+fi
 mx() { # NAME JQ-FILTER: a matrix.json made from the good one
 	jq "$2" "$good_matrix" >"$tmp/$1.json"
 }
@@ -164,7 +200,7 @@ printf '#!/usr/bin/env bash\nf=$1\nrm -f $f\n' >"$tmp/unquoted.sh"
 # claims are all true here (from 7.0 the sleepable note is not: dropped).
 page_false=$fixtures/docs-false-claims.md
 page_true=$tmp/docs-true-claims.md
-if ver_lt "$(jq -r .kernel_version "$tmp/host-run.json")" 7.0; then
+if ver_lt "$kernel_version" 7.0; then
 	cp "$fixtures/docs-true-claims.md" "$page_true"
 else
 	sed '/^!!! note/,+1d' "$fixtures/docs-true-claims.md" >"$page_true"
@@ -215,6 +251,7 @@ chmod -R go+rX "$tmp"
 
 # --- the tests, on good input and on broken input ---------------------------
 
+if want other; then
 good "unit tests" unit_dir="$tmp/unit-good" -- unit_tests
 mutant "unit tests: one fails (before one that passes)" unit_dir="$tmp/unit-fail" -- unit_tests
 mutant "unit tests: none were built" unit_dir="$tmp/unit-none" -- unit_tests
@@ -226,6 +263,9 @@ mutant "bad input: a runner that accepts anything" CONFORM="$fake" FAKE_CONFORM=
 good "shellcheck" -- shellcheck -x "$tmp/good.sh"
 mutant "shellcheck: an unquoted expansion" -- shellcheck -x "$tmp/unquoted.sh"
 
+fi
+
+if want kernel; then
 good "live suite" -- live_suite
 mutant "live suite: a runner that exits 0 with every test skipped" \
 	conform="$fake" FAKE_CONFORM=all-skipped -- live_suite
@@ -258,17 +298,28 @@ mutant "ASan suite: a rule flipped from accept to reject" \
 	expected="$tmp/rules-accept-to-reject" -- asan_suite
 mutant "ASan suite: a control that cannot load" objs="$tmp/objs-control" -- asan_suite
 
+fi
+
+if want other; then
 good "hostile environments" -- "$tmp/tree-good/scripts/tests/hostile.sh"
 mutant "hostile environments: a runner that exits 0 whatever happens" \
 	FAKE_CONFORM=always-0 -- "$tmp/tree-fake/scripts/tests/hostile.sh"
 
+fi
+
+if want kernel; then
 good "repeated runs" -- "$tmp/tree-good/scripts/tests/repeat.sh" 3
 mutant "repeated runs: a runner whose verdicts change every other run" \
 	FAKE_CONFORM=flaky FAKE_CONFORM_STATE="$tmp/flaky.count" \
 	-- "$tmp/tree-fake/scripts/tests/repeat.sh" 3
 
+fi
+
+if want other; then
 good "fuzzing" -- "$tmp/tree-good/scripts/fuzz.sh" -t 1
 mutant "fuzzing: a target that crashes" -- "$tmp/tree-fake/scripts/fuzz.sh" -t 1
+
+fi
 
 # --- kselftest install (scripts/install.sh, scripts/tests/kselftest.sh) ------
 # Trees with a copy of the scripts and the real build/; each mutant's
@@ -289,6 +340,7 @@ ksft_tree() { # NAME [SED-EXPRESSION]: install.sh edited by SED-EXPRESSION
 			die "$1: the line to change is not in scripts/install.sh"
 	fi
 }
+if want kernel; then
 ksft_tree ksft-good
 ksft_tree ksft-no-test-progs '/^TEST_PROGS := /d'
 ksft_tree ksft-no-test-files '/^TEST_FILES := /d'
@@ -312,6 +364,9 @@ good "--kernel-version 7.1" -- version_override
 mutant "--kernel-version 7.1: a runner that ignores it" \
 	conform="$fake" FAKE_CONFORM=ignore-version -- version_override
 
+fi
+
+if want other; then
 good "VM matrix" matrix_sh="$tmp/matrix-good.sh" kernels="$kver" \
 	matrix="$tmp/vm/matrix.json" -- vm_matrix
 mutant "VM matrix: matrix.sh writes no matrix.json" matrix_sh="$tmp/matrix-nothing.sh" \
@@ -365,6 +420,8 @@ mutant "matrix page: its script drops a cell" \
 	MATRIX_HTML="$tmp/html-drop-cell/matrix-html.sh" -- "$here/matrix-html.sh"
 mutant "matrix page: its filters hide no row" \
 	MATRIX_HTML="$tmp/html-no-filter/matrix-html.sh" -- "$here/matrix-html.sh"
+
+fi
 
 echo "mutations: $total, detected: $detected"
 ((detected == total && broken_baseline == 0))
