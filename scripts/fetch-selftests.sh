@@ -184,7 +184,7 @@ fetch()
 
 main()
 {
-	local refresh=0 series= tree
+	local refresh=0 series='' tree=''
 
 	while (( $# )); do
 		case $1 in

@@ -10,6 +10,8 @@
 #   j2-differs      with -j 2, the first accepted test is reported rejected
 #   flaky           every other run ($FAKE_CONFORM_STATE counts), likewise
 #   always-0        run nothing, print nothing, exit 0
+#   passes-skips    every skipped test reported passed, and exit 0 (a runner
+#                   that takes an environment's refusal for a verdict)
 set -euo pipefail
 
 real=${FAKE_CONFORM_REAL:?the real runner}
@@ -48,6 +50,11 @@ all-skipped)
 	edit '.cases |= map(.observed = "skip" | .status = "skip"
 		| .reason = "kernel refuses it: EPERM")
 	      | .summary = {pass: 0, fail: 0, skip: (.cases | length)}'
+	rc=0
+	;;
+passes-skips)
+	edit '.cases |= map(if .status == "skip" then .status = "pass" else . end)
+	      | .summary.pass += .summary.skip | .summary.skip = 0'
 	rc=0
 	;;
 exit-1) rc=1 ;;

@@ -300,6 +300,15 @@ mutant "ASan suite: a control that cannot load" objs="$tmp/objs-control" -- asan
 
 fi
 
+# Where this host refuses arenas: the runner says so, and no more.
+if want other && [[ -n $(host_refusal) ]]; then
+good "this host refuses arenas: every test a skip, exit 4" -- honest_skips
+mutant "this host refuses arenas: a runner that passes the skips" \
+	conform="$fake" FAKE_CONFORM=passes-skips -- honest_skips
+mutant "this host refuses arenas: a runner that exits 0" \
+	conform="$fake" FAKE_CONFORM=all-skipped -- honest_skips
+fi
+
 if want other; then
 good "hostile environments" -- "$tmp/tree-good/scripts/tests/hostile.sh"
 mutant "hostile environments: a runner that exits 0 whatever happens" \
