@@ -460,6 +460,19 @@ static char *rejected_text(const struct tstate *ts)
 	return cell_close(&c);
 }
 
+/*
+ * Does some program type load the kfunc on this kernel, with either flag?
+ * Where none does (Debian's s390x has no JIT, so no kfunc call at all), a
+ * type's rejection says nothing about that type.
+ */
+static bool some_type_loads(const struct audit_kernel *k)
+{
+	for (size_t i = 0; i < k->cnt; i++)
+		if (plain(k, &k->results[i]) && loaded(&k->results[i]))
+			return true;
+	return false;
+}
+
 /* "BPF_PROG_TYPE_X can make use of this kfunc", from its tag. */
 void claim_type(struct audit *a, const struct docs_prog_type *e)
 {
@@ -519,9 +532,12 @@ void claim_type(struct audit *a, const struct docs_prog_type *e)
 			text = rejected_text(&ts);
 			if (before)
 				items_add(&it, K_CONSISTENT, kv, xasprintf("older than %s, and %s", t->version, text));
+			else if (!some_type_loads(kv->k))
+				items_add(&it, K_UNTESTED, kv,
+					  xasprintf("no program type loads the kfunc on it: %s", text));
 			else
 				items_add(&it, K_CONTRA, kv, text);
-			if (before)
+			if (before || !some_type_loads(kv->k))
 				free(text);
 			break;
 		case TS_ABSENT:

@@ -552,7 +552,7 @@ done </conform/args
 
 # --exec: the host's root file system, read-only, with the guest's own
 # kernel file systems and a tmpfs on /tmp and /run; COMMAND runs in it.
-if [ -f /conform/exec ]; then
+if [ -f /conform/exec.sh ]; then
 	mkdir -p /host
 	if ! mount -t virtiofs hostroot /host -o ro; then
 		echo "vmtest: cannot mount the host's root file system (virtiofs)" >/dev/kmsg
@@ -577,15 +577,14 @@ if [ -f /conform/exec ]; then
 	mount -t debugfs debugfs /host/sys/kernel/debug
 	mount -t securityfs securityfs /host/sys/kernel/security
 	mount -t cgroup2 cgroup2 /host/sys/fs/cgroup
-	read -r cwd </conform/cwd
 	read -r path </conform/path
+	cp /conform/exec.sh /host/run/vmtest-exec.sh
 	{
 		echo "$mark START"
 		echo "vmtest: suite start $nonce" >/dev/kmsg
 		chroot /host /usr/bin/env -i PATH="$path" HOME=/root TMPDIR=/tmp \
 			TERM=dumb VMTEST_GUEST=1 \
-			/bin/sh -c 'cd "$1" || exit 2; shift; exec "$@"' vmtest-exec \
-			"$cwd" "$@" </dev/null
+			/bin/bash /run/vmtest-exec.sh </dev/null
 		rc=$?
 		echo "vmtest: suite end $nonce, exit $rc" >/dev/kmsg
 		echo "$mark EXIT $rc"
@@ -698,7 +697,7 @@ build_initramfs()
 
 	shift
 	for arg in "$@"; do
-		[[ $arg != *$'\n'* ]] || die "runner arguments cannot contain newlines"
+		(( EXEC )) || [[ $arg != *$'\n'* ]] || die "runner arguments cannot contain newlines"
 	done
 
 	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,root}
@@ -714,11 +713,16 @@ build_initramfs()
 	fi
 
 	if (( EXEC )); then
-		# The command, one argument a line, and where and how it runs.
-		printf '%s\n' "$@" >"$root/conform/args"
-		printf '%s\n' "$PWD" >"$root/conform/cwd"
+		# The command as a script for this machine's bash (quoted by
+		# it: any argument survives), and the PATH it runs with.
+		{
+			printf 'cd -- %q || exit 2\n' "$PWD"
+			printf 'exec'
+			printf ' %q' "$@"
+			printf '\n'
+		} >"$root/conform/exec.sh"
 		printf '%s\n' "$PATH" >"$root/conform/path"
-		: >"$root/conform/exec"
+		: >"$root/conform/args"
 	else
 		runner_files "$root" "$@"
 	fi
