@@ -10,7 +10,9 @@
  *                frees pages, and user space writes them;
  *   race-munmap  user space unmaps the arena's pages;
  *   race-close   user space closes the arena's last fd, and then the
- *                program's, with frees still on their way.
+ *                program's, with frees still on their way;
+ *   race-fault   user space reads every page, so that each free races
+ *                the fault that maps the page in again.
  *
  * Then nothing may be lost (all the arena's pages allocate again), and the
  * kernel must have logged no warning.
@@ -73,3 +75,4 @@ ARENA_CONTROL(name, "xdp", BPF_PROG_TYPE_XDP, BPF_XDP, "")
 RACE_CASE(race_free_vs_alloc, "race-alloc")
 RACE_CASE(race_free_vs_munmap, "race-munmap")
 RACE_CASE(race_free_vs_close, "race-close")
+RACE_CASE(race_free_vs_fault, "race-fault")

@@ -82,14 +82,14 @@ static void race_case(struct test *t, int fd, struct map_set *maps,
 	const struct conform_case *c = t->c;
 	static const char *const kinds[] = {
 		[RACE_ALLOC] = "race-alloc", [RACE_MUNMAP] = "race-munmap",
-		[RACE_CLOSE] = "race-close",
+		[RACE_CLOSE] = "race-close", [RACE_FAULT] = "race-fault",
 	};
 	enum race_kind kind = RACE_ALLOC;
 	struct load_result res;
 	struct prog_spec psp;
 	int pfd = -1;
 
-	for (int k = 0; k < 3; k++)
+	for (int k = 0; k < (int)(sizeof(kinds) / sizeof(kinds[0])); k++)
 		if (!strcmp(c->prog.tags->run, kinds[k]))
 			kind = (enum race_kind)k;
 	if (!c->partner.loadable ||

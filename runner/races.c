@@ -44,7 +44,8 @@ struct race {
 	volatile bool stop;
 	long long frees;		/* test runs of the case */
 	long long allocs, alloc_ok;	/* partner allocations, and those that landed */
-	long long segv;			/* user writes that faulted: a page being freed */
+	long long segv;			/* user accesses that faulted: a page being freed */
+	long long passes;		/* race-fault: reads of every page */
 	int err;			/* a failed BPF_PROG_TEST_RUN: -errno */
 };
 
@@ -126,6 +127,37 @@ static bool write_pages(char *p, size_t len)
 	return ok;
 }
 
+/* A read of one byte of each page, or false if one faulted (SIGSEGV). */
+static bool read_pages(const char *p, size_t len, size_t page_size)
+{
+	struct sigaction sa = { .sa_handler = on_segv }, old;
+	volatile bool ok = true;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, &old);
+	if (sigsetjmp(segv_jmp, 1))
+		ok = false;
+	else
+		for (size_t off = 0; off < len; off += page_size)
+			(void)*(const volatile char *)(p + off);
+	sigaction(SIGSEGV, &old, NULL);
+	return ok;
+}
+
+/*
+ * race-fault: user space reads every page, over and over. The other CPU
+ * frees them all, so nearly every read is a fault, which maps a new page
+ * (arena_vm_fault()) that the next free then unmaps and frees: the free
+ * against the fault of the same page.
+ */
+static void fault_loop(struct race *r, long long until)
+{
+	while (now_ns() < until && !r->err) {
+		r->segv += !read_pages(r->arena->mem, r->arena->len, r->page_size);
+		r->passes++;
+	}
+}
+
 /* race-alloc: the partner allocates and frees, user space writes the pages. */
 static void alloc_loop(struct race *r, long long until)
 {
@@ -189,6 +221,7 @@ static const char *const what[] = {
 	[RACE_ALLOC] = "all along, the other CPU allocated and freed them from a sleepable program and wrote them from user space",
 	[RACE_MUNMAP] = "halfway, the other CPU unmapped the arena from user space",
 	[RACE_CLOSE] = "halfway, the other CPU closed the arena's last fd, and then the program's",
+	[RACE_FAULT] = "all along, the other CPU read every page from user space, faulting each in again",
 };
 
 bool races_run(enum race_kind kind, int *case_fd, int *partner_fd,
@@ -232,6 +265,8 @@ bool races_run(enum race_kind kind, int *case_fd, int *partner_fd,
 	t0 = now_ns();
 	if (kind == RACE_ALLOC) {
 		alloc_loop(&r, t0 + RACE_NS);
+	} else if (kind == RACE_FAULT) {
+		fault_loop(&r, t0 + RACE_NS);
 	} else {
 		/* Pages to free: all of them, written from user space. */
 		r.segv += !write_pages(arena->mem, arena->len);
@@ -275,5 +310,9 @@ bool races_run(enum race_kind kind, int *case_fd, int *partner_fd,
 		snprintf(info + strlen(info), infolen - strlen(info),
 			 " (%lld of %lld allocations landed; %lld user writes hit a page being freed: SIGSEGV)",
 			 r.alloc_ok, r.allocs, r.segv);
+	if (ok && kind == RACE_FAULT)
+		snprintf(info + strlen(info), infolen - strlen(info),
+			 " (%lld passes over the pages; %lld hit a page being freed: SIGSEGV)",
+			 r.passes, r.segv);
 	return ok;
 }

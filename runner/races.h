@@ -12,6 +12,7 @@ enum race_kind {
 	RACE_ALLOC,	/* run=race-alloc */
 	RACE_MUNMAP,	/* run=race-munmap */
 	RACE_CLOSE,	/* run=race-close */
+	RACE_FAULT,	/* run=race-fault */
 };
 
 /*

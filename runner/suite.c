@@ -211,8 +211,8 @@ static int check_tags(const struct prog_tags *t, char *err, size_t errlen)
 		return set_err(err, errlen, "%s: flags= must be plain or sleepable", t->func);
 	if (t->run && strcmp(t->run, "once") && strcmp(t->run, "stress") &&
 	    strcmp(t->run, "race-alloc") && strcmp(t->run, "race-munmap") &&
-	    strcmp(t->run, "race-close"))
-		return set_err(err, errlen, "%s: run= must be once, stress, race-alloc, race-munmap or race-close",
+	    strcmp(t->run, "race-close") && strcmp(t->run, "race-fault"))
+		return set_err(err, errlen, "%s: run= must be once, stress, race-alloc, race-munmap, race-close or race-fault",
 			       t->func);
 	for (size_t j = 0; j < t->check_cnt; j++) {
 		char why[200];
