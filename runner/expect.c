@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Expectation rules: parsing, lookup and message matching. */
+/* Expectation rules: parsing, lookup and message matching (the check that
+ * every rule decides something is in expect_check.c). */
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
@@ -25,7 +26,7 @@ static const char *const outcome_names[] = {
 	[OUT_SPLAT] = "splat",
 };
 
-static const char *const flag_names[] = {
+const char *const flag_names[FLAG_ANY + 1] = {
 	[FLAG_PLAIN] = "plain",
 	[FLAG_SLEEPABLE] = "sleepable",
 	[FLAG_ANY] = "any",
@@ -41,11 +42,6 @@ enum stage outcome_stage(enum outcome o)
 	return o >= OUT_RUNS ? STAGE_RUN : STAGE_LOAD;
 }
 
-/*
- * CASE-GLOB: fnmatch() patterns, with glibc's extended ones: "!(a*|b*)" is
- * every case but those (a rule for the cases that use an arena, say).
- */
-#define GLOB_FLAGS FNM_EXTMATCH
 
 static const char *const arch_names[] = {
 	[ARCH_AMD64] = "amd64",
@@ -92,11 +88,6 @@ static bool rule_platform_matches(const struct rule *r, const struct platform *p
 	if (r->arches && (p->arch >= ARCH_CNT || !(r->arches & (1u << p->arch))))
 		return false;
 	return (!r->rt_only || p->rt) && (!r->page_64k_only || p->page_64k);
-}
-
-static bool rule_has_where(const struct rule *r)
-{
-	return r->arches || r->rt_only || r->page_64k_only;
 }
 
 static int lookup_word(const char *const *names, int cnt, const char *word)
@@ -522,154 +513,4 @@ bool rule_message_matches(const struct rule *r, const char *message)
 	if (!r->is_regex)
 		return strstr(message ? message : "", r->message) != NULL;
 	return !regexec(&r->re, message ? message : "", 0, NULL, 0);
-}
-
-static bool flag_covers(enum flag_match flag, bool sleepable)
-{
-	return flag == FLAG_ANY || (flag == FLAG_SLEEPABLE) == sleepable;
-}
-
-/*
- * The kernel versions earlier rules decide for one case and flag: disjoint
- * half-open spans, merged when they overlap or touch, so a range is covered
- * exactly when one span contains it.
- */
-static bool spans_cover(const struct krange *spans, int cnt,
-			const struct krange *r)
-{
-	for (int i = 0; i < cnt; i++)
-		if (spans[i].lo <= r->lo && r->hi <= spans[i].hi)
-			return true;
-	return r->lo >= r->hi;
-}
-
-static void spans_add(struct krange *spans, int *cnt, const struct krange *r)
-{
-	struct krange m = *r;
-	int i, n = 0;
-
-	for (i = 0; i < *cnt; i++) {
-		if (spans[i].hi < m.lo || spans[i].lo > m.hi) {
-			spans[n++] = spans[i];
-			continue;
-		}
-		if (spans[i].lo < m.lo)
-			m.lo = spans[i].lo;
-		if (spans[i].hi > m.hi)
-			m.hi = spans[i].hi;
-	}
-	spans[n++] = m;
-	*cnt = n;
-}
-
-/* What a rule does for the cases. */
-struct rule_use {
-	int cases;	/* cases its glob matches */
-	int loads;	/* (case, flag) loads it covers */
-	int live;	/* loads for which it decides some version */
-};
-
-static bool same_application(const struct rule *a, const struct rule *b)
-{
-	return a->profile && b->profile && a->line == b->line &&
-	       !strcmp(a->profile, b->profile) && !strcmp(a->file, b->file);
-}
-
-/* Say which earlier rule decides r's first load, for the error message. */
-static int shadowed_err(const struct ruleset *rs, int idx,
-			const struct rule_case *cases, size_t cnt, char *err,
-			size_t errlen)
-{
-	const struct rule *r = &rs->rules[idx];
-
-	for (size_t c = 0; c < cnt; c++) {
-		if (fnmatch(r->glob, cases[c].name, GLOB_FLAGS))
-			continue;
-		for (int f = 0; f < 2; f++) {
-			if (!(cases[c].flags & (f ? RULE_CASE_SLEEPABLE : RULE_CASE_PLAIN)) ||
-			    !flag_covers(r->flag, f))
-				continue;
-			for (int j = 0; j < idx; j++) {
-				const struct rule *e = &rs->rules[j];
-
-				if (!flag_covers(e->flag, f) || e->stage != r->stage ||
-				    rule_has_where(e) || e->range.hi <= r->range.lo ||
-				    e->range.lo >= r->range.hi ||
-				    fnmatch(e->glob, cases[c].name, GLOB_FLAGS))
-					continue;
-				return set_err(err, errlen,
-					       "%s:%d: shadowed: for every case and flag it covers, earlier rules decide all of %s (%s %s: from %s:%d)",
-					       r->file, r->line, r->range_text,
-					       cases[c].name,
-					       flag_names[f ? FLAG_SLEEPABLE : FLAG_PLAIN],
-					       e->file, e->line);
-			}
-		}
-	}
-	return set_err(err, errlen, "%s:%d: shadowed: for every case and flag it covers, earlier rules decide all of %s",
-		       r->file, r->line, r->range_text);
-}
-
-int ruleset_check(const struct ruleset *rs, const struct rule_case *cases,
-		  size_t cnt, char *err, size_t errlen)
-{
-	struct rule_use *use = xcalloc((size_t)rs->cnt, sizeof(*use));
-	struct krange *spans = xcalloc((size_t)rs->cnt, sizeof(*spans));
-	bool *match = xcalloc((size_t)rs->cnt, sizeof(*match));
-	int ret = 0;
-
-	for (size_t c = 0; c < cnt; c++) {
-		for (int i = 0; i < rs->cnt; i++) {
-			match[i] = !fnmatch(rs->rules[i].glob, cases[c].name, GLOB_FLAGS);
-			use[i].cases += match[i];
-		}
-		for (int f = 0; f < 4; f++) {
-			int n = 0;
-
-			/* Each flag, in each stage: the stages' rules do not shadow each other. */
-			if (!(cases[c].flags & (f % 2 ? RULE_CASE_SLEEPABLE : RULE_CASE_PLAIN)))
-				continue;
-			for (int i = 0; i < rs->cnt; i++) {
-				const struct rule *r = &rs->rules[i];
-
-				if (!match[i] || !flag_covers(r->flag, f % 2) ||
-				    r->stage != (enum stage)(f / 2))
-					continue;
-				use[i].loads++;
-				if (!spans_cover(spans, n, &r->range))
-					use[i].live++;
-				if (!rule_has_where(r))
-					spans_add(spans, &n, &r->range);
-			}
-		}
-	}
-
-	for (int i = 0; i < rs->cnt && !ret; i++) {
-		const struct rule *r = &rs->rules[i];
-		int end = i + 1, live = use[i].live;
-
-		if (!use[i].cases) {
-			ret = set_err(err, errlen, "%s:%d: '%s' matches no case",
-				      r->file, r->line, r->glob);
-		} else if (r->profile) {
-			/* Its lines may be shadowed or not apply; not all. */
-			for (; end < rs->cnt && same_application(r, &rs->rules[end]); end++)
-				live += use[end].live;
-			if (!live)
-				ret = set_err(err, errlen,
-					      "%s:%d: '%s %s' decides nothing: every rule of %s is shadowed by earlier rules or for a flag no case matching '%s' is loaded with",
-					      r->file, r->line, r->glob, r->profile,
-					      r->profile, r->glob);
-			i = end - 1;
-		} else if (!use[i].loads) {
-			ret = set_err(err, errlen, "%s:%d: no case matching '%s' is loaded %s",
-				      r->file, r->line, r->glob, flag_names[r->flag]);
-		} else if (!live) {
-			ret = shadowed_err(rs, i, cases, cnt, err, errlen);
-		}
-	}
-	free(use);
-	free(spans);
-	free(match);
-	return ret;
 }

@@ -180,6 +180,21 @@ struct rule_case {
 };
 
 /*
+ * CASE-GLOB: fnmatch() patterns, with glibc's extended ones: "!(a*|b*)" is
+ * every case but those (a rule for the cases that use an arena, say).
+ */
+#define GLOB_FLAGS FNM_EXTMATCH
+
+/* "plain", "sleepable", "any": a rule's FLAG column. */
+extern const char *const flag_names[FLAG_ANY + 1];
+
+/* A rule tagged @ARCH, @rt or @64k: it applies on some platforms only. */
+static inline bool rule_has_where(const struct rule *r)
+{
+	return r->arches || r->rt_only || r->page_64k_only;
+}
+
+/*
  * Check that every rule can decide something for the cases: its glob
  * matches a case, one of those cases is loaded with its flag, and for some
  * case and flag it covers, some of its kernel range is not decided by

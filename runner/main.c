@@ -23,6 +23,7 @@
 #include "audit.h"
 #include "bpf_time.h"
 #include "expect.h"
+#include "json_file.h"
 #include "kernel.h"
 #include "kmsg.h"
 #include "pool.h"
@@ -93,16 +94,6 @@ static const char usage_text[] =
 /* git bisect run: "this commit cannot be tested", and "stop bisecting". */
 #define EXIT_BISECT_SKIP 125
 #define EXIT_BISECT_ABORT 128
-
-static char json_tmp[PATH_MAX];
-
-static void remove_partial_json(int sig)
-{
-	if (json_tmp[0])
-		unlink(json_tmp);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
 
 static int input_error(const char *msg)
 {
@@ -363,44 +354,6 @@ static int write_audit(const struct options *o, const struct docs_page *page,
 	return ret;
 }
 
-static FILE *open_json(const char *path)
-{
-	FILE *f;
-	int fd;
-
-	if (snprintf(json_tmp, sizeof(json_tmp), "%s.XXXXXX", path) >= (int)sizeof(json_tmp))
-		return NULL;
-	fd = mkstemp(json_tmp);
-	if (fd < 0) {
-		json_tmp[0] = '\0';
-		return NULL;
-	}
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		unlink(json_tmp);
-		json_tmp[0] = '\0';
-	}
-	return f;
-}
-
-static int finish_json(FILE *f, const char *path, const struct kernel *k,
-		       struct test **sel, size_t cnt, const struct counts *n)
-{
-	int ret = report_json(f, k, sel, cnt, n);
-
-	if (fclose(f))
-		ret = -1;
-	if (!ret && rename(json_tmp, path))
-		ret = -1;
-	if (ret) {
-		fprintf(stderr, "conform: writing %s: %s\n", path, strerror(errno));
-		unlink(json_tmp);
-	}
-	json_tmp[0] = '\0';
-	return ret;
-}
-
 static int run_main(int argc, char **argv);
 
 static long long now_ns(void)
@@ -528,9 +481,7 @@ static int run_main(int argc, char **argv)
 		goto out;
 	}
 	if (o.json) {
-		signal(SIGINT, remove_partial_json);
-		signal(SIGTERM, remove_partial_json);
-		json = open_json(o.json);
+		json = json_file_open(o.json);
 		if (!json) {
 			fprintf(stderr, "conform: cannot write %s: %s\n", o.json,
 				strerror(errno));
@@ -552,7 +503,7 @@ static int run_main(int argc, char **argv)
 		report_no_tests(&k, err);
 		fprintf(stderr, "conform: no test selected: %s\n", err);
 		ret = EXIT_SKIP;
-		if (json && finish_json(json, o.json, &k, sel, sel_cnt, &n))
+		if (json && json_file_finish(json, o.json, &k, sel, sel_cnt, &n))
 			ret = EXIT_USAGE;
 		json = NULL;
 		goto out;
@@ -581,7 +532,7 @@ static int run_main(int argc, char **argv)
 	else
 		ret = EXIT_PASS;
 	if (json) {
-		if (finish_json(json, o.json, &k, sel, sel_cnt, &n))
+		if (json_file_finish(json, o.json, &k, sel, sel_cnt, &n))
 			ret = EXIT_USAGE;
 		json = NULL;
 	}
@@ -590,8 +541,7 @@ static int run_main(int argc, char **argv)
 		ret = write_audit(&o, &page, &k, sel, sel_cnt, &n) ? EXIT_USAGE : EXIT_PASS;
 out:
 	if (json) {
-		fclose(json);
-		unlink(json_tmp);
+		json_file_abandon(json);
 	}
 	for (size_t i = 0; run.tests && i < 2 * suite.case_cnt; i++)
 		free(run.tests[i].log);
