@@ -474,6 +474,7 @@ main() {
 	step "the README is a front page, and every link of it and docs/ resolves" \
 		"$root/scripts/tests/doc-links.sh"
 	step "matrix.html in headless Chromium: the JSON's cells, a filter hides rows" "$root/scripts/tests/matrix-html.sh"
+	step "matrix-diff.sh: two matrices compared cell by cell" "$root/scripts/tests/matrix-diff.sh"
 
 	echo "make-test: $passed passed, $failed failed, $skipped skipped"
 	((failed == 0))

@@ -246,6 +246,19 @@ html_tree html-good
 html_tree html-drop-cell 's/^\(\t*\)tr\.appendChild(td);$/\1if (r || k) tr.appendChild(td);/'
 html_tree html-no-filter 's/^\(\t*\)trs\[r\]\.hidden = !show;$/\1trs[r].hidden = false;/'
 make_tree tree-fake "$fake" 1
+# The matrix comparer, as it is, blind to the run stage, and one for which
+# no cell ever differs.
+diff_tree() { # NAME [SED-EXPRESSION]
+	mkdir -p "$tmp/$1"
+	cp "$root/scripts/matrix-diff.sh" "$root/scripts/lib.sh" "$tmp/$1/"
+	[[ -n ${2:-} ]] || return 0
+	sed -i "$2" "$tmp/$1/matrix-diff.sh"
+	! cmp -s "$root/scripts/matrix-diff.sh" "$tmp/$1/matrix-diff.sh" ||
+		die "$1: the line to break is not in scripts/matrix-diff.sh"
+}
+diff_tree diff-good
+diff_tree diff-no-run 's/if \$load_only then "" else/if true then "" else/'
+diff_tree diff-blind "s/'\$2 != \$3 {/'0 {/"
 # hostile.sh runs the runner as nobody, who must reach it.
 chmod -R go+rX "$tmp"
 
@@ -434,6 +447,12 @@ mutant "matrix page: its script drops a cell" \
 	MATRIX_HTML="$tmp/html-drop-cell/matrix-html.sh" -- "$here/matrix-html.sh"
 mutant "matrix page: its filters hide no row" \
 	MATRIX_HTML="$tmp/html-no-filter/matrix-html.sh" -- "$here/matrix-html.sh"
+
+good "matrix comparer" MATRIX_DIFF="$tmp/diff-good/matrix-diff.sh" -- "$here/matrix-diff.sh"
+mutant "matrix comparer: blind to the run stage" \
+	MATRIX_DIFF="$tmp/diff-no-run/matrix-diff.sh" -- "$here/matrix-diff.sh"
+mutant "matrix comparer: no cell ever differs" \
+	MATRIX_DIFF="$tmp/diff-blind/matrix-diff.sh" -- "$here/matrix-diff.sh"
 
 fi
 
