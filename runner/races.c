@@ -111,24 +111,11 @@ static void on_segv(int sig)
 	siglongjmp(segv_jmp, sig);
 }
 
-/* memset(p, 0x5a, len), or false if it faulted (SIGSEGV). */
-static bool write_pages(char *p, size_t len)
-{
-	struct sigaction sa = { .sa_handler = on_segv }, old;
-	volatile bool ok = true;
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGSEGV, &sa, &old);
-	if (sigsetjmp(segv_jmp, 1))
-		ok = false;
-	else
-		memset(p, 0x5a, len);
-	sigaction(SIGSEGV, &old, NULL);
-	return ok;
-}
-
-/* A read of one byte of each page, or false if one faulted (SIGSEGV). */
-static bool read_pages(const char *p, size_t len, size_t page_size)
+/*
+ * Each page of p..p+len: written (memset 0x5a) or one byte of it read.
+ * False if that faulted (SIGSEGV): a page being freed.
+ */
+static bool touch_pages(char *p, size_t len, size_t page_size, bool write)
 {
 	struct sigaction sa = { .sa_handler = on_segv }, old;
 	volatile bool ok = true;
@@ -139,7 +126,10 @@ static bool read_pages(const char *p, size_t len, size_t page_size)
 		ok = false;
 	else
 		for (size_t off = 0; off < len; off += page_size)
-			(void)*(const volatile char *)(p + off);
+			if (write)
+				memset(p + off, 0x5a, page_size);
+			else
+				(void)*(volatile char *)(p + off);
 	sigaction(SIGSEGV, &old, NULL);
 	return ok;
 }
@@ -153,7 +143,7 @@ static bool read_pages(const char *p, size_t len, size_t page_size)
 static void fault_loop(struct race *r, long long until)
 {
 	while (now_ns() < until && !r->err) {
-		r->segv += !read_pages(r->arena->mem, r->arena->len, r->page_size);
+		r->segv += !touch_pages(r->arena->mem, r->arena->len, r->page_size, false);
 		r->passes++;
 	}
 }
@@ -186,8 +176,8 @@ static void alloc_loop(struct race *r, long long until)
 		 * write to a page being freed, which user space is told so.
 		 */
 		if (ok && r->arena->mem)
-			r->segv += !write_pages((char *)r->arena->mem + pg * r->page_size,
-						cnt * r->page_size);
+			r->segv += !touch_pages((char *)r->arena->mem + pg * r->page_size,
+						cnt * r->page_size, r->page_size, true);
 		if (partner(r, 2, pg, cnt, NULL))
 			return;
 	}
@@ -269,7 +259,7 @@ bool races_run(enum race_kind kind, int *case_fd, int *partner_fd,
 		fault_loop(&r, t0 + RACE_NS);
 	} else {
 		/* Pages to free: all of them, written from user space. */
-		r.segv += !write_pages(arena->mem, arena->len);
+		r.segv += !touch_pages(arena->mem, arena->len, r.page_size, true);
 		usleep(RACE_NS / 2000);
 		if (kind == RACE_MUNMAP) {
 			munmap(arena->mem, arena->len);

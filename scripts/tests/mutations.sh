@@ -232,31 +232,29 @@ make_tree() { # NAME RUNNER FUZZ-TARGET-EXIT
 	chmod +x "$t/build/fuzz/fuzz_fake"
 }
 make_tree tree-good "$conform" 0
-# The matrix page's generator in trees of its own: as it is, with a script
-# that drops one cell, and with filters that hide no row.
-html_tree() { # NAME [SED-EXPRESSION]
+# A script of scripts/ in a tree of its own, with lib.sh, as it is or with
+# one line of FILE (one of the copied files) broken by SED-EXPRESSION.
+script_tree() { # NAME "FILES" FILE [SED-EXPRESSION]
 	mkdir -p "$tmp/$1"
-	cp "$root"/scripts/matrix-html.* "$root/scripts/lib.sh" "$tmp/$1/"
-	[[ -n ${2:-} ]] || return 0
-	sed -i "$2" "$tmp/$1/matrix-html.js"
-	! cmp -s "$root/scripts/matrix-html.js" "$tmp/$1/matrix-html.js" ||
-		die "$1: the line to break is not in scripts/matrix-html.js"
+	# shellcheck disable=SC2086 # a list of globs
+	cp $2 "$root/scripts/lib.sh" "$tmp/$1/"
+	[[ -n ${4:-} ]] || return 0
+	sed -i "$4" "$tmp/$1/$3"
+	! cmp -s "$root/scripts/$3" "$tmp/$1/$3" ||
+		die "$1: the line to break is not in scripts/$3"
 }
+# The matrix page's generator: as it is, with a script that drops one
+# cell, and with filters that hide no row.
+html_tree() { script_tree "$1" "$root/scripts/matrix-html.*" matrix-html.js "${2:-}"; }
 html_tree html-good
 html_tree html-drop-cell 's/^\(\t*\)tr\.appendChild(td);$/\1if (r || k) tr.appendChild(td);/'
 html_tree html-no-filter 's/^\(\t*\)trs\[r\]\.hidden = !show;$/\1trs[r].hidden = false;/'
 make_tree tree-fake "$fake" 1
 # The matrix comparer, as it is, blind to the run stage, and one for which
 # no cell ever differs.
-diff_tree() { # NAME [SED-EXPRESSION]
-	mkdir -p "$tmp/$1"
-	cp "$root/scripts/matrix-diff.sh" "$root/scripts/lib.sh" "$tmp/$1/"
-	[[ -n ${2:-} ]] || return 0
-	sed -i "$2" "$tmp/$1/matrix-diff.sh"
-	! cmp -s "$root/scripts/matrix-diff.sh" "$tmp/$1/matrix-diff.sh" ||
-		die "$1: the line to break is not in scripts/matrix-diff.sh"
-}
+diff_tree() { script_tree "$1" "$root/scripts/matrix-diff.sh" matrix-diff.sh "${2:-}"; }
 diff_tree diff-good
+# shellcheck disable=SC2016 # a sed expression, not an expansion
 diff_tree diff-no-run 's/if \$load_only then "" else/if true then "" else/'
 diff_tree diff-blind "s/'\$2 != \$3 {/'0 {/"
 # hostile.sh runs the runner as nobody, who must reach it.
@@ -414,7 +412,7 @@ mutant "run_step: a step whose first command fails, its last succeeds" -- first_
 for m in good bad-link too-big; do
 	mkdir -p "$tmp/docs-$m/docs"
 	cp "$root/README.md" "$tmp/docs-$m/"
-	cp "$root"/docs/*.md "$tmp/docs-$m/docs/"
+	cp "$root"/docs/*.md "$root"/docs/*.png "$tmp/docs-$m/docs/"
 done
 echo '[gone](docs/rules.md#no-such-heading)' >>"$tmp/docs-bad-link/README.md"
 head -c 11000 /dev/zero | tr '\0' x >>"$tmp/docs-too-big/README.md"
