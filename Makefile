@@ -85,7 +85,13 @@ unit: $(UNIT_TESTS) $(BUILD)/conform $(BUILD)/conform-static $(BPF_OBJS) $(BUILD
 # make test's VM kernels (scripts/test.sh): Debian's amd64 ones, and arm64
 # and s390x on one kernel each, whose static runners it cross-builds.
 TEST_KERNELS ?= 6.1 6.12 7.0 7.3 arm64:7.3 s390x:7.2
-TEST_ARCHES   = $(filter $(CROSS_ARCHES),$(foreach k,$(TEST_KERNELS),$(firstword $(subst :, ,$(k)))))
+TEST_ARCHES   = $(filter $(CROSS_ARCHES),$(call kernel_arches,$(TEST_KERNELS)))
+# The architectures of kernels as vmtest.sh -k takes them: "arm64:7.3" and
+# "rt-arm64:7.0" run on arm64, "powerpc64le-64k:7.2" on ppc64el, "7.3"
+# and "rt:7.0" on amd64.
+kernel_arch   = $(or $(firstword $(foreach a,arm64 s390x riscv64,$(if $(findstring $(a),$(1)),$(a))) \
+		  $(if $(findstring powerpc64le,$(1))$(findstring ppc64el,$(1)),ppc64el)),amd64)
+kernel_arches = $(sort $(foreach k,$(1),$(if $(findstring :,$(k)),$(call kernel_arch,$(firstword $(subst :, ,$(k)))),amd64)))
 test:
 	scripts/install-deps.sh --vm $(addprefix --arch ,$(TEST_ARCHES))
 	$(MAKE) unit asan fuzz
@@ -140,7 +146,7 @@ vmtest: vm-deps
 VM_JOBS ?= $(shell scripts/matrix.sh --default-jobs)
 matrix: vm-deps
 	$(MAKE) $(BUILD)/conform-static $(BPF_OBJS)
-	$(foreach a,$(filter $(CROSS_ARCHES),$(ARCHES)),$(MAKE) cross ARCH=$(a) &&) true
+	$(foreach a,$(filter $(CROSS_ARCHES),$(sort $(ARCHES) $(call kernel_arches,$(KERNELS)))),$(MAKE) cross ARCH=$(a) &&) true
 	scripts/matrix.sh -j $(VM_JOBS) --arch "$(ARCHES)" $(KERNELS) -- $(ARGS)
 
 # A kselftest directory, for tools/testing/selftests/bpf_arena_conform/:
