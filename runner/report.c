@@ -79,8 +79,8 @@ static void report_run(const struct test *t)
 	if (t->run_observed == OUT_ATTACH_REFUSED)
 		printf(" %s", errno_name(t->run_err));
 	if (t->run_observed == OUT_RUNS)
-		printf(t->run_latency_us ? ": %s, page freed %lld us after the hook returned" :
-		       ": %s, page freed by the time the hook returned%.0lld", t->run_info,
+		printf(t->run_latency_us ? ": %s, page unmapped %lld us after the hook returned" :
+		       ": %s, page unmapped by the time the hook returned%.0lld", t->run_info,
 		       t->run_latency_us);
 	else if (t->run_message[0])
 		printf(": %s (%s)", t->run_message, t->run_info);
