@@ -26,11 +26,16 @@ static const char *const outcome_names[] = {
 	[OUT_SPLAT] = "splat",
 };
 
-const char *const flag_names[FLAG_ANY + 1] = {
+static const char *const flag_names[] = {
 	[FLAG_PLAIN] = "plain",
 	[FLAG_SLEEPABLE] = "sleepable",
 	[FLAG_ANY] = "any",
 };
+
+const char *flag_str(enum flag_match f)
+{
+	return flag_names[f];
+}
 
 const char *outcome_str(enum outcome o)
 {

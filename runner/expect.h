@@ -38,6 +38,7 @@
 #ifndef CONFORM_EXPECT_H
 #define CONFORM_EXPECT_H
 
+#include <fnmatch.h>
 #include <regex.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -186,7 +187,7 @@ struct rule_case {
 #define GLOB_FLAGS FNM_EXTMATCH
 
 /* "plain", "sleepable", "any": a rule's FLAG column. */
-extern const char *const flag_names[FLAG_ANY + 1];
+const char *flag_str(enum flag_match f);
 
 /* A rule tagged @ARCH, @rt or @64k: it applies on some platforms only. */
 static inline bool rule_has_where(const struct rule *r)

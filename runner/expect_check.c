@@ -4,7 +4,6 @@
  * finds the rules that can never be the first to match, and the cases or
  * flags no rule covers, before anything is loaded.
  */
-#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,7 +88,7 @@ static int shadowed_err(const struct ruleset *rs, int idx,
 					       "%s:%d: shadowed: for every case and flag it covers, earlier rules decide all of %s (%s %s: from %s:%d)",
 					       r->file, r->line, r->range_text,
 					       cases[c].name,
-					       flag_names[f ? FLAG_SLEEPABLE : FLAG_PLAIN],
+					       flag_str(f ? FLAG_SLEEPABLE : FLAG_PLAIN),
 					       e->file, e->line);
 			}
 		}
@@ -151,7 +150,7 @@ int ruleset_check(const struct ruleset *rs, const struct rule_case *cases,
 			i = end - 1;
 		} else if (!use[i].loads) {
 			ret = set_err(err, errlen, "%s:%d: no case matching '%s' is loaded %s",
-				      r->file, r->line, r->glob, flag_names[r->flag]);
+				      r->file, r->line, r->glob, flag_str(r->flag));
 		} else if (!live) {
 			ret = shadowed_err(rs, i, cases, cnt, err, errlen);
 		}

@@ -80,18 +80,12 @@ static void race_case(struct test *t, int fd, struct map_set *maps,
 		      char *log, size_t log_size)
 {
 	const struct conform_case *c = t->c;
-	static const char *const kinds[] = {
-		[RACE_ALLOC] = "race-alloc", [RACE_MUNMAP] = "race-munmap",
-		[RACE_CLOSE] = "race-close", [RACE_FAULT] = "race-fault",
-	};
-	enum race_kind kind = RACE_ALLOC;
+	enum race_kind kind = RACE_ALLOC;	/* suite.c checked the tag */
 	struct load_result res;
 	struct prog_spec psp;
 	int pfd = -1;
 
-	for (int k = 0; k < (int)(sizeof(kinds) / sizeof(kinds[0])); k++)
-		if (!strcmp(c->prog.tags->run, kinds[k]))
-			kind = (enum race_kind)k;
+	race_kind_parse(c->prog.tags->run, &kind);
 	if (!c->partner.loadable ||
 	    map_set_add(c->suite, maps, &c->partner, &psp, t->message, sizeof(t->message))) {
 		if (!c->partner.loadable)

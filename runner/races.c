@@ -207,6 +207,25 @@ static bool nothing_lost(struct race *r, char *msg, size_t len)
 	return true;
 }
 
+/* The run= tag of each race, in progs/races.bpf.c. */
+static const char *const race_tags[] = {
+	[RACE_ALLOC] = "race-alloc",
+	[RACE_MUNMAP] = "race-munmap",
+	[RACE_CLOSE] = "race-close",
+	[RACE_FAULT] = "race-fault",
+};
+
+bool race_kind_parse(const char *run, enum race_kind *kind)
+{
+	for (size_t k = 0; k < sizeof(race_tags) / sizeof(race_tags[0]); k++) {
+		if (!strcmp(run, race_tags[k])) {
+			*kind = (enum race_kind)k;
+			return true;
+		}
+	}
+	return false;
+}
+
 static const char *const what[] = {
 	[RACE_ALLOC] = "all along, the other CPU allocated and freed them from a sleepable program and wrote them from user space",
 	[RACE_MUNMAP] = "halfway, the other CPU unmapped the arena from user space",

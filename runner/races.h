@@ -15,6 +15,9 @@ enum race_kind {
 	RACE_FAULT,	/* run=race-fault */
 };
 
+/* The race a case's run= tag names ("race-alloc", ...): true, and *kind. */
+bool race_kind_parse(const char *run, enum race_kind *kind);
+
 /*
  * Run the race: case_fd (on maps) frees in a loop on one CPU while the other
  * does what kind says, with partner_fd's help. True if nothing was lost and

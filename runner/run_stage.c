@@ -15,9 +15,9 @@
  * in at that address, and a free still on its way (a program that fired
  * more than once, as one on sched_switch does) would then free that page
  * while the fault holds it locked. On Debian's 7.3.4 that is "BUG: Bad
- * page state" from arena_free_worker(), about once in 20 runs; the race
- * is races.bpf.c's race_free_vs_fault, on purpose, not a side effect of
- * how this stage looks. Whatever the kernel logged meanwhile (a WARN, a BUG, a
+ * page state" from arena_free_worker(), seen twice in 35 runs. That race
+ * belongs to races.bpf.c (race_free_vs_fault aims at it, and has not hit
+ * it yet), not to a side effect of how this stage looks. Whatever the kernel logged meanwhile (a WARN, a BUG, a
  * lockdep report, "sleeping function called from invalid context", an RCU
  * stall) makes the outcome "splat".
  *

@@ -19,6 +19,7 @@
 
 #include "libbpf_msg.h"
 #include "load.h"
+#include "races.h"
 #include "runtime.h"
 #include "suite.h"
 #include "uapi_compat.h"
@@ -195,6 +196,8 @@ static const char *origin_of(const struct suite *s, const char *func)
 
 static int check_tags(const struct prog_tags *t, char *err, size_t errlen)
 {
+	enum race_kind race;
+
 	if (t->role && strcmp(t->role, "target") && strcmp(t->role, "partner"))
 		return set_err(err, errlen, "%s: role= must be target or partner", t->func);
 	if (t->role && (t->case_name || t->control_of || !t->prog_type ||
@@ -210,9 +213,8 @@ static int check_tags(const struct prog_tags *t, char *err, size_t errlen)
 	if (t->flags && strcmp(t->flags, "plain") && strcmp(t->flags, "sleepable"))
 		return set_err(err, errlen, "%s: flags= must be plain or sleepable", t->func);
 	if (t->run && strcmp(t->run, "once") && strcmp(t->run, "stress") &&
-	    strcmp(t->run, "race-alloc") && strcmp(t->run, "race-munmap") &&
-	    strcmp(t->run, "race-close") && strcmp(t->run, "race-fault"))
-		return set_err(err, errlen, "%s: run= must be once, stress, race-alloc, race-munmap, race-close or race-fault",
+	    !race_kind_parse(t->run, &race))
+		return set_err(err, errlen, "%s: run= must be once, stress or race-KIND, a race of runner/races.c",
 			       t->func);
 	for (size_t j = 0; j < t->check_cnt; j++) {
 		char why[200];
@@ -256,6 +258,7 @@ static void spec_init(struct prog_spec *sp, const struct suite *s,
 
 static int build_cases(struct suite *s, char *err, size_t errlen)
 {
+	enum race_kind race;
 	struct bpf_program *p;
 
 	/* Every program is a tagged case or control. */
@@ -302,7 +305,7 @@ static int build_cases(struct suite *s, char *err, size_t errlen)
 		if (t->run || t->check_cnt)
 			c->kind = t->run && !strcmp(t->run, "stress") ?
 				  CASE_RUN_STRESS : CASE_RUN_ONCE;
-		if (t->run && !strncmp(t->run, "race-", 5)) {
+		if (t->run && race_kind_parse(t->run, &race)) {
 			const struct prog_tags *pt = t->partner ?
 				tags_prog(&s->tags, t->partner) : NULL;
 

@@ -1128,7 +1128,7 @@ elapsed()
 main()
 {
 	local spec='' json_out='' timeout='' bare=0 want_arch='' arch
-	local image release initrd accel problem attempt mode try1_log
+	local image release initrd accel tcg problem attempt mode try1_log
 
 	while (( $# )); do
 		case $1 in
@@ -1199,29 +1199,27 @@ main()
 	initrd=$TMP_DIR/initramfs.cpio.gz
 	build_initramfs "$initrd" "$@"
 
-	accel=${VMTEST_ACCEL:-tcg}
+	# x86 patches kernel text live (static keys, tracepoints, ftrace)
+	# with an int3 first and then syncs the other CPUs. Multi-threaded TCG
+	# does not always retire another vCPU's translation of the old bytes
+	# in time, and that vCPU then traps on an int3 the kernel has already
+	# removed: "Oops: int3" in __schedule() or update_rq_clock(), seen
+	# under TCG on Debian's 7.0.13 and 7.3.4 (once in 25 suite runs on
+	# 7.3.4). One TCG thread for all vCPUs has no such window; it costs
+	# about a fifth of the run time. VMTEST_ACCEL=tcg gives the threaded one.
+	tcg=tcg
+	[[ $ARCH != amd64 ]] || tcg=tcg,thread=single
+	accel=${VMTEST_ACCEL:-$tcg}
 	if [[ $accel == auto ]] && (( FOREIGN )); then
-		accel=tcg
+		accel=$tcg
 	elif [[ $accel == auto ]]; then
 		kvm_probe "$image" "$initrd"
 		if (( KVM_WORKS )); then
 			accel=kvm
 		else
 			log "kvm does not work here, using tcg"
-			accel=tcg
+			accel=$tcg
 		fi
-	fi
-
-	# x86 patches kernel text live (static keys, tracepoints, ftrace)
-	# with an int3 first and then syncs the other CPUs. Multi-threaded TCG
-	# does not always retire another vCPU's translation of the old bytes
-	# in time, and that vCPU then traps on an int3 the kernel has already
-	# removed: "Oops: int3" in __schedule() or update_rq_clock(), seen
-	# under TCG on Debian's 7.0.13 and 7.3.4 about once in 25 suite runs.
-	# One TCG thread for all vCPUs has no such window; it costs about a
-	# fifth of the run time. VMTEST_ACCEL=tcg gives the threaded one.
-	if [[ $accel == tcg && $ARCH == amd64 && -z ${VMTEST_ACCEL:-} ]]; then
-		accel=tcg,thread=single
 	fi
 
 	mode=run

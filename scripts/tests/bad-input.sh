@@ -125,6 +125,16 @@ printf '{"kernels": [{"kernel": "6.1\xff"}]}\n' >"$tmp/utf8.json"
 expect_audit "matrix.json: invalid UTF-8" \
 	'utf8\.json: line 1, column 28: unable to decode byte 0xff' "$tmp/utf8.json"
 
+# A case's run= tag that names no race: the same length, so the object's
+# BTF stays valid and only the tag is wrong.
+cp "$root/build/progs/races.bpf.o" "$objs/races.bpf.o"
+perl -0777 -pi -e 's/conform:run=race-fault/conform:run=race-fxult/g' "$objs/races.bpf.o"
+! cmp -s "$root/build/progs/races.bpf.o" "$objs/races.bpf.o" ||
+	{ echo "races.bpf.o has no run=race-fault tag to break"; exit 1; }
+expect "a run= tag that names no race" 2 \
+	"race_free_vs_fault.*run= must be once, stress or race-KIND" -- --objs "$objs"
+cp "$root/build/progs/races.bpf.o" "$objs/races.bpf.o"
+
 head -c 1000 "$root/build/progs/net.bpf.o" >"$objs/net.bpf.o"
 expect "truncated object" 2 "net.bpf.o: " -- --objs "$objs"
 cp /bin/true "$objs/net.bpf.o"

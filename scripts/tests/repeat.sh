@@ -23,8 +23,9 @@ for i in $(seq 2 "$runs"); do
 	jq -c "$verdicts" "$tmp/r.json" >"$tmp/this"
 	if ! cmp -s "$tmp/this" "$tmp/first"; then
 		echo "repeat: run $i differs from run 1:"
-		diff "$tmp/first" "$tmp/this" | sed 's/^/repeat:   /' || true
-		diff "$tmp/first" "$tmp/this" | sed -n 's/^> //p' |
+		diff "$tmp/first" "$tmp/this" >"$tmp/diff" || true
+		sed 's/^/repeat:   /' "$tmp/diff"
+		sed -n 's/^> //p' "$tmp/diff" |
 			jq -r '"\(.[0]) \(.[1])"' | while read -r name sleepable; do
 				for run in "1 first" "$i r"; do
 					echo "repeat: $name (sleepable: $sleepable), run ${run% *}:" \
