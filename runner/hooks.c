@@ -556,6 +556,24 @@ const char *hook_where(const struct hook *h)
 	return h->where;
 }
 
+/* The fire functions that can tell in advance that they would not fire. */
+static const struct {
+	fire_fn fire;
+	unfireable_fn unfireable;
+} precheck[] = {
+	{ fire_struct_ops, struct_ops_unfireable },
+};
+
+bool hook_unfireable(const struct hook *h, const struct conform_case *c,
+		     char *msg, size_t len)
+{
+	msg[0] = '\0';
+	for (size_t i = 0; i < sizeof(precheck) / sizeof(precheck[0]); i++)
+		if (precheck[i].fire == h->fire)
+			return precheck[i].unfireable(c, msg, len);
+	return false;
+}
+
 enum fire_result hook_fire(const struct hook *h, const struct conform_case *c,
 			   int prog_fd, int *err, char *msg, size_t len)
 {

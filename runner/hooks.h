@@ -20,6 +20,21 @@ const struct hook *hook_find(const struct conform_case *c);
 /* A few words on where the program runs, for the report. */
 const char *hook_where(const struct hook *h);
 
+/*
+ * Whether the hook cannot fire c on this system, known before anything is
+ * made for it (a struct_ops type the kernel lacks, a member not run): then
+ * true, and why in msg. hook_fire() would return FIRE_CANNOT with it.
+ */
+bool hook_unfireable(const struct hook *h, const struct conform_case *c,
+		     char *msg, size_t len);
+
+/*
+ * While hook_fire() runs: fired(arg) says whether the program has done
+ * what it is there to do (the run stage: its page is unmapped). The
+ * trigger's waits end then (hooks_wait.c). NULL: no such early end.
+ */
+void hook_watch(bool (*fired)(void *arg), void *arg);
+
 enum fire_result {
 	FIRE_DONE,		/* attached, and the hook was made to fire */
 	FIRE_ATTACH_REFUSED,	/* the kernel refused the attach: *err, msg */

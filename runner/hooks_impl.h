@@ -8,12 +8,17 @@
 #ifndef CONFORM_HOOKS_IMPL_H
 #define CONFORM_HOOKS_IMPL_H
 
+#include <poll.h>
+#include <stdbool.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 #include "hooks.h"
 
 typedef enum fire_result (*fire_fn)(const struct conform_case *c, int fd,
 				    int *err, char *msg, size_t len);
+/* true, and why in msg, if the hook cannot fire c here (known in advance). */
+typedef bool (*unfireable_fn)(const struct conform_case *c, char *msg, size_t len);
 
 /* The kernel refused an attach: errno, and "what: ENAME" in msg. */
 enum fire_result refused(int *err, char *msg, size_t len, const char *what);
@@ -47,6 +52,21 @@ enum fire_result in_child(child_fn fn, const struct conform_case *c, int fd,
 /* In a child: the report says refused / cannot, as refused() / cannot(). */
 void rep_refused(struct child_report *rep, const char *what);
 void rep_cannot(struct child_report *rep, const char *fmt, const char *arg);
+
+/*
+ * hooks_wait.c: the waits of a trigger, which end once the program under
+ * test has freed its page (the run stage's watch, hook_watch()), in the
+ * runner or in a child of in_child().
+ */
+bool hook_fired(void);
+/* poll(), which also returns 0 once the hook has fired. */
+int fire_poll(struct pollfd *p, nfds_t n, int ms);
+/* Sleep ms, or less once the hook has fired. */
+void fire_sleep(int ms);
+/* in_child()'s side: a pipe, the child's end, and the report read while the page is watched. */
+int fired_pipe(int fds[2]);
+void fired_pipe_child(int fds[2]);
+ssize_t fired_read_report(int report_fd, void *buf, size_t len, int fds[2]);
 
 /* hooks_net.c: XDP, tc, tcx and socket filters on lo in a child's netns. */
 enum fire_result fire_packet(const struct conform_case *c, int fd, int *err,
@@ -90,5 +110,7 @@ enum fire_result fire_lwt(const struct conform_case *c, int fd, int *err,
  */
 enum fire_result fire_struct_ops(const struct conform_case *c, int fd,
 				 int *err, char *msg, size_t len);
+/* Why fire_struct_ops() would not fire c, in msg, known before anything is made for it. */
+bool struct_ops_unfireable(const struct conform_case *c, char *msg, size_t len);
 
 #endif /* CONFORM_HOOKS_IMPL_H */

@@ -245,7 +245,7 @@ static void lwt_child(const struct conform_case *c, int fd,
 	}
 	for (int i = 0; i < 4; i++)
 		sendto(s, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&dst, dstlen);
-	poll(&(struct pollfd){ s, POLLIN, 0 }, 1, 100);
+	fire_poll(&(struct pollfd){ s, POLLIN, 0 }, 1, 100);
 	close(s);
 	rep->r = FIRE_DONE;
 }

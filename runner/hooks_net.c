@@ -81,22 +81,30 @@ enum fire_result in_child(child_fn fn, const struct conform_case *c, int fd,
 			  unsigned int flags, int *err, char *msg, size_t len)
 {
 	struct child_report rep = { .r = FIRE_CANNOT };
+	int pipefd[2], fired[2], status = 0;
 	pid_t parent = getpid(), pid;
-	int pipefd[2], status = 0;
 	ssize_t n = -1;
 
 	if (pipe2(pipefd, O_CLOEXEC))
 		return cannot(msg, len, "pipe%s: %s", "");
+	if (fired_pipe(fired)) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return cannot(msg, len, "pipe%s: %s", "");
+	}
 	pid = fork();
 	if (pid < 0) {
 		enum fire_result r = cannot(msg, len, "fork%s: %s", "");
 
 		close(pipefd[0]);
 		close(pipefd[1]);
+		close(fired[0]);
+		close(fired[1]);
 		return r;
 	}
 	if (pid == 0) {
 		close(pipefd[0]);
+		fired_pipe_child(fired);
 		child_start(flags, parent);
 		if ((flags & CHILD_NETNS) && (unshare(CLONE_NEWNET) || lo_up()))
 			rep_cannot(&rep, "a network namespace%s: %s", "");
@@ -105,7 +113,7 @@ enum fire_result in_child(child_fn fn, const struct conform_case *c, int fd,
 		_exit(write(pipefd[1], &rep, sizeof(rep)) == sizeof(rep) ? 0 : 1);
 	}
 	close(pipefd[1]);
-	n = read(pipefd[0], &rep, sizeof(rep));
+	n = fired_read_report(pipefd[0], &rep, sizeof(rep), fired);
 	waitpid(pid, &status, 0);
 	close(pipefd[0]);
 	if (n != sizeof(rep)) {
@@ -305,7 +313,7 @@ static int reuseport_group(int type, int fd, struct child_report *rep)
 		else
 			connect(tx, (struct sockaddr *)&a, alen);
 		/* Delivered, or dropped by the program (SK_DROP): it ran. */
-		poll(p, 2, 100);
+		fire_poll(p, 2, 100);
 		close(tx);
 	}
 	ret = 0;

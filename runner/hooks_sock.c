@@ -47,7 +47,7 @@ static void wait_in(int fd)
 {
 	struct pollfd p = { fd, POLLIN, 0 };
 
-	poll(&p, 1, WAIT_MS);
+	fire_poll(&p, 1, WAIT_MS);
 }
 
 static void close_all(int *fds, size_t n)
@@ -124,7 +124,7 @@ static int tcp_connection(int family, int fds[3])
 	if (connect(fds[0], (struct sockaddr *)&a, alen) && errno != EINPROGRESS)
 		return 0;
 	p = (struct pollfd){ fds[0], POLLOUT, 0 };
-	poll(&p, 1, WAIT_MS);
+	fire_poll(&p, 1, WAIT_MS);
 	wait_in(fds[2]);
 	fds[1] = accept4(fds[2], NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	return 0;

@@ -162,7 +162,7 @@ static void tcp_child(const struct conform_case *c, int fd, struct child_report 
 	rep->r = FIRE_DONE;
 }
 
-/* The BPF scheduler runs for 200 ms, with work to schedule. */
+/* The BPF scheduler runs for 200 ms, with work to schedule, or until the page is freed. */
 static void fire_scx(void)
 {
 	struct timespec t0, t, nap = { 0, 1000000 };
@@ -172,56 +172,89 @@ static void fire_scx(void)
 		nanosleep(&nap, NULL);
 		sched_yield();
 		clock_gettime(CLOCK_MONOTONIC, &t);
-	} while ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 < 200);
+	} while ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 < 200 &&
+		 !hook_fired());
+}
+
+/* The struct_ops type of c ("tcp_congestion_ops"), its row of types[], and the member. */
+static const struct ops_type *ops_of(const struct conform_case *c, char *type,
+				     size_t tlen, const char **mem)
+{
+	const char *target = c->prog.tags->target + strlen("struct_ops:");
+	const char *dot = strchr(target, '.');
+
+	snprintf(type, tlen, "%.*s", dot ? (int)(dot - target) : 0, target);
+	*mem = dot ? dot + 1 : "";
+	for (size_t i = 0; dot && i < sizeof(types) / sizeof(types[0]); i++)
+		if (!strcmp(types[i].name, type))
+			return &types[i];
+	return NULL;
+}
+
+bool struct_ops_unfireable(const struct conform_case *c, char *msg, size_t len)
+{
+	const struct ops_type *ot;
+	struct layout l;
+	const char *mem;
+	char type[64];
+
+	ot = ops_of(c, type, sizeof(type), &mem);
+	if (!ot || layout(c->suite->kernel->btf, type, &l)) {
+		snprintf(msg, len, "struct_ops %s: no layout in vmlinux BTF", type);
+		return true;
+	}
+	/*
+	 * Enabling a BPF scheduler, one member at a time, crashed Debian's
+	 * 7.3.4 under threaded TCG on the ninth enable ("Oops: int3" in
+	 * update_rq_clock(), from scx_root_enable_workfn() while it patched
+	 * text). On one TCG thread (vmtest.sh's choice for amd64 since) two
+	 * runs of every member completed, but 14 and 15 members were not
+	 * called within the 200 ms, not the same ones each time: until the
+	 * scheduler makes each member run for sure, sched_ext members are
+	 * verified, not run.
+	 */
+	if (strncmp(type, "sched_ext_ops", 13) == 0 && !getenv("CONFORM_RUN_SCHED_EXT")) {
+		snprintf(msg, len, "a BPF scheduler enabled for 200 ms does not call every member, and not the same ones from run to run (Debian's 7.3.4, one TCG thread); set CONFORM_RUN_SCHED_EXT=1 to run it");
+		return true;
+	}
+	if (ot->refuse && !strcmp(mem, ot->refuse)) {
+		snprintf(msg, len, "%s.%s is not run: %s", type, ot->refuse, ot->refuse_why);
+		return true;
+	}
+	return false;
 }
 
 enum fire_result fire_struct_ops(const struct conform_case *c, int fd,
 				 int *err, char *msg, size_t len)
 {
-	const char *target = c->prog.tags->target + strlen("struct_ops:");
-	const char *dot = strchr(target, '.');
-	const struct ops_type *ot = NULL;
 	int extra[MAX_EXTRA], nextra = 0, map = -1, link = -1;
 	enum fire_result r = FIRE_DONE;
+	const struct ops_type *ot;
+	const char *mem;
 	char type[64];
 	struct layout l;
 	size_t off;
 	__u32 zero = 0;
 	char *value;
 
-	snprintf(type, sizeof(type), "%.*s", dot ? (int)(dot - target) : 0, target);
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (!strcmp(types[i].name, type))
-			ot = &types[i];
-	if (!ot || !dot || layout(c->suite->kernel->btf, type, &l))
-		return cannot(msg, len, "struct_ops %s: no layout in vmlinux BTF%s", type);
-	/*
-	 * Enabling a BPF scheduler, one member at a time, crashed Debian's
-	 * 7.3.4 under TCG on the ninth enable ("Oops: int3" in
-	 * update_rq_clock(), from scx_root_enable_workfn() while it patched
-	 * text): until that is understood, a crash of the VM is no verdict
-	 * on the kfunc, so sched_ext members are verified, not run.
-	 */
-	if (strncmp(type, "sched_ext_ops", 13) == 0 && !getenv("CONFORM_RUN_SCHED_EXT")) {
-		snprintf(msg, len, "enabling a BPF scheduler once per member crashed Debian's 7.3.4 under TCG (Oops: int3 in update_rq_clock() during scx_root_enable_workfn()); set CONFORM_RUN_SCHED_EXT=1 to run it");
+	if (struct_ops_unfireable(c, msg, len))
 		return FIRE_CANNOT;
-	}
-	if (ot->refuse && !strcmp(dot + 1, ot->refuse)) {
-		snprintf(msg, len, "%s.%s is not run: %s", type, ot->refuse, ot->refuse_why);
+	ot = ops_of(c, type, sizeof(type), &mem);
+	if (layout(c->suite->kernel->btf, type, &l))
 		return FIRE_CANNOT;
-	}
 	value = calloc(1, l.value_size);
 	if (!value)
 		return cannot(msg, len, "calloc%s: %s", "");
-	if (member(l.btf, l.type_id, dot + 1, &off) < 0) {
-		r = cannot(msg, len, "no member %s%s", dot + 1);
+	if (member(l.btf, l.type_id, mem, &off) < 0) {
+		snprintf(msg, len, "struct %s has no member %s", type, mem);
+		r = FIRE_CANNOT;
 		goto out;
 	}
 	*(__u64 *)(value + l.data_off + off) = (__u64)fd;
 	for (int i = 0; i < MAX_EXTRA && ot->required[i]; i++) {
 		int idx = member(l.btf, l.type_id, ot->required[i], &off);
 
-		if (idx < 0 || !strcmp(ot->required[i], dot + 1))
+		if (idx < 0 || !strcmp(ot->required[i], mem))
 			continue;
 		extra[nextra] = returner(&l, idx);
 		if (extra[nextra] < 0) {
