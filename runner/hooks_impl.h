@@ -63,10 +63,14 @@ bool hook_fired(void);
 int fire_poll(struct pollfd *p, nfds_t n, int ms);
 /* Sleep ms, or less once the hook has fired. */
 void fire_sleep(int ms);
-/* in_child()'s side: a pipe, the child's end, and the report read while the page is watched. */
-int fired_pipe(int fds[2]);
-void fired_pipe_child(int fds[2]);
-ssize_t fired_read_report(int report_fd, void *buf, size_t len, int fds[2]);
+/*
+ * in_child()'s side: an eventfd the runner and the child share, the
+ * child's use of it, and the child's report read while the page is
+ * watched (which closes fd).
+ */
+int fired_fd(void);
+void fired_fd_child(int fd);
+ssize_t fired_read_report(int report_fd, void *buf, size_t len, int fd);
 
 /* hooks_net.c: XDP, tc, tcx and socket filters on lo in a child's netns. */
 enum fire_result fire_packet(const struct conform_case *c, int fd, int *err,

@@ -81,16 +81,17 @@ enum fire_result in_child(child_fn fn, const struct conform_case *c, int fd,
 			  unsigned int flags, int *err, char *msg, size_t len)
 {
 	struct child_report rep = { .r = FIRE_CANNOT };
-	int pipefd[2], fired[2], status = 0;
+	int pipefd[2], fired, status = 0;
 	pid_t parent = getpid(), pid;
 	ssize_t n = -1;
 
 	if (pipe2(pipefd, O_CLOEXEC))
 		return cannot(msg, len, "pipe%s: %s", "");
-	if (fired_pipe(fired)) {
+	fired = fired_fd();
+	if (fired < 0) {
 		close(pipefd[0]);
 		close(pipefd[1]);
-		return cannot(msg, len, "pipe%s: %s", "");
+		return cannot(msg, len, "eventfd%s: %s", "");
 	}
 	pid = fork();
 	if (pid < 0) {
@@ -98,13 +99,12 @@ enum fire_result in_child(child_fn fn, const struct conform_case *c, int fd,
 
 		close(pipefd[0]);
 		close(pipefd[1]);
-		close(fired[0]);
-		close(fired[1]);
+		close(fired);
 		return r;
 	}
 	if (pid == 0) {
 		close(pipefd[0]);
-		fired_pipe_child(fired);
+		fired_fd_child(fired);
 		child_start(flags, parent);
 		if ((flags & CHILD_NETNS) && (unshare(CLONE_NEWNET) || lo_up()))
 			rep_cannot(&rep, "a network namespace%s: %s", "");

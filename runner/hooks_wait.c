@@ -11,15 +11,16 @@
  * arena in its own page tables (fork() copies no page table entries of a
  * shared mapping), so its mincore() would say "unmapped" at once. So
  * in_child() asks while it waits for the child's report, and tells the
- * child through a pipe, which the child's fire_poll() watches.
+ * child through an eventfd they share, which the child's fire_poll()
+ * watches.
  *
  * No verdict depends on it: the trigger still does everything it did, only
  * without waiting once the page is gone; the run stage decides as before.
  */
-#include <fcntl.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -88,27 +89,28 @@ void fire_sleep(int ms)
 	fire_poll(NULL, 0, ms);
 }
 
-int fired_pipe(int fds[2])
+int fired_fd(void)
 {
-	return pipe2(fds, O_CLOEXEC);
+	return eventfd(0, EFD_CLOEXEC);
 }
 
-void fired_pipe_child(int fds[2])
+void fired_fd_child(int fd)
 {
-	close(fds[1]);
-	told_fd = fds[0];
+	told_fd = fd;
 }
 
-ssize_t fired_read_report(int report_fd, void *buf, size_t len, int fds[2])
+ssize_t fired_read_report(int report_fd, void *buf, size_t len, int fd)
 {
 	struct pollfd p = { report_fd, POLLIN, 0 };
 	bool told = false;
 
-	close(fds[0]);
-	while (poll(&p, 1, SLICE_MS) == 0) {
+	/*
+	 * An eventfd, not a pipe: the child may be gone by the time the page
+	 * is, and a write to a pipe nobody reads is SIGPIPE for the runner.
+	 */
+	while (poll(&p, 1, SLICE_MS) == 0)
 		if (!told && hook_fired())
-			told = write(fds[1], "", 1) == 1;
-	}
-	close(fds[1]);
+			told = !eventfd_write(fd, 1);
+	close(fd);
 	return read(report_fd, buf, len);
 }
