@@ -534,6 +534,7 @@ static int run_main(int argc, char **argv)
 	run_enabled = !o.no_run;
 	run_stage_setup(&rules, k.version, o.reproduce_splats);
 	run_tests(&run, selected, o.jobs, o.verbose, &n);
+	run_stage_end();
 	report_summary(&k, &n);
 	report_time(bpf_time_ns(), bpf_time_calls(), now_ns() - t_start,
 		    run_stage_stats());

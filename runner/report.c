@@ -84,6 +84,9 @@ static void report_run(const struct test *t)
 		       t->run_latency_us);
 	else if (t->run_message[0])
 		printf(": %s (%s)", t->run_message, t->run_info);
+	if ((t->run_observed == OUT_RUNS || t->run_observed == OUT_NO_EFFECT) &&
+	    t->run_count > 0)
+		printf("; it ran %lld time%s", t->run_count, t->run_count == 1 ? "" : "s");
 	printf(" (expected %s)\n", r ? outcome_str(r->outcome) : "?");
 }
 
@@ -242,10 +245,11 @@ static json_t *report_json_run(const struct test *t)
 {
 	if (!t->run_attempted)
 		return json_null();
-	return json_pack("{s:o, s:i, s:I, s:I, s:o, s:o, s:o}",
+	return json_pack("{s:o, s:i, s:I, s:I, s:I, s:o, s:o, s:o}",
 			 "observed", JSTR(outcome_str(t->run_observed)),
 			 "errno", t->run_err,
 			 "latency_us", (json_int_t)t->run_latency_us,
+			 "prog_runs", (json_int_t)t->run_count,
 			 "usec", (json_int_t)t->run_usec,
 			 "hook", JSTR(t->run_info),
 			 "message", JSTR(t->run_message),

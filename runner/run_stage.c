@@ -9,7 +9,10 @@
  * user space. Freeing it unmaps it from every user mapping (zap_pages()
  * in kernel/bpf/arena.c), and nothing else does while the arena is
  * mapped. A deferred free (v7.0, not sleepable) lands a little later, so
- * the check waits, with a bound, and reports how long it took.
+ * the check waits, with a bound, and reports how long it took. The kernel
+ * also counts the program's runs meanwhile (BPF_ENABLE_STATS): one that
+ * never ran has no free on its way, so there is nothing to wait for, and
+ * a page unmapped by a program that never ran is an error, not "runs".
  *
  * The check never touches the page again: a read would fault a new page
  * in at that address, and a free still on its way (a program that fired
@@ -24,6 +27,7 @@
  * One run stage at a time (a lock): the hooks are system-wide, and the
  * kernel log must be about this test alone.
  */
+#include <bpf/bpf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -46,6 +50,8 @@
 #define FREE_WAIT_NS	(500 * 1000000LL)
 
 static pthread_mutex_t run_lock = PTHREAD_MUTEX_INITIALIZER;
+static int stats_fd = -1;	/* BPF_ENABLE_STATS, from the first run stage on */
+static bool stats_tried;
 static struct run_stage_stats stats;
 static const struct ruleset *rules;
 static unsigned int kernel_version;
@@ -94,6 +100,21 @@ static bool page_is_mapped(volatile unsigned char *p, size_t len)
 	return vec & 1;
 }
 
+/*
+ * How many times the program ran: its run_cnt, which the kernel counts
+ * while BPF_ENABLE_STATS is on (every way a program is run counts it). -1
+ * if unknown.
+ */
+static long long run_count(int prog_fd)
+{
+	struct bpf_prog_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	if (bpf_prog_get_info_by_fd(prog_fd, &info, &len))
+		return -1;
+	return (long long)info.run_cnt;
+}
+
 /* For the hooks' waits (hook_watch()): whether the page is gone. */
 struct watched_page {
 	volatile unsigned char *p;
@@ -119,9 +140,9 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 	struct prog_spec sp;
 	enum fire_result fr;
 	char splat[MESSAGE_LEN];
+	int fd, kfd;
 	long long fired;
 	size_t ps;
-	int fd, kfd;
 
 	t->run_observed = OUT_ERROR;
 	if (map_set_create_aligned(c->suite, &c->prog, &maps, &sp, t->run_message,
@@ -145,8 +166,14 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 	kfd = kmsg_watch();
 	watched = (struct watched_page){ page, ps };
 	hook_watch(page_freed, &watched);
+	if (!stats_tried) {
+		/* Once: each switch of the counting patches kernel text. */
+		stats_tried = true;
+		stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	}
 	fr = hook_fire(h, c, fd, &t->run_err, t->run_message, sizeof(t->run_message));
 	hook_watch(NULL, NULL);
+	t->run_count = stats_fd >= 0 ? run_count(fd) : -1;
 	close(fd);
 	/* From the hook's return: 0 if the free was done when it returned. */
 	fired = now_ns();
@@ -161,20 +188,32 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 		bool freed = !page_is_mapped(page, ps);
 
 		t->run_latency_us = 0;
-		while (!freed && now_ns() - fired < FREE_WAIT_NS) {
+		/* A program that never ran has no free on its way. */
+		while (!freed && t->run_count != 0 && now_ns() - fired < FREE_WAIT_NS) {
 			usleep(20);
 			freed = !page_is_mapped(page, ps);
 			t->run_latency_us = (now_ns() - fired) / 1000;
 		}
-		if (freed) {
+		if (freed && t->run_count == 0) {
+			/* Not this program's doing: say so, never "runs". */
+			t->run_observed = OUT_ERROR;
+			snprintf(t->run_message, sizeof(t->run_message),
+				 "the page was unmapped, but the program never ran (run_cnt 0)");
+		} else if (freed) {
 			t->run_observed = OUT_RUNS;
 		} else {
 			t->run_latency_us = -1;
 			t->run_observed = OUT_NO_EFFECT;
-			snprintf(t->run_message, sizeof(t->run_message),
-				 "the page at arena offset 0x%zx is still mapped %lld ms after the hook fired",
-				 (size_t)(page - (volatile unsigned char *)arena->mem),
-				 (now_ns() - fired) / 1000000);
+			size_t off = (size_t)(page - (volatile unsigned char *)arena->mem);
+
+			if (t->run_count)
+				snprintf(t->run_message, sizeof(t->run_message),
+					 "the page at arena offset 0x%zx is still mapped %lld ms after the hook fired",
+					 off, (now_ns() - fired) / 1000000);
+			else
+				snprintf(t->run_message, sizeof(t->run_message),
+					 "the program never ran: the page at arena offset 0x%zx is still mapped",
+					 off);
 		}
 	}
 	if (kmsg_warning(kfd, splat, sizeof(splat))) {
@@ -203,6 +242,7 @@ void run_stage(struct test *t, char *log, size_t log_size)
 	b0 = bpf_time_ns();
 	t->run_attempted = true;
 	t->run_latency_us = -1;
+	t->run_count = -1;
 	snprintf(t->run_info, sizeof(t->run_info), "%s", hook_where(h));
 	r = rules ? ruleset_lookup_stage(rules, STAGE_RUN, t->c->name, t->sleepable,
 					 kernel_version) : NULL;
@@ -224,6 +264,15 @@ void run_stage(struct test *t, char *log, size_t log_size)
 	pthread_mutex_unlock(&run_lock);
 }
 
+
+void run_stage_end(void)
+{
+	pthread_mutex_lock(&run_lock);
+	if (stats_fd >= 0)
+		close(stats_fd);
+	stats_fd = -1;
+	pthread_mutex_unlock(&run_lock);
+}
 
 struct run_stage_stats run_stage_stats(void)
 {

@@ -24,6 +24,9 @@ void run_stage(struct test *t, char *log, size_t log_size);
 void run_stage_setup(const struct ruleset *rs, unsigned int version,
 		     bool reproduce_splats);
 
+/* After the last run stage: the kernel stops counting program runs. */
+void run_stage_end(void);
+
 struct run_stage_stats {
 	int tests;
 	long long wall_ns;	/* in run stages */
