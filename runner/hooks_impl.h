@@ -61,8 +61,6 @@ void rep_cannot(struct child_report *rep, const char *fmt, const char *arg);
 bool hook_fired(void);
 /* poll(), which also returns 0 once the hook has fired. */
 int fire_poll(struct pollfd *p, nfds_t n, int ms);
-/* Sleep ms, or less once the hook has fired. */
-void fire_sleep(int ms);
 /*
  * in_child()'s side: an eventfd the runner and the child share, the
  * child's use of it, and the child's report read while the page is

@@ -84,11 +84,6 @@ int fire_poll(struct pollfd *p, nfds_t n, int ms)
 	}
 }
 
-void fire_sleep(int ms)
-{
-	fire_poll(NULL, 0, ms);
-}
-
 int fired_fd(void)
 {
 	return eventfd(0, EFD_CLOEXEC);

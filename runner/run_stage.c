@@ -202,10 +202,10 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 		} else if (freed) {
 			t->run_observed = OUT_RUNS;
 		} else {
-			t->run_latency_us = -1;
-			t->run_observed = OUT_NO_EFFECT;
 			size_t off = (size_t)(page - (volatile unsigned char *)arena->mem);
 
+			t->run_latency_us = -1;
+			t->run_observed = OUT_NO_EFFECT;
 			if (t->run_count)
 				snprintf(t->run_message, sizeof(t->run_message),
 					 "the page at arena offset 0x%zx is still mapped %lld ms after the hook fired",
