@@ -317,6 +317,7 @@
 			body.appendChild(dl([["observed", c.run.observed + (c.run.errno ? " (errno " + c.run.errno + ")" : "")],
 				["expected", c.run.expected], ["hook", c.run.hook], ["message", c.run.message, true],
 				["latency", c.run.latency_us !== undefined && c.run.latency_us >= 0 ? c.run.latency_us + " µs" : null],
+				["program runs", c.run.prog_runs !== undefined && c.run.prog_runs >= 0 ? String(c.run.prog_runs) : null],
 				["time", c.run.usec !== undefined ? c.run.usec + " µs" : null]]));
 		} else {
 			body.appendChild(el("p", null, "not run (the load stage did not accept it, or the run stage was off)"));
