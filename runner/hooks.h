@@ -43,10 +43,10 @@ enum fire_result {
 };
 
 /*
- * Attach prog_fd (the program of c, loaded sleepable or not) to its hook,
- * make the hook fire, and detach. Nothing is left behind: links, perf
- * events, network namespaces and qdiscs go with the call, or with the
- * child process that made them.
+ * After hook_unfireable() said false: attach prog_fd (the program of c,
+ * loaded sleepable or not) to its hook, make the hook fire, and detach.
+ * Nothing is left behind: links, perf events, network namespaces and
+ * qdiscs go with the call, or with the child process that made them.
  */
 enum fire_result hook_fire(const struct hook *h, const struct conform_case *c,
 			   int prog_fd, int *err, char *msg, size_t len);

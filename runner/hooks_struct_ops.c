@@ -237,11 +237,12 @@ enum fire_result fire_struct_ops(const struct conform_case *c, int fd,
 	__u32 zero = 0;
 	char *value;
 
-	if (struct_ops_unfireable(c, msg, len))
-		return FIRE_CANNOT;
+	/* hook_fire()'s caller asked struct_ops_unfireable() first. */
 	ot = ops_of(c, type, sizeof(type), &mem);
-	if (layout(c->suite->kernel->btf, type, &l))
+	if (!ot || layout(c->suite->kernel->btf, type, &l)) {
+		snprintf(msg, len, "struct_ops %s: no layout in vmlinux BTF", type);
 		return FIRE_CANNOT;
+	}
 	value = calloc(1, l.value_size);
 	if (!value)
 		return cannot(msg, len, "calloc%s: %s", "");

@@ -21,7 +21,6 @@
 #include <time.h>
 #include <unistd.h>
 
-
 #include "audit.h"
 #include "bpf_time.h"
 #include "expect.h"

@@ -80,12 +80,10 @@ static void race_case(struct test *t, int fd, struct map_set *maps,
 		      char *log, size_t log_size)
 {
 	const struct conform_case *c = t->c;
-	enum race_kind kind = RACE_ALLOC;	/* suite.c checked the tag */
 	struct load_result res;
 	struct prog_spec psp;
 	int pfd = -1;
 
-	race_kind_parse(c->prog.tags->run, &kind);
 	if (!c->partner.loadable ||
 	    map_set_add(c->suite, maps, &c->partner, &psp, t->message, sizeof(t->message))) {
 		if (!c->partner.loadable)
@@ -100,7 +98,7 @@ static void race_case(struct test *t, int fd, struct map_set *maps,
 		t->observed = OUT_ERROR;
 		goto out;
 	}
-	if (!races_run(kind, &fd, &pfd, maps, t->reason, sizeof(t->reason),
+	if (!races_run(c->race, &fd, &pfd, maps, t->reason, sizeof(t->reason),
 		       t->message, sizeof(t->message)))
 		t->observed = OUT_ERROR;
 out:

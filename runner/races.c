@@ -324,12 +324,10 @@ bool races_run(enum race_kind kind, int *case_fd, int *partner_fd,
 	if (kfd >= 0)
 		close(kfd);
 	if (ok)
-		snprintf(info, infolen, "%lld frees of every page in XDP on one CPU; %s; %s, and no kernel warning",
-			 r.frees, what[kind], kind == RACE_CLOSE ? "the arena went with the program" :
-			 "then all its pages allocated again");
-	if (ok && kind != RACE_CLOSE)
-		snprintf(info + strlen(info), infolen - strlen(info),
-			 " (all of them %lld us after the race)", r.land_us);
+		snprintf(info, infolen, kind == RACE_CLOSE ?
+			 "%lld frees of every page in XDP on one CPU; %s; the arena went with the program, and no kernel warning" :
+			 "%lld frees of every page in XDP on one CPU; %s; then all its pages allocated again, %lld us after the race, and no kernel warning",
+			 r.frees, what[kind], r.land_us);
 	if (ok && kind == RACE_ALLOC)
 		snprintf(info + strlen(info), infolen - strlen(info),
 			 " (%lld of %lld allocations landed; %lld user writes hit a page being freed: SIGSEGV)",

@@ -8,13 +8,6 @@
 
 #include "maps.h"
 
-enum race_kind {
-	RACE_ALLOC,	/* run=race-alloc */
-	RACE_MUNMAP,	/* run=race-munmap */
-	RACE_CLOSE,	/* run=race-close */
-	RACE_FAULT,	/* run=race-fault */
-};
-
 /* The race a case's run= tag names ("race-alloc", ...): true, and *kind. */
 bool race_kind_parse(const char *run, enum race_kind *kind);
 

@@ -258,7 +258,6 @@ static void spec_init(struct prog_spec *sp, const struct suite *s,
 
 static int build_cases(struct suite *s, char *err, size_t errlen)
 {
-	enum race_kind race;
 	struct bpf_program *p;
 
 	/* Every program is a tagged case or control. */
@@ -305,7 +304,7 @@ static int build_cases(struct suite *s, char *err, size_t errlen)
 		if (t->run || t->check_cnt)
 			c->kind = t->run && !strcmp(t->run, "stress") ?
 				  CASE_RUN_STRESS : CASE_RUN_ONCE;
-		if (t->run && race_kind_parse(t->run, &race)) {
+		if (t->run && race_kind_parse(t->run, &c->race)) {
 			const struct prog_tags *pt = t->partner ?
 				tags_prog(&s->tags, t->partner) : NULL;
 

@@ -52,6 +52,14 @@ enum case_kind {
 	CASE_RUN_RACE,			/* runtime: a race, runner/races.c */
 };
 
+/* Which race a CASE_RUN_RACE case is (race_kind_parse() in races.c). */
+enum race_kind {
+	RACE_ALLOC,	/* run=race-alloc */
+	RACE_MUNMAP,	/* run=race-munmap */
+	RACE_CLOSE,	/* run=race-close */
+	RACE_FAULT,	/* run=race-fault */
+};
+
 struct suite;
 
 struct conform_case {
@@ -69,7 +77,8 @@ struct conform_case {
 	 */
 	bool has_target;
 	struct prog_spec target;
-	/* A race (run=race-*): its partner= program, loaded beside it. */
+	/* A race (run=race-*): which, and its partner= program, loaded beside it. */
+	enum race_kind race;
 	struct prog_spec partner;
 	const struct suite *suite;
 };
