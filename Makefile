@@ -66,6 +66,23 @@ $(BUILD)/progs/%.bpf.o: progs/%.bpf.c $(wildcard progs/*.h) runner/uapi_compat.h
 $(BUILD)/tests/%: runner/tests/%.c $(RUNNER_OBJS) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# runner/arena_pool.c's check, which scripts/test.sh runs on a kernel that
+# defers frees, and two broken copies of arena_pool.c it must catch: one
+# without the drain's two rounds, one that takes every program for gone.
+POOL_MUTANTS := no-rounds no-id-check
+pool_sed_no-rounds   := s/^\tround_lands(gone, n, [01]);$$/\t(void)round_lands;/
+pool_sed_no-id-check := s/^\tfd = bpf_prog_get_fd_by_id(id);$$/\tfd = -1; errno = ENOENT;/
+POOL_CHECKS := $(BUILD)/tests/check_arena_pool \
+	       $(POOL_MUTANTS:%=$(BUILD)/tests/check_arena_pool-%)
+
+$(BUILD)/tests/arena_pool-%.c: runner/arena_pool.c | $(BUILD)/tests
+	sed '$(pool_sed_$*)' $< >$@
+	! cmp -s $< $@	# the edit must change something
+
+$(BUILD)/tests/check_arena_pool-%: runner/tests/check_arena_pool.c $(BUILD)/tests/arena_pool-%.c \
+		$(filter-out $(BUILD)/runner/arena_pool.o,$(RUNNER_OBJS))
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
 $(BUILD)/runner $(BUILD)/progs $(BUILD)/tests $(BUILD)/fuzz $(BUILD)/bench:
 	mkdir -p $@
 
@@ -80,7 +97,7 @@ check: deps
 	$(MAKE) all
 	scripts/check.sh $(ARGS)
 
-unit: $(UNIT_TESTS) $(BUILD)/conform $(BUILD)/conform-static $(BPF_OBJS) $(BUILD)/bench/bench
+unit: $(UNIT_TESTS) $(POOL_CHECKS) $(BUILD)/conform $(BUILD)/conform-static $(BPF_OBJS) $(BUILD)/bench/bench
 
 # make test's VM kernels (scripts/test.sh): Debian's amd64 ones, and arm64
 # and s390x on one kernel each, whose static runners it cross-builds.

@@ -531,7 +531,7 @@ static int run_main(int argc, char **argv)
 		goto out;
 	}
 	run_enabled = !o.no_run;
-	run_stage_setup(&rules, k.version, o.reproduce_splats);
+	run_stage_setup(&rules, &k, o.reproduce_splats);
 	run_tests(&run, selected, o.jobs, o.verbose, &n);
 	run_stage_end();
 	report_summary(&k, &n);

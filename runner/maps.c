@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "arena_pool.h"
 #include "maps.h"
 #include "uapi_compat.h"
 #include "util.h"
@@ -74,8 +75,42 @@ static void reservation_trim(struct reservation *r, size_t len)
 	munmap(r->aligned + len, (size_t)(r->base + r->span - (r->aligned + len)));
 }
 
+int arena_create_aligned(const char *name, __u32 map_flags,
+			 __u32 max_entries, struct pooled_arena *a, char *err,
+			 size_t errlen)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = map_flags);
+	struct reservation r;
+
+	memset(a, 0, sizeof(*a));
+	a->map_flags = map_flags;
+	a->max_entries = max_entries;
+	a->len = (size_t)max_entries * (size_t)sysconf(_SC_PAGESIZE);
+	if (reserve_aligned(a->len, &r))
+		return set_err(err, errlen, "map %s: reserving address space: %s",
+			       name, strerror(errno));
+	opts.map_extra = (uintptr_t)r.aligned;
+	a->fd = bpf_map_create(BPF_MAP_TYPE_ARENA, name, 0, 0, max_entries, &opts);
+	if (a->fd < 0) {
+		set_err(err, errlen, "map %s: BPF_MAP_CREATE: %s", name, strerror(errno));
+		munmap(r.base, r.span);
+		return -1;
+	}
+	a->mem = mmap(r.aligned, a->len, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_FIXED, a->fd, 0);
+	if (a->mem == MAP_FAILED) {
+		set_err(err, errlen, "map %s: mmap: %s", name, strerror(errno));
+		munmap(r.base, r.span);
+		close(a->fd);
+		return -1;
+	}
+	reservation_trim(&r, a->len);
+	return 0;
+}
+
 static int copy_map(const struct suite *s, const struct bpf_map *m,
-		    struct fresh_map *f, bool aligned, char *err, size_t errlen)
+		    struct fresh_map *f, bool aligned, bool pool, char *err,
+		    size_t errlen)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, opts,
 		    .map_flags = bpf_map__map_flags(m),
@@ -84,7 +119,6 @@ static int copy_map(const struct suite *s, const struct bpf_map *m,
 		    .btf_value_type_id = bpf_map__btf_value_type_id(m));
 	int btf_fd = bpf_object__btf_fd(s->obj);
 	bool arena = bpf_map__type(m) == BPF_MAP_TYPE_ARENA;
-	struct reservation r = { 0 };
 
 	if (opts.btf_value_type_id && btf_fd > 0)
 		opts.btf_fd = (__u32)btf_fd;
@@ -92,39 +126,38 @@ static int copy_map(const struct suite *s, const struct bpf_map *m,
 		opts.btf_key_type_id = opts.btf_value_type_id = 0;
 	f->name = bpf_map__name(m);
 	f->old_fd = bpf_map__fd(m);
-	if (arena) {
-		f->len = (size_t)bpf_map__max_entries(m) * (size_t)sysconf(_SC_PAGESIZE);
-		/* An arena whose definition asks for an address gets it. */
-		if (aligned && !opts.map_extra) {
-			if (reserve_aligned(f->len, &r))
-				return set_err(err, errlen, "map %s: reserving address space: %s",
-					       f->name, strerror(errno));
-			opts.map_extra = (uintptr_t)r.aligned;
-		}
+	f->map_flags = opts.map_flags;
+	f->max_entries = bpf_map__max_entries(m);
+	f->len = (size_t)f->max_entries * (size_t)sysconf(_SC_PAGESIZE);
+	/* An arena whose definition asks for an address gets it. */
+	if (arena && aligned && !opts.map_extra) {
+		struct pooled_arena pa;
+
+		/* Such an arena may be reused (arena_pool.c). */
+		f->pool = pool;
+		if (!(pool && arena_pool_take(f->map_flags, f->max_entries, &pa)) &&
+		    arena_create_aligned(f->name, f->map_flags, f->max_entries, &pa,
+					 err, errlen))
+			return -1;
+		f->fd = pa.fd;
+		f->mem = pa.mem;
+		return 0;
 	}
 	f->fd = bpf_map_create(bpf_map__type(m), f->name, bpf_map__key_size(m),
 			       bpf_map__value_size(m), bpf_map__max_entries(m),
 			       &opts);
-	if (f->fd < 0) {
-		set_err(err, errlen, "map %s: BPF_MAP_CREATE: %s", f->name,
-			strerror(errno));
-		goto out;
-	}
+	if (f->fd < 0)
+		return set_err(err, errlen, "map %s: BPF_MAP_CREATE: %s", f->name,
+			       strerror(errno));
 	if (!arena)
 		return 0;
 	f->mem = mmap((void *)(uintptr_t)opts.map_extra, f->len,
-		      PROT_READ | PROT_WRITE, MAP_SHARED | (r.base ? MAP_FIXED : 0),
-		      f->fd, 0);
+		      PROT_READ | PROT_WRITE, MAP_SHARED, f->fd, 0);
 	if (f->mem == MAP_FAILED) {
 		f->mem = NULL;
-		set_err(err, errlen, "map %s: mmap: %s", f->name, strerror(errno));
+		return set_err(err, errlen, "map %s: mmap: %s", f->name, strerror(errno));
 	}
-out:
-	if (r.base && f->mem)
-		reservation_trim(&r, f->len);
-	else if (r.base)
-		munmap(r.base, r.span);
-	return f->fd >= 0 && (!arena || f->mem) ? 0 : -1;
+	return 0;
 }
 
 static struct fresh_map *find_old(struct map_set *set, int old_fd)
@@ -136,9 +169,36 @@ static struct fresh_map *find_old(struct map_set *set, int old_fd)
 }
 
 /* Point the map loads of insns at set's maps, copying the ones it lacks. */
+/* How many maps the loads of insns refer to, global data excepted. */
+static size_t maps_used(const struct suite *s, const struct bpf_insn *insns,
+			size_t cnt)
+{
+	int seen[8];
+	size_t n = 0, j;
+
+	for (size_t i = 0; i + 1 < cnt; i++) {
+		const struct bpf_map *m;
+
+		if (!is_map_load(&insns[i]))
+			continue;
+		m = map_by_fd(s, insns[i].imm);
+		i++;	/* the second half of ld_imm64 */
+		if (!m || bpf_map__is_internal(m))
+			continue;
+		for (j = 0; j < n && seen[j] != bpf_map__fd(m); j++)
+			;
+		if (j < n)
+			continue;
+		if (n == sizeof(seen) / sizeof(seen[0]))
+			return n + 1;
+		seen[n++] = bpf_map__fd(m);
+	}
+	return n;
+}
+
 static int patch(const struct suite *s, struct map_set *set,
-		 struct bpf_insn *insns, size_t cnt, bool aligned, char *err,
-		 size_t errlen)
+		 struct bpf_insn *insns, size_t cnt, bool aligned, bool pool,
+		 char *err, size_t errlen)
 {
 	for (size_t i = 0; i + 1 < cnt; i++) {
 		struct bpf_insn *insn = &insns[i];
@@ -156,7 +216,7 @@ static int patch(const struct suite *s, struct map_set *set,
 			f = &set->maps[set->cnt++];
 			memset(f, 0, sizeof(*f));
 			f->fd = -1;
-			if (copy_map(s, m, f, aligned, err, errlen))
+			if (copy_map(s, m, f, aligned, pool, err, errlen))
 				return -1;
 		}
 		insn->imm = f->fd;
@@ -168,14 +228,16 @@ next:
 
 static int create(const struct suite *s, const struct prog_spec *sp,
 		  struct map_set *set, struct prog_spec *out, bool aligned,
-		  char *err, size_t errlen)
+		  bool pool, char *err, size_t errlen)
 {
 	memset(set, 0, sizeof(*set));
 	*out = *sp;
 	set->insns = xmalloc(sp->insn_cnt * sizeof(*set->insns));
 	memcpy(set->insns, sp->insns, sp->insn_cnt * sizeof(*set->insns));
 	out->insns = set->insns;
-	return patch(s, set, set->insns, sp->insn_cnt, aligned, err, errlen);
+	/* Only a program whose one map is its arena. */
+	pool = pool && maps_used(s, sp->insns, sp->insn_cnt) == 1;
+	return patch(s, set, set->insns, sp->insn_cnt, aligned, pool, err, errlen);
 }
 
 int map_set_add(const struct suite *s, struct map_set *set,
@@ -189,21 +251,21 @@ int map_set_add(const struct suite *s, struct map_set *set,
 	set->extra[set->extra_cnt++] = insns;
 	*out = *sp;
 	out->insns = insns;
-	return patch(s, set, insns, sp->insn_cnt, false, err, errlen);
+	return patch(s, set, insns, sp->insn_cnt, false, false, err, errlen);
 }
 
 int map_set_create(const struct suite *s, const struct prog_spec *sp,
 		   struct map_set *set, struct prog_spec *out, char *err,
 		   size_t errlen)
 {
-	return create(s, sp, set, out, false, err, errlen);
+	return create(s, sp, set, out, false, false, err, errlen);
 }
 
 int map_set_create_aligned(const struct suite *s, const struct prog_spec *sp,
-			   struct map_set *set, struct prog_spec *out,
-			   char *err, size_t errlen)
+			   bool pool, struct map_set *set,
+			   struct prog_spec *out, char *err, size_t errlen)
 {
-	return create(s, sp, set, out, true, err, errlen);
+	return create(s, sp, set, out, true, pool, err, errlen);
 }
 
 const struct fresh_map *map_set_find(const struct map_set *set,
@@ -215,9 +277,34 @@ const struct fresh_map *map_set_find(const struct map_set *set,
 	return NULL;
 }
 
+static struct pooled_arena as_pooled(const struct fresh_map *f)
+{
+	return (struct pooled_arena){ f->fd, f->mem, f->len, f->map_flags,
+				      f->max_entries };
+}
+
+void map_set_return(struct map_set *set, __u32 prog_id)
+{
+	for (size_t i = 0; i < set->cnt; i++) {
+		struct fresh_map *f = &set->maps[i];
+		struct pooled_arena pa = as_pooled(f);
+
+		if (f->pool && f->fd >= 0 && f->mem && arena_pool_give(&pa, prog_id)) {
+			f->fd = -1;
+			f->mem = NULL;
+		}
+	}
+	map_set_destroy(set);
+}
+
 void map_set_destroy(struct map_set *set)
 {
 	for (size_t i = 0; i < set->cnt; i++) {
+		if (set->maps[i].pool) {
+			struct pooled_arena pa = as_pooled(&set->maps[i]);
+
+			arena_pool_forget(&pa);
+		}
 		if (set->maps[i].mem)
 			munmap(set->maps[i].mem, set->maps[i].len);
 		if (set->maps[i].fd >= 0)

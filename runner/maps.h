@@ -2,14 +2,18 @@
 /*
  * Fresh maps for a runtime case. The verifier cases share the maps that
  * bpf_object__prepare() created; a runtime case frees pages for real, so
- * it gets a new copy of every map its program uses (a fresh arena every
- * time), and a copy of its instructions that refers to them.
+ * it gets a new copy of every map its program uses (a fresh arena, or in
+ * the run stage one that arena_pool.c has drained), and a copy of its
+ * instructions that refers to them.
  */
 #ifndef CONFORM_MAPS_H
 #define CONFORM_MAPS_H
 
+#include <linux/types.h>
+#include <stdbool.h>
 #include <stddef.h>
 
+#include "arena_pool.h"
 #include "suite.h"
 
 struct fresh_map {
@@ -18,6 +22,9 @@ struct fresh_map {
 	int fd;
 	void *mem;			/* an arena's mmap(), else NULL */
 	size_t len;
+	__u32 map_flags;		/* an arena's */
+	__u32 max_entries;
+	bool pool;			/* an arena from, or for, arena_pool.c */
 };
 
 struct map_set {
@@ -40,10 +47,14 @@ int map_set_create(const struct suite *s, const struct prog_spec *sp,
 /*
  * The same, with every arena mapped at a 4 GiB-aligned user address (the
  * run stage: an arena pointer is then the offset from the arena's start).
+ * With pool, a program whose one map is its arena gets one that
+ * arena_pool.c has drained, if it has one, and map_set_return() gives it
+ * back: the caller says so only for a program that frees nothing but the
+ * run stage's page, where it cannot sleep.
  */
 int map_set_create_aligned(const struct suite *s, const struct prog_spec *sp,
-			   struct map_set *set, struct prog_spec *out,
-			   char *err, size_t errlen);
+			   bool pool, struct map_set *set,
+			   struct prog_spec *out, char *err, size_t errlen);
 
 /*
  * Another program on the same maps (a race's partner): *out is sp with
@@ -53,10 +64,26 @@ int map_set_add(const struct suite *s, struct map_set *set,
 		const struct prog_spec *sp, struct prog_spec *out, char *err,
 		size_t errlen);
 
+/*
+ * A new arena of max_entries pages, mapped at a 4 GiB-aligned address (an
+ * arena pointer is then the offset from its start). Returns 0, or -1 with
+ * the reason in err.
+ */
+int arena_create_aligned(const char *name, __u32 map_flags,
+			 __u32 max_entries, struct pooled_arena *a, char *err,
+			 size_t errlen);
+
 /* The map named name, or NULL. */
 const struct fresh_map *map_set_find(const struct map_set *set,
 				     const char *name);
 
+/* Unmap and close every map. */
 void map_set_destroy(struct map_set *set);
+
+/*
+ * The same, after a test whose program (prog_id; 0 if none was loaded) has
+ * been closed: a pooled arena goes back to the pool instead.
+ */
+void map_set_return(struct map_set *set, __u32 prog_id);
 
 #endif /* CONFORM_MAPS_H */

@@ -155,6 +155,9 @@ void report_time(long long bpf_ns, long long bpf_calls, long long wall_ns,
 	if (run.tests)
 		fprintf(out ? out : stdout, "# time: run stage: %d tests attached and fired, %lld ms wall (%lld ms in bpf())\n",
 			run.tests, run.wall_ns / 1000000, run.bpf_ns / 1000000);
+	if (run.arenas_reused)
+		fprintf(out ? out : stdout, "# time: run stage: %lld arenas used again, after %lld drains that took %lld ms (runner/arena_pool.c)\n",
+			run.arenas_reused, run.drains, run.drain_ns / 1000000);
 }
 
 void report_summary(const struct kernel *k, const struct counts *n)

@@ -3,7 +3,8 @@
  * The run stage: "accept" means the verifier accepted the program; this
  * says whether it runs. For a load the verifier accepted, and whose hook
  * hooks.c can fire: load the program again on fresh maps (an arena of its
- * own, mapped at a 4 GiB-aligned address), fault in the page that
+ * own, mapped at a 4 GiB-aligned address, or one arena_pool.c has drained
+ * of every earlier free), fault in the page that
  * FREE_ONE_PAGE() frees and fill it, attach the program to its real hook,
  * fire it, detach, and ask mincore() whether the page is still mapped in
  * user space. Freeing it unmaps it from every user mapping (zap_pages()
@@ -38,6 +39,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "arena_pool.h"
 #include "bpf_time.h"
 #include "hooks.h"
 #include "kmsg.h"
@@ -57,12 +59,18 @@ static const struct ruleset *rules;
 static unsigned int kernel_version;
 static bool reproduce;
 
-void run_stage_setup(const struct ruleset *rs, unsigned int version,
+void run_stage_setup(const struct ruleset *rs, const struct kernel *k,
 		     bool reproduce_splats)
 {
+	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
+	/* The pool's programs call the kfunc: by the running kernel's id. */
+	bool own_btf = !strcmp(k->btf_path, "/sys/kernel/btf/vmlinux");
+
 	rules = rs;
-	kernel_version = version;
+	kernel_version = k->version;
 	reproduce = reproduce_splats;
+	arena_pool_setup(own_btf ? kernel_func_id(k, KFUNC_NAME) : -1,
+			 RUN_PAGE_OFFSET & ~(ps - 1));
 }
 
 static long long now_ns(void)
@@ -87,32 +95,35 @@ static volatile unsigned char *run_page(const struct fresh_map *arena,
 }
 
 /*
- * Whether the page is still mapped in user space: mincore() reads the
- * page table, without a fault. Once unmapped it reports 0 (the arena's
- * file has no page cache).
+ * The program's id (0 if unknown), and how many times it ran: its run_cnt,
+ * which the kernel counts while BPF_ENABLE_STATS is on (every way a program
+ * is run counts it; -1 if unknown).
  */
-static bool page_is_mapped(volatile unsigned char *p, size_t len)
-{
-	unsigned char vec = 1;
-
-	if (mincore((void *)p, len, &vec))
-		return true;	/* EAGAIN, ENOMEM: ask again */
-	return vec & 1;
-}
-
-/*
- * How many times the program ran: its run_cnt, which the kernel counts
- * while BPF_ENABLE_STATS is on (every way a program is run counts it). -1
- * if unknown.
- */
-static long long run_count(int prog_fd)
+static void prog_info(int prog_fd, __u32 *id, long long *runs)
 {
 	struct bpf_prog_info info = { 0 };
 	__u32 len = sizeof(info);
 
+	*id = 0;
+	*runs = -1;
 	if (bpf_prog_get_info_by_fd(prog_fd, &info, &len))
-		return -1;
-	return (long long)info.run_cnt;
+		return;
+	*id = info.id;
+	if (stats_fd >= 0)
+		*runs = (long long)info.run_cnt;
+}
+
+/*
+ * Whether the run stage may give t's arena back to arena_pool.c for the
+ * next test: only if its program frees nothing but the page the run stage
+ * looks at (ARENA_CASE()'s call=free_one_page), and is loaded where it
+ * cannot sleep, so that the pool can see its last free land.
+ */
+static bool arena_poolable(const struct test *t)
+{
+	const char *call = t->c->prog.tags ? t->c->prog.tags->call : NULL;
+
+	return !t->sleepable && call && !strcmp(call, "free_one_page");
 }
 
 /* For the hooks' waits (hook_watch()): whether the page is gone. */
@@ -125,7 +136,7 @@ static bool page_freed(void *arg)
 {
 	const struct watched_page *w = arg;
 
-	return !page_is_mapped(w->p, w->len);
+	return !arena_page_mapped(w->p, w->len);
 }
 
 static void observe_run(struct test *t, const struct hook *h, char *log,
@@ -140,13 +151,16 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 	struct prog_spec sp;
 	enum fire_result fr;
 	char splat[MESSAGE_LEN];
-	int fd, kfd;
+	int fd = -1, kfd;
 	long long fired;
+	__u32 prog_id = 0;
 	size_t ps;
 
 	t->run_observed = OUT_ERROR;
-	if (map_set_create_aligned(c->suite, &c->prog, &maps, &sp, t->run_message,
-				   sizeof(t->run_message)))
+	/* From here: the pool's drain (arena_pool.c) is part of this test. */
+	kfd = kmsg_watch();
+	if (map_set_create_aligned(c->suite, &c->prog, arena_poolable(t), &maps,
+				   &sp, t->run_message, sizeof(t->run_message)))
 		goto out;
 	arena = map_set_find(&maps, "arena");
 	page = run_page(arena, &ps);
@@ -163,7 +177,6 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 		goto out;
 	}
 	memset((void *)page, MARK, ps);	/* faults the page in */
-	kfd = kmsg_watch();
 	watched = (struct watched_page){ page, ps };
 	hook_watch(page_freed, &watched);
 	if (!stats_tried) {
@@ -173,7 +186,7 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 	}
 	fr = hook_fire(h, c, fd, &t->run_err, t->run_message, sizeof(t->run_message));
 	hook_watch(NULL, NULL);
-	t->run_count = stats_fd >= 0 ? run_count(fd) : -1;
+	prog_info(fd, &prog_id, &t->run_count);
 	close(fd);
 	/* From the hook's return: 0 if the free was done when it returned. */
 	fired = now_ns();
@@ -185,13 +198,13 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 		t->run_observed = OUT_SKIP;
 	} else {
 		/* Detached; a deferred free may still be on its way. */
-		bool freed = !page_is_mapped(page, ps);
+		bool freed = !arena_page_mapped(page, ps);
 
 		t->run_latency_us = 0;
 		/* A program that never ran has no free on its way. */
 		while (!freed && t->run_count != 0 && now_ns() - fired < FREE_WAIT_NS) {
 			usleep(20);
-			freed = !page_is_mapped(page, ps);
+			freed = !arena_page_mapped(page, ps);
 			t->run_latency_us = (now_ns() - fired) / 1000;
 		}
 		if (freed && t->run_count == 0) {
@@ -220,10 +233,13 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 		t->run_observed = OUT_SPLAT;
 		snprintf(t->run_message, sizeof(t->run_message), "%s", splat);
 	}
+out:
 	if (kfd >= 0)
 		close(kfd);
-out:
-	map_set_destroy(&maps);
+	if (fd < 0 || prog_id)
+		map_set_return(&maps, prog_id);
+	else
+		map_set_destroy(&maps);	/* loaded, but which program? */
 }
 
 void run_stage(struct test *t, char *log, size_t log_size)
@@ -271,6 +287,7 @@ void run_stage_end(void)
 	if (stats_fd >= 0)
 		close(stats_fd);
 	stats_fd = -1;
+	arena_pool_end();
 	pthread_mutex_unlock(&run_lock);
 }
 
@@ -280,6 +297,9 @@ struct run_stage_stats run_stage_stats(void)
 
 	pthread_mutex_lock(&run_lock);
 	s = stats;
+	s.arenas_reused = arena_pool_stats().taken;
+	s.drains = arena_pool_stats().drains;
+	s.drain_ns = arena_pool_stats().drain_ns;
 	pthread_mutex_unlock(&run_lock);
 	return s;
 }

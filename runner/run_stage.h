@@ -15,22 +15,28 @@
 void run_stage(struct test *t, char *log, size_t log_size);
 
 /*
- * What the run stage needs to know of the run: the rules and the kernel's
- * version, and whether to fire a hook whose run rule says the kernel warns
+ * What the run stage needs to know of the run: the rules, the kernel (its
+ * version, and its vmlinux BTF for the arena pool's programs), and whether to fire a hook whose run rule says the kernel warns
  * there (a splat rule). A kernel warning is often WARN_ON_ONCE (logged once
  * per boot) and taints the kernel: a known one is reproduced only when
  * asked (--reproduce-splats; vmtest.sh asks, its kernels boot afresh).
  */
-void run_stage_setup(const struct ruleset *rs, unsigned int version,
+void run_stage_setup(const struct ruleset *rs, const struct kernel *k,
 		     bool reproduce_splats);
 
-/* After the last run stage: the kernel stops counting program runs. */
+/*
+ * After the last run stage: the kernel stops counting program runs, and
+ * the arena pool is closed.
+ */
 void run_stage_end(void);
 
 struct run_stage_stats {
 	int tests;
 	long long wall_ns;	/* in run stages */
 	long long bpf_ns;	/* of that, in bpf() */
+	long long arenas_reused; /* arena_pool.c's */
+	long long drains;
+	long long drain_ns;
 };
 
 struct run_stage_stats run_stage_stats(void);

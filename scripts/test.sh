@@ -182,6 +182,26 @@ broken_runtime_check() {
 	grep -Eq 'rt_partial.s: FAIL: expected accept, observed error: page 0 of addr\[0\]: byte at 0x[0-9a-f]+ is 0x20, expected 0x00' "$tmp/out"
 }
 
+# runner/arena_pool.c on a kernel that defers frees: an arena it gives out
+# again gets no free from an earlier test's program (build/tests/
+# check_arena_pool), and the check catches the two broken copies of the
+# pool the Makefile builds (POOL_MUTANTS: without the drain's rounds, and
+# taking every program for gone). A kernel where the pool is off (before
+# 7.0) answers 4: a failure here, as the step runs only where it is on.
+arena_pool_check() {
+	local m rc=0
+	"$unit_dir/check_arena_pool" || rc=$?
+	((rc == 0)) || return "$rc"
+	for m in "$unit_dir"/check_arena_pool-*; do
+		rc=0
+		"$m" || rc=$?
+		if ((rc != 1)); then
+			echo "${m##*/}: exit $rc, want 1: the broken pool went unnoticed"
+			return 1
+		fi
+	done
+}
+
 # A version that predates the kfunc, against a BTF that has it: loud failure.
 version_mismatch() {
 	local rc=0
@@ -426,6 +446,14 @@ main() {
 		on_host_kernel "$root/scripts/tests/kselftest.sh"
 	step "$repeats runs give identical verdicts ($on)" \
 		on_host_kernel "$root/scripts/tests/repeat.sh" "$repeats"
+	# The pool is on from 7.0: on this kernel if it is one, else in a VM.
+	if [[ -z $host_vm ]] && ver_lt "$(uname -r | sed 's/[^0-9.].*//')" 7.0; then
+		host_vm=${newest:-7.3} step "the arena pool: no free of an earlier test lands on a reused arena (Debian's ${newest:-7.3} in a VM)" \
+			on_host_kernel arena_pool_check
+	else
+		step "the arena pool: no free of an earlier test lands on a reused arena ($on)" \
+			on_host_kernel arena_pool_check
+	fi
 	step "--kernel-version 6.8 fails loudly against BTF ($on)" on_host_kernel version_mismatch
 	step "--kernel-version judges as that version, not this kernel's ($on)" \
 		on_host_kernel version_override

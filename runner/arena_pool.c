@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Arenas the run stage uses again. From v7.0 an arena fills in the page
+ * tables of its whole 4 GiB kernel range when it is created
+ * (populate_pgtable_except_pte() in kernel/bpf/arena.c), and clears them
+ * when it goes: about 35 ms under TCG, the largest cost of a 7.x run stage
+ * (docs/performance.md).
+ *
+ * An arena may serve a second test only if no program of an earlier test
+ * can still free a page of it. A free made where the program cannot sleep
+ * is deferred from v7.0: bpf_arena_free_pages_non_sleepable() queues the
+ * span on the arena's free_spans, an irq_work schedules its free_work, and
+ * arena_free_worker() frees. It may land after its test has ended, on the
+ * next test's page: a false "runs". So the pool takes back only the arena
+ * of a test whose program cannot sleep and frees nothing but the run
+ * stage's page (run_stage.c says which), and gives it out again only after
+ * a drain:
+ *
+ * 1. The program is gone: its id finds nothing (BPF_PROG_GET_FD_BY_ID says
+ *    ENOENT). Its refcount reached 0, so no hook, link, timer or map still
+ *    holds it, and nothing can start it again.
+ * 2. A grace period: membarrier(MEMBARRIER_CMD_GLOBAL) is synchronize_rcu()
+ *    (kernel/sched/membarrier.c, with more than one CPU online). A program
+ *    that cannot sleep runs in an RCU read-side section, so every run that
+ *    started before 1 has ended, and its free is queued.
+ * 3. Two rounds of the pool's own programs: an XDP program, run by
+ *    BPF_PROG_TEST_RUN, that frees page A of the arena, then one that frees
+ *    page B, two pages no test frees. Each round faults its page in, runs
+ *    the program and waits until the page is unmapped from user space.
+ *    Page A gone: the worker execution that freed it took the queue
+ *    (llist_del_all()) after A was queued, so with or after every earlier
+ *    free. B, queued once A was gone, is freed by a later execution, and a
+ *    work item never runs twice at once (workqueue non-reentrance,
+ *    Documentation/core-api/workqueue.rst): once B is gone, every earlier
+ *    free has landed.
+ *
+ * A sleepable program is never pooled: it runs under RCU tasks trace,
+ * which user space cannot wait for, and the pool cannot tell it ended. An
+ * arena whose program is still alive waits; one whose round does not land
+ * in time is closed. A kernel where the pool's program does not load (a
+ * non-sleepable XDP program may not call the kfunc before v7.0, when an
+ * arena is cheap to make) gets no pool.
+ */
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <linux/membarrier.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "arena_pool.h"
+#include "uapi_compat.h"
+
+#define POOL_MAX	ARENA_POOL_MAX
+#define ROUND_NS	(2000 * 1000000LL)	/* at most, for a round to land */
+#define MARK		0x5a
+
+enum slot_state { SLOT_EMPTY, SLOT_DIRTY, SLOT_CLEAN, SLOT_TAKEN };
+
+struct slot {
+	struct pooled_arena a;
+	enum slot_state state;
+	__u32 prog_id;		/* the last program that used it; 0: none */
+	int drain_fd[2];	/* frees page A; frees page B */
+	size_t drain_off[2];
+};
+
+static struct slot slots[POOL_MAX];
+static int kfunc_id = -1;
+static size_t avoid_off = (size_t)-1;
+static bool disabled;
+static struct arena_pool_stats stats;
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+void arena_pool_setup(int kfunc_btf_id, size_t run_page_off)
+{
+	long q = syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
+
+	kfunc_id = kfunc_btf_id;
+	avoid_off = run_page_off;
+	/* Without a second CPU, membarrier() waits for no grace period. */
+	disabled = kfunc_id <= 0 || q < 0 || !(q & MEMBARRIER_CMD_GLOBAL) ||
+		   sysconf(_SC_NPROCESSORS_ONLN) < 2;
+}
+
+int arena_pool_free_prog(int arena_fd, size_t off)
+{
+	struct bpf_insn insns[] = {
+		/* r1 = the arena */
+		{ .code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = BPF_REG_1,
+		  .src_reg = BPF_PSEUDO_MAP_FD, .imm = arena_fd },
+		{ 0 },
+		/* r2 = the page's arena pointer (its offset), r3 = 1 page */
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_2,
+		  .imm = (__s32)off },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_3, .imm = 1 },
+		{ .code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_KFUNC_CALL,
+		  .imm = kfunc_id },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
+		  .imm = XDP_PASS },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+
+	return bpf_prog_load(BPF_PROG_TYPE_XDP, "conform_drain", "GPL", insns,
+			     sizeof(insns) / sizeof(insns[0]), NULL);
+}
+
+static int run_prog(int fd)
+{
+	char pkt[64] = { 0 };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt,
+		    .data_size_in = sizeof(pkt), .repeat = 1);
+
+	return bpf_prog_test_run_opts(fd, &o);
+}
+
+static void slot_close(struct slot *s, bool arena_too)
+{
+	for (int i = 0; i < 2; i++)
+		if (s->drain_fd[i] >= 0)
+			close(s->drain_fd[i]);
+	if (arena_too) {
+		munmap(s->a.mem, s->a.len);
+		close(s->a.fd);
+	}
+	memset(s, 0, sizeof(*s));
+	s->state = SLOT_EMPTY;
+	s->drain_fd[0] = s->drain_fd[1] = -1;
+}
+
+bool arena_page_mapped(const volatile void *p, size_t len)
+{
+	unsigned char vec = 1;
+
+	if (mincore((void *)p, len, &vec))
+		return true;	/* EAGAIN, ENOMEM: ask again */
+	return vec & 1;
+}
+
+/* 1: whether the program with this id is gone. */
+static bool prog_gone(__u32 id)
+{
+	int fd;
+
+	if (!id)
+		return true;
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd >= 0) {
+		close(fd);
+		return false;
+	}
+	return errno == ENOENT;
+}
+
+/*
+ * 3, one round over n slots: free page `which` of each, and wait until it
+ * is unmapped. A slot whose page does not go in time is closed.
+ */
+static void round_lands(struct slot **s, int n, int which)
+{
+	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
+	bool left[POOL_MAX];
+	long long end;
+	int cnt = 0;
+
+	for (int i = 0; i < n; i++) {
+		volatile unsigned char *p = (unsigned char *)s[i]->a.mem +
+					    s[i]->drain_off[which];
+
+		left[i] = false;
+		if (s[i]->state != SLOT_DIRTY)
+			continue;
+		memset((void *)p, MARK, ps);	/* faults it in */
+		if (run_prog(s[i]->drain_fd[which])) {
+			slot_close(s[i], true);
+			continue;
+		}
+		left[i] = true;
+		cnt++;
+	}
+	end = now_ns() + ROUND_NS;
+	while (cnt && now_ns() < end) {
+		for (int i = 0; i < n; i++) {
+			if (left[i] && !arena_page_mapped((unsigned char *)s[i]->a.mem +
+						       s[i]->drain_off[which], ps)) {
+				left[i] = false;
+				cnt--;
+			}
+		}
+		if (cnt)
+			usleep(20);
+	}
+	for (int i = 0; i < n; i++)
+		if (left[i])
+			slot_close(s[i], true);
+}
+
+static void disable(void)
+{
+	disabled = true;
+	for (int i = 0; i < POOL_MAX; i++)
+		if (slots[i].state == SLOT_DIRTY || slots[i].state == SLOT_CLEAN)
+			slot_close(&slots[i], true);
+}
+
+/* Steps 1 to 3 for every arena given back whose program is gone. */
+static void drain(void)
+{
+	struct slot *gone[POOL_MAX];
+	long long t0 = now_ns();
+	int n = 0;
+
+	for (int i = 0; i < POOL_MAX; i++)
+		if (slots[i].state == SLOT_DIRTY && prog_gone(slots[i].prog_id))
+			gone[n++] = &slots[i];
+	if (!n)
+		return;
+	if (syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0)) {
+		disable();
+		return;
+	}
+	round_lands(gone, n, 0);
+	round_lands(gone, n, 1);
+	for (int i = 0; i < n; i++)
+		if (gone[i]->state == SLOT_DIRTY)
+			gone[i]->state = SLOT_CLEAN;
+	stats.drains++;
+	stats.drain_ns += now_ns() - t0;
+}
+
+bool arena_pool_take(__u32 map_flags, __u32 max_entries,
+		     struct pooled_arena *a)
+{
+	int used = 0;
+
+	if (disabled)
+		return false;
+	for (int i = 0; i < POOL_MAX; i++)
+		used += slots[i].state != SLOT_EMPTY;
+	/*
+	 * A drain's grace period and rounds cost about as much for eight
+	 * arenas as for one: until the pool is full, a fresh arena goes
+	 * into it, and then all are drained at once.
+	 */
+	for (int pass = used < POOL_MAX; pass < 2; pass++) {
+		for (int i = 0; i < POOL_MAX; i++) {
+			struct slot *s = &slots[i];
+
+			if (s->state != SLOT_CLEAN || s->a.map_flags != map_flags ||
+			    s->a.max_entries != max_entries)
+				continue;
+			s->state = SLOT_TAKEN;
+			*a = s->a;
+			stats.taken++;
+			return true;
+		}
+		if (!pass)
+			drain();
+	}
+	return false;
+}
+
+static struct slot *slot_of(int fd)
+{
+	for (int i = 0; i < POOL_MAX; i++)
+		if (slots[i].state == SLOT_TAKEN && slots[i].a.fd == fd)
+			return &slots[i];
+	return NULL;
+}
+
+/* A new arena: its two drain pages and programs. False: not poolable. */
+static bool slot_init(struct slot *s, const struct pooled_arena *a)
+{
+	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
+
+	memset(s, 0, sizeof(*s));
+	s->drain_fd[0] = s->drain_fd[1] = -1;
+	if (a->len / ps < 3)
+		return false;
+	for (int i = 0; i < 2; i++) {
+		s->drain_off[i] = a->len - (size_t)(2 - i) * ps;
+		if (s->drain_off[i] == avoid_off)
+			return false;
+		s->drain_fd[i] = arena_pool_free_prog(a->fd, s->drain_off[i]);
+		if (s->drain_fd[i] < 0) {
+			/* This kernel cannot drain: no pool at all. */
+			disable();
+			return false;
+		}
+	}
+	s->a = *a;
+	return true;
+}
+
+bool arena_pool_give(const struct pooled_arena *a, __u32 prog_id)
+{
+	struct slot *s = slot_of(a->fd);
+
+	if (!s) {
+		for (int i = 0; i < POOL_MAX && !s && !disabled; i++)
+			if (slots[i].state == SLOT_EMPTY)
+				s = &slots[i];
+		if (!s)
+			return false;
+		if (!slot_init(s, a)) {
+			slot_close(s, false);
+			return false;
+		}
+	}
+	if (disabled) {
+		slot_close(s, false);
+		return false;
+	}
+	s->prog_id = prog_id;
+	s->state = SLOT_DIRTY;
+	return true;
+}
+
+void arena_pool_forget(const struct pooled_arena *a)
+{
+	struct slot *s = slot_of(a->fd);
+
+	if (s)
+		slot_close(s, false);
+}
+
+void arena_pool_end(void)
+{
+	for (int i = 0; i < POOL_MAX; i++)
+		if (slots[i].state != SLOT_EMPTY)
+			slot_close(&slots[i], slots[i].state != SLOT_TAKEN);
+}
+
+struct arena_pool_stats arena_pool_stats(void)
+{
+	return stats;
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Arenas the run stage uses again, and the proof that no program that
+ * used one before can still free a page of it. See arena_pool.c.
+ */
+#ifndef CONFORM_ARENA_POOL_H
+#define CONFORM_ARENA_POOL_H
+
+#include <linux/types.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Arenas the pool holds at most; it drains them when it is full. */
+#define ARENA_POOL_MAX	8
+
+/* An arena mapped at a 4 GiB-aligned address (maps.c makes them). */
+struct pooled_arena {
+	int fd;
+	void *mem;
+	size_t len;
+	__u32 map_flags;
+	__u32 max_entries;
+};
+
+/*
+ * Whether the arena's page at p is mapped in user space: mincore() reads
+ * the page table, without a fault. A freed page is unmapped from every
+ * user mapping (zap_pages() in kernel/bpf/arena.c), and then reports 0:
+ * the arena's file has no page cache.
+ */
+bool arena_page_mapped(const volatile void *p, size_t len);
+
+/*
+ * The kfunc's BTF id in vmlinux, for the pool's own programs, and the
+ * offset of the page the run stage looks at, which they must not free.
+ */
+void arena_pool_setup(int kfunc_btf_id, size_t run_page_off);
+
+/*
+ * An arena of this definition that no earlier program can still free
+ * from: true and *a filled in, or false (then make a fresh one). May
+ * drain the arenas given back so far first.
+ */
+bool arena_pool_take(__u32 map_flags, __u32 max_entries,
+		     struct pooled_arena *a);
+
+/*
+ * Give a back after a test whose program (prog_id, 0 if none was loaded)
+ * frees only the run stage's page, and from a context that cannot sleep.
+ * True: the pool keeps it. False: the caller unmaps and closes it (the
+ * pool is full, or cannot drain arenas on this kernel).
+ */
+bool arena_pool_give(const struct pooled_arena *a, __u32 prog_id);
+
+/* a, taken, will not be given back: the caller closes it. */
+void arena_pool_forget(const struct pooled_arena *a);
+
+/*
+ * The pool's own program: an XDP program, for BPF_PROG_TEST_RUN, that frees
+ * the page at off of the arena (from where it cannot sleep: deferred from
+ * v7.0, refused before). Its fd, or -1 with errno.
+ */
+int arena_pool_free_prog(int arena_fd, size_t off);
+
+/* Unmap and close every arena of the pool, and its programs. */
+void arena_pool_end(void);
+
+struct arena_pool_stats {
+	long long taken;	/* arenas used again */
+	long long drains;	/* drains, each of one or more arenas */
+	long long drain_ns;	/* time in them */
+};
+struct arena_pool_stats arena_pool_stats(void);
+
+#endif /* CONFORM_ARENA_POOL_H */

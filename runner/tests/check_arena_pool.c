@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * arena_pool.c against a real kernel: an arena it gives out again gets no
+ * free from the program of an earlier test. It needs root and a kernel on
+ * which a program that cannot sleep may call the kfunc (v7.0, where such a
+ * free is deferred); anywhere else it exits 4 and says why.
+ *
+ * 1. An arena whose last program is still alive is not given out.
+ * 2. Frees queued before a drain have landed when take() returns: an XDP
+ *    program frees the run stage's page RUNS times (BPF_PROG_TEST_RUN with
+ *    repeat, each a deferred free), and is closed; the page is faulted in
+ *    again as soon as the pool gives the arena out, and must stay mapped
+ *    for WATCH_MS. So that the frees are still queued when the pool is
+ *    asked, this thread runs SCHED_FIFO on one CPU until then: the worker
+ *    that frees is bound to that CPU (the system workqueue), and runs only
+ *    once the thread sleeps, as the drain does (and the grace period).
+ *
+ * make test also runs it against two broken copies of arena_pool.c (the
+ * Makefile's POOL_MUTANTS): without the drain's two rounds, and without
+ * the check that the program is gone. Each must fail here.
+ */
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <errno.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "arena_pool.h"
+#include "maps.h"
+#include "uapi_compat.h"
+#include "unit.h"
+
+#define PAGES		16
+#define RUN_OFF		0x8000	/* progs/conform.h's RUN_PAGE_OFFSET */
+#define RUNS		3000
+#define WATCH_MS	100
+#define ROUNDS		8
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static int skip(const char *why)
+{
+	printf("check_arena_pool: SKIP: %s\n", why);
+	return 4;
+}
+
+static int run(int prog_fd, int repeat)
+{
+	char pkt[64] = { 0 };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt,
+		    .data_size_in = sizeof(pkt), .repeat = repeat);
+
+	return bpf_prog_test_run_opts(prog_fd, &o);
+}
+
+/* SCHED_FIFO on CPU 0, or back to SCHED_OTHER. */
+static int realtime(bool on)
+{
+	struct sched_param sp = { .sched_priority = on ? 1 : 0 };
+	cpu_set_t cpus;
+
+	CPU_ZERO(&cpus);
+	CPU_SET(0, &cpus);
+	if (on && sched_setaffinity(0, sizeof(cpus), &cpus))
+		return -1;
+	return sched_setscheduler(0, on ? SCHED_FIFO : SCHED_OTHER, &sp);
+}
+
+static __u32 prog_id(int fd)
+{
+	struct bpf_prog_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	return bpf_prog_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
+}
+
+/* Take arenas until the pool gives out want; give the others back. */
+static bool take_until(int want, struct pooled_arena *got)
+{
+	struct pooled_arena others[ARENA_POOL_MAX];
+	int n = 0;
+	bool found = false;
+
+	while (!found && n < ARENA_POOL_MAX &&
+	       arena_pool_take(BPF_F_MMAPABLE, PAGES, &others[n])) {
+		if (others[n].fd == want) {
+			*got = others[n];
+			found = true;
+		} else {
+			n++;
+		}
+	}
+	for (int i = 0; i < n; i++)
+		arena_pool_give(&others[i], 0);
+	return found;
+}
+
+int main(void)
+{
+	struct pooled_arena a[ARENA_POOL_MAX], got[ARENA_POOL_MAX], t;
+	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
+	volatile unsigned char *page;
+	struct btf *btf;
+	int stale, id, taken = 0;
+	bool alive_given = false;
+	long long end;
+	char err[256];
+
+	btf = btf__load_vmlinux_btf();
+	id = btf ? btf__find_by_name_kind(btf, "bpf_arena_free_pages", BTF_KIND_FUNC) : -1;
+	btf__free(btf);
+	if (id <= 0)
+		return skip("vmlinux BTF has no bpf_arena_free_pages");
+	arena_pool_setup(id, RUN_OFF);
+	for (int i = 0; i < ARENA_POOL_MAX; i++) {
+		if (arena_create_aligned("pool_check", BPF_F_MMAPABLE, PAGES, &a[i],
+					 err, sizeof(err))) {
+			snprintf(err + strlen(err), sizeof(err) - strlen(err),
+				 " (root, and a kernel with arenas)");
+			return skip(err);
+		}
+	}
+	page = (unsigned char *)a[0].mem + RUN_OFF;
+	stale = arena_pool_free_prog(a[0].fd, RUN_OFF);
+	if (stale < 0)
+		return skip("a program that cannot sleep may not call the kfunc here (before v7.0)");
+	if (!arena_pool_give(&a[0], prog_id(stale)))
+		return skip("the pool cannot drain arenas on this kernel");
+	for (int i = 1; i < ARENA_POOL_MAX; i++)
+		CHECK(arena_pool_give(&a[i], 0), "the pool did not take arena %d", i);
+
+	/* 1: a[0]'s program is alive (stale is open). */
+	while (taken < ARENA_POOL_MAX && arena_pool_take(BPF_F_MMAPABLE, PAGES, &got[taken])) {
+		alive_given |= got[taken].fd == a[0].fd;
+		taken++;
+	}
+	CHECK(!alive_given, "the arena of a program still alive was given out");
+	CHECK(taken == ARENA_POOL_MAX - 1, "%d arenas given out, want %d",
+	      taken, ARENA_POOL_MAX - 1);
+	for (int i = 0; i < taken; i++)
+		arena_pool_give(&got[i], 0);
+
+	/*
+	 * 2, ROUNDS times: RUNS deferred frees of the page, then the program
+	 * is gone. The first program is the one of 1.
+	 */
+	for (int r = 0; r < ROUNDS; r++) {
+		long long t0;
+		int zaps = 0;
+
+		if (r) {
+			stale = arena_pool_free_prog(t.fd, RUN_OFF);
+			CHECK(stale >= 0, "the stale program: %s", strerror(errno));
+			CHECK(arena_pool_give(&t, prog_id(stale)), "the pool did not take the arena back");
+		}
+		memset((void *)page, 1, ps);
+		CHECK(!realtime(true), "SCHED_FIFO on CPU 0: %s", strerror(errno));
+		CHECK(!run(stale, RUNS), "BPF_PROG_TEST_RUN: %s", strerror(errno));
+		close(stale);
+		t0 = now_ms();
+		if (!take_until(a[0].fd, &t)) {
+			realtime(false);
+			CHECK(false, "round %d: the pool did not give the arena out again", r);
+			break;
+		}
+		memset((void *)page, 1, ps);
+		realtime(false);
+		for (end = now_ms() + WATCH_MS; now_ms() < end; usleep(100)) {
+			if (!arena_page_mapped(page, ps)) {
+				zaps++;
+				memset((void *)page, 1, ps);
+			}
+		}
+		printf("# round %d: the pool gave the arena out after %lld ms\n", r, now_ms() - t0 - WATCH_MS);
+		CHECK(zaps == 0, "round %d: %d frees queued before the drain landed after it",
+		      r, zaps);
+	}
+	arena_pool_forget(&t);
+	munmap(t.mem, t.len);
+	close(t.fd);
+	arena_pool_end();
+	return unit_done("check_arena_pool");
+}
