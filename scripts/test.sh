@@ -7,7 +7,8 @@
 #
 # Unit tests, bad input, shellcheck, the live suite on this kernel (also
 # under ASan and UBSan, under valgrind, and 100 times over), the runner's
-# own contracts (-j, --kernel-version, hygiene, hostile environments), make
+# own contracts (-j, --kernel-version, hygiene, hostile environments), the
+# run stage's arena pool against its two broken copies, make
 # install run as kselftest runs it, fuzzing, mutations (each test fed a
 # broken input must fail), the suite in VMs, the docs audit and the
 # scripts' own tests, one TAP line each.  Ends with "make-test: N passed,
