@@ -237,36 +237,43 @@ static void drain(void)
 	stats.drain_ns += now_ns() - t0;
 }
 
+static struct slot *clean_slot(__u32 map_flags, __u32 max_entries)
+{
+	for (int i = 0; i < POOL_MAX; i++)
+		if (slots[i].state == SLOT_CLEAN && slots[i].a.map_flags == map_flags &&
+		    slots[i].a.max_entries == max_entries)
+			return &slots[i];
+	return NULL;
+}
+
 bool arena_pool_take(__u32 map_flags, __u32 max_entries,
 		     struct pooled_arena *a)
 {
+	struct slot *s;
 	int used = 0;
 
 	if (disabled)
 		return false;
-	for (int i = 0; i < POOL_MAX; i++)
-		used += slots[i].state != SLOT_EMPTY;
-	/*
-	 * A drain's grace period and rounds cost about as much for eight
-	 * arenas as for one: until the pool is full, a fresh arena goes
-	 * into it, and then all are drained at once.
-	 */
-	for (int pass = used < POOL_MAX; pass < 2; pass++) {
-		for (int i = 0; i < POOL_MAX; i++) {
-			struct slot *s = &slots[i];
-
-			if (s->state != SLOT_CLEAN || s->a.map_flags != map_flags ||
-			    s->a.max_entries != max_entries)
-				continue;
-			s->state = SLOT_TAKEN;
-			*a = s->a;
-			stats.taken++;
-			return true;
-		}
-		if (!pass)
-			drain();
+	s = clean_slot(map_flags, max_entries);
+	if (!s) {
+		for (int i = 0; i < POOL_MAX; i++)
+			used += slots[i].state != SLOT_EMPTY;
+		/*
+		 * A drain's grace period and rounds cost about as much for
+		 * eight arenas as for one: until the pool is full, a fresh
+		 * arena goes into it, and then all are drained at once.
+		 */
+		if (used < POOL_MAX)
+			return false;
+		drain();
+		s = clean_slot(map_flags, max_entries);
+		if (!s)
+			return false;
 	}
-	return false;
+	s->state = SLOT_TAKEN;
+	*a = s->a;
+	stats.taken++;
+	return true;
 }
 
 static struct slot *slot_of(int fd)

@@ -168,13 +168,11 @@ static struct fresh_map *find_old(struct map_set *set, int old_fd)
 	return NULL;
 }
 
-/* Point the map loads of insns at set's maps, copying the ones it lacks. */
-/* How many maps the loads of insns refer to, global data excepted. */
-static size_t maps_used(const struct suite *s, const struct bpf_insn *insns,
-			size_t cnt)
+/* Whether the loads of insns refer to one map alone, global data excepted. */
+static bool one_map(const struct suite *s, const struct bpf_insn *insns,
+		    size_t cnt)
 {
-	int seen[8];
-	size_t n = 0, j;
+	int only = -1;
 
 	for (size_t i = 0; i + 1 < cnt; i++) {
 		const struct bpf_map *m;
@@ -185,17 +183,14 @@ static size_t maps_used(const struct suite *s, const struct bpf_insn *insns,
 		i++;	/* the second half of ld_imm64 */
 		if (!m || bpf_map__is_internal(m))
 			continue;
-		for (j = 0; j < n && seen[j] != bpf_map__fd(m); j++)
-			;
-		if (j < n)
-			continue;
-		if (n == sizeof(seen) / sizeof(seen[0]))
-			return n + 1;
-		seen[n++] = bpf_map__fd(m);
+		if (only >= 0 && bpf_map__fd(m) != only)
+			return false;
+		only = bpf_map__fd(m);
 	}
-	return n;
+	return only >= 0;
 }
 
+/* Point the map loads of insns at set's maps, copying the ones it lacks. */
 static int patch(const struct suite *s, struct map_set *set,
 		 struct bpf_insn *insns, size_t cnt, bool aligned, bool pool,
 		 char *err, size_t errlen)
@@ -236,7 +231,7 @@ static int create(const struct suite *s, const struct prog_spec *sp,
 	memcpy(set->insns, sp->insns, sp->insn_cnt * sizeof(*set->insns));
 	out->insns = set->insns;
 	/* Only a program whose one map is its arena. */
-	pool = pool && maps_used(s, sp->insns, sp->insn_cnt) == 1;
+	pool = pool && one_map(s, sp->insns, sp->insn_cnt);
 	return patch(s, set, set->insns, sp->insn_cnt, aligned, pool, err, errlen);
 }
 
@@ -287,10 +282,13 @@ void map_set_return(struct map_set *set, __u32 prog_id)
 {
 	for (size_t i = 0; i < set->cnt; i++) {
 		struct fresh_map *f = &set->maps[i];
-		struct pooled_arena pa = as_pooled(f);
+		struct pooled_arena pa;
 
-		if (f->pool && f->fd >= 0 && f->mem && arena_pool_give(&pa, prog_id)) {
-			f->fd = -1;
+		if (!f->pool || f->fd < 0 || !f->mem)
+			continue;
+		pa = as_pooled(f);
+		if (arena_pool_give(&pa, prog_id)) {
+			f->fd = -1;	/* the pool's now */
 			f->mem = NULL;
 		}
 	}

@@ -293,13 +293,15 @@ void run_stage_end(void)
 
 struct run_stage_stats run_stage_stats(void)
 {
+	struct arena_pool_stats pool;
 	struct run_stage_stats s;
 
 	pthread_mutex_lock(&run_lock);
+	pool = arena_pool_stats();
 	s = stats;
-	s.arenas_reused = arena_pool_stats().taken;
-	s.drains = arena_pool_stats().drains;
-	s.drain_ns = arena_pool_stats().drain_ns;
+	s.arenas_reused = pool.taken;
+	s.drains = pool.drains;
+	s.drain_ns = pool.drain_ns;
 	pthread_mutex_unlock(&run_lock);
 	return s;
 }

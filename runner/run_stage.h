@@ -16,10 +16,11 @@ void run_stage(struct test *t, char *log, size_t log_size);
 
 /*
  * What the run stage needs to know of the run: the rules, the kernel (its
- * version, and its vmlinux BTF for the arena pool's programs), and whether to fire a hook whose run rule says the kernel warns
- * there (a splat rule). A kernel warning is often WARN_ON_ONCE (logged once
- * per boot) and taints the kernel: a known one is reproduced only when
- * asked (--reproduce-splats; vmtest.sh asks, its kernels boot afresh).
+ * version, and its vmlinux BTF for the arena pool's programs), and whether
+ * to fire a hook whose run rule says the kernel warns there (a splat
+ * rule). A kernel warning is often WARN_ON_ONCE (logged once per boot) and
+ * taints the kernel: a known one is reproduced only when asked
+ * (--reproduce-splats; vmtest.sh does not ask, see its runner_files()).
  */
 void run_stage_setup(const struct ruleset *rs, const struct kernel *k,
 		     bool reproduce_splats);
