@@ -168,28 +168,6 @@ static struct fresh_map *find_old(struct map_set *set, int old_fd)
 	return NULL;
 }
 
-/* Whether the loads of insns refer to one map alone, global data excepted. */
-static bool one_map(const struct suite *s, const struct bpf_insn *insns,
-		    size_t cnt)
-{
-	int only = -1;
-
-	for (size_t i = 0; i + 1 < cnt; i++) {
-		const struct bpf_map *m;
-
-		if (!is_map_load(&insns[i]))
-			continue;
-		m = map_by_fd(s, insns[i].imm);
-		i++;	/* the second half of ld_imm64 */
-		if (!m || bpf_map__is_internal(m))
-			continue;
-		if (only >= 0 && bpf_map__fd(m) != only)
-			return false;
-		only = bpf_map__fd(m);
-	}
-	return only >= 0;
-}
-
 /* Point the map loads of insns at set's maps, copying the ones it lacks. */
 static int patch(const struct suite *s, struct map_set *set,
 		 struct bpf_insn *insns, size_t cnt, bool aligned, bool pool,
@@ -230,8 +208,6 @@ static int create(const struct suite *s, const struct prog_spec *sp,
 	set->insns = xmalloc(sp->insn_cnt * sizeof(*set->insns));
 	memcpy(set->insns, sp->insns, sp->insn_cnt * sizeof(*set->insns));
 	out->insns = set->insns;
-	/* Only a program whose one map is its arena. */
-	pool = pool && one_map(s, sp->insns, sp->insn_cnt);
 	return patch(s, set, set->insns, sp->insn_cnt, aligned, pool, err, errlen);
 }
 

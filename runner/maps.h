@@ -47,10 +47,10 @@ int map_set_create(const struct suite *s, const struct prog_spec *sp,
 /*
  * The same, with every arena mapped at a 4 GiB-aligned user address (the
  * run stage: an arena pointer is then the offset from the arena's start).
- * With pool, a program whose one map is its arena gets one that
- * arena_pool.c has drained, if it has one, and map_set_return() gives it
- * back: the caller says so only for a program that frees nothing but the
- * run stage's page, where it cannot sleep.
+ * With pool, the arena is one that arena_pool.c has drained, if it has
+ * one, and map_set_return() gives it back: the caller says so only for a
+ * program that frees nothing but the run stage's page, where it cannot
+ * sleep (an ARENA_CASE(), whose one map is the arena).
  */
 int map_set_create_aligned(const struct suite *s, const struct prog_spec *sp,
 			   bool pool, struct map_set *set,
