@@ -92,19 +92,19 @@ void arena_pool_setup(int kfunc_btf_id, size_t run_page_off)
 		   sysconf(_SC_NPROCESSORS_ONLN) < 2;
 }
 
-int arena_pool_free_prog(int arena_fd, size_t off)
+int arena_free_prog(int kfunc_btf_id, int arena_fd, __u32 addr)
 {
 	struct bpf_insn insns[] = {
 		/* r1 = the arena */
 		{ .code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = BPF_REG_1,
 		  .src_reg = BPF_PSEUDO_MAP_FD, .imm = arena_fd },
 		{ 0 },
-		/* r2 = the page's arena pointer (its offset), r3 = 1 page */
+		/* r2 = the page's arena pointer (its lower 32 bits), r3 = 1 page */
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_2,
-		  .imm = (__s32)off },
+		  .imm = (__s32)addr },
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_3, .imm = 1 },
 		{ .code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_KFUNC_CALL,
-		  .imm = kfunc_id },
+		  .imm = kfunc_btf_id },
 		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
 		  .imm = XDP_PASS },
 		{ .code = BPF_JMP | BPF_EXIT },
@@ -112,6 +112,12 @@ int arena_pool_free_prog(int arena_fd, size_t off)
 
 	return bpf_prog_load(BPF_PROG_TYPE_XDP, "conform_drain", "GPL", insns,
 			     sizeof(insns) / sizeof(insns[0]), NULL);
+}
+
+/* Pool arenas are mapped 4 GiB-aligned: an offset is its arena pointer. */
+int arena_pool_free_prog(int arena_fd, size_t off)
+{
+	return arena_free_prog(kfunc_id, arena_fd, (__u32)off);
 }
 
 static int run_prog(int fd)

@@ -56,10 +56,14 @@ bool arena_pool_give(const struct pooled_arena *a, __u32 prog_id);
 void arena_pool_forget(const struct pooled_arena *a);
 
 /*
- * The pool's own program: an XDP program, for BPF_PROG_TEST_RUN, that frees
- * the page at off of the arena (from where it cannot sleep: deferred from
- * v7.0, refused before). Its fd, or -1 with errno.
+ * An XDP program, for BPF_PROG_TEST_RUN, that frees the arena's page at
+ * addr (its lower 32 bits: the arena pointer) from where it cannot sleep:
+ * deferred from v7.0, refused before. kfunc_btf_id is the kfunc's BTF id
+ * in vmlinux. Its fd, or -1 with errno. runtime.c uses it too.
  */
+int arena_free_prog(int kfunc_btf_id, int arena_fd, __u32 addr);
+
+/* The pool's own program: arena_free_prog() of the page at off. */
 int arena_pool_free_prog(int arena_fd, size_t off);
 
 /* Unmap and close every arena of the pool, and its programs. */
