@@ -1071,8 +1071,11 @@ report_crash()
 	log "error: $release: the kernel crashed $during: $SPLAT"
 	log "the report, from the kernel console (full log: $CONSOLE_LOG):"
 	sed 's/^/    /' "$TMP_DIR/splat.txt" >&2
+	# Once more at the end, where a log cut to its last lines still has it.
 	if (( FINISHED )); then
-		log "(the runner itself exited $RUNNER_RC; the crash is the verdict)"
+		log "(the runner itself exited $RUNNER_RC; the crash is the verdict: $SPLAT)"
+	else
+		log "(the crash: $SPLAT)"
 	fi
 }
 
