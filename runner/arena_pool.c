@@ -44,6 +44,7 @@
 #include <bpf/bpf.h>
 #include <errno.h>
 #include <linux/membarrier.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -127,6 +128,25 @@ static int run_prog(int fd)
 		    .data_size_in = sizeof(pkt), .repeat = 1);
 
 	return bpf_prog_test_run_opts(fd, &o);
+}
+
+long long arena_frees_landed(int free_fd, volatile unsigned char *page,
+			     long long bound_ns)
+{
+	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
+	long long start = now_ns();
+
+	*page = MARK;		/* faults it in, if it is not */
+	if (run_prog(free_fd))
+		return -1;
+	while (arena_page_mapped(page, ps)) {
+		if (now_ns() - start >= bound_ns) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		usleep(20);
+	}
+	return (now_ns() - start) / 1000;
 }
 
 static void slot_close(struct slot *s, bool arena_too)

@@ -63,6 +63,24 @@ void arena_pool_forget(const struct pooled_arena *a);
  */
 int arena_free_prog(int kfunc_btf_id, int arena_fd, __u32 addr);
 
+/*
+ * Wait, up to bound_ns, until every free queued on the arena so far has
+ * taken its pages out of the kernel's mapping and marked their range
+ * free, without touching their pages: fault in page (one that no program
+ * frees), free it with free_fd (arena_free_prog() of page), and wait until
+ * it is unmapped. The execution of the arena's work item
+ * (arena_free_worker()) that unmapped it took every span queued before its
+ * own, or ran after the one that took them had finished (a work item never
+ * runs twice at once), and takes pages out of the kernel's mapping before
+ * it unmaps any from user space. (A page that user space had mapped may
+ * still be unmapped a moment later by that execution: spans are unmapped
+ * last in, first out.) A user read of such a page then faults in a new
+ * page. The microseconds it took, or -1 with errno (ETIMEDOUT: page still
+ * mapped).
+ */
+long long arena_frees_landed(int free_fd, volatile unsigned char *page,
+			     long long bound_ns);
+
 /* The pool's own program: arena_free_prog() of the page at off. */
 int arena_pool_free_prog(int arena_fd, size_t off);
 

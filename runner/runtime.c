@@ -106,14 +106,6 @@ int runtime_check_parse(const char *check, char *err, size_t errlen)
 	return -1;
 }
 
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /*
  * The arena mapping of an arena pointer as the program stored it, and its
  * user address (*user). BPF sees arena pointers as 32-bit offsets into the
@@ -194,36 +186,23 @@ static bool check_bytes(const struct check *ck, __u64 addr, long long landed_us,
 }
 
 /*
- * A free from where the program cannot sleep (v7.0) is deferred: queued
- * on the arena, then done by its work item (arena_free_worker()), which
- * takes the pages out of the kernel's mapping, marks their range free,
- * unmaps them from user space and frees them. Reading a page before that
+ * A free from where the program cannot sleep (v7.0) is deferred: queued on
+ * the arena, then done by its work item. Reading the page before that
  * would fault it into user space while its free is queued, and on
  * Debian's 7.3.4 that race ends in "BUG: Bad page state" from
  * arena_free_worker() (docs/findings.md); races.bpf.c aims at it on
- * purpose, a check must not. So wait without touching the case's pages:
- * fault in the arena's last page (no runtime case allocates it), free it
- * from an XDP program of our own, queued after the case's frees, and wait
- * until mincore() says it is unmapped. The execution of the work item
- * that unmapped it took every span queued before its own, or ran after
- * the one that took them had finished (a work item never runs twice at
- * once); either way the case's pages left the kernel's mapping, and their
- * range was marked free, before it unmapped anything. A read then faults
- * in a new page. Returns the microseconds that took, or -1 with msg.
+ * purpose, a check must not. So wait first, without touching the case's
+ * pages, with arena_frees_landed() on the arena's last page (no runtime
+ * case allocates it). Returns the microseconds that took, or -1 with msg.
  */
 static long long frees_landed(const struct conform_case *c,
 			      const struct fresh_map *arena, __u64 first,
 			      __u64 end, char *msg, size_t msglen)
 {
 	size_t page = page_size();
-	volatile unsigned char *last =
-		(unsigned char *)arena->mem + arena->len - page;
-	unsigned char packet[64] = { 0 };
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = packet,
-		    .data_size_in = sizeof(packet));
-	long long start = now_ns(), landed = -1;
-	int id = kernel_func_id(c->suite->kernel, KFUNC_NAME);
-	int fd;
+	unsigned char *last = (unsigned char *)arena->mem + arena->len - page;
+	int id = kernel_func_id(c->suite->kernel, KFUNC_NAME), fd;
+	long long us;
 
 	if ((arena->map_flags & BPF_F_SEGV_ON_FAULT) || arena->len < 2 * page ||
 	    ((uintptr_t)last < end && (uintptr_t)last + page > first)) {
@@ -237,30 +216,20 @@ static long long frees_landed(const struct conform_case *c,
 			 KFUNC_NAME);
 		return -1;
 	}
-	*last = 0xa5;		/* faults it in */
 	fd = arena_free_prog(id, arena->fd, (__u32)(uintptr_t)last);
 	if (fd < 0) {
-		snprintf(msg, msglen, "cannot wait for the deferred free: loading a free of the last page: %s",
+		snprintf(msg, msglen, "cannot wait for the deferred free: loading a free of the arena's last page: %s",
 			 strerror(errno));
 		return -1;
 	}
-	if (bpf_prog_test_run_opts(fd, &opts)) {
-		snprintf(msg, msglen, "cannot wait for the deferred free: running a free of the last page: %s",
-			 strerror(errno));
-		close(fd);
-		return -1;
-	}
+	us = arena_frees_landed(fd, last, DEFERRED_WAIT_NS);
 	close(fd);
-	while (now_ns() - start < DEFERRED_WAIT_NS) {
-		if (!arena_page_mapped(last, page)) {
-			landed = (now_ns() - start) / 1000;
-			break;
-		}
-		usleep(20);
-	}
-	if (landed < 0)
+	if (us < 0 && errno == ETIMEDOUT)
 		snprintf(msg, msglen, "the deferred frees had not landed after 2 s (a free of the arena's last page, queued after them, left it mapped)");
-	return landed;
+	else if (us < 0)
+		snprintf(msg, msglen, "cannot wait for the deferred free: running a free of the arena's last page: %s",
+			 strerror(errno));
+	return us;
 }
 
 static bool check_segv(__u64 addr, char *info, size_t infolen, char *msg,

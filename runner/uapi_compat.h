@@ -16,6 +16,8 @@
 /* map_flags for arenas, v6.9 */
 #define BPF_F_SEGV_ON_FAULT (1U << 17)
 #define BPF_F_NO_USER_CONV (1U << 18)
+/* insn->off of a BPF_MOV that casts between address spaces, v6.9 */
+#define BPF_ADDR_SPACE_CAST 1
 #endif
 
 /*

@@ -8,7 +8,7 @@
 # Unit tests, bad input, shellcheck, the live suite on this kernel (also
 # under ASan and UBSan, under valgrind, and 100 times over), the runner's
 # own contracts (-j, --kernel-version, hygiene, hostile environments), the
-# run stage's arena pool against its two broken copies, make
+# run stage's arena pool against its three broken copies, make
 # install run as kselftest runs it, fuzzing, mutations (each test fed a
 # broken input must fail), the suite in VMs, the docs audit and the
 # scripts' own tests, one TAP line each.  Ends with "make-test: N passed,
@@ -185,9 +185,10 @@ broken_runtime_check() {
 
 # runner/arena_pool.c on a kernel that defers frees: an arena it gives out
 # again gets no free from an earlier test's program (build/tests/
-# check_arena_pool), and the check catches the two broken copies of the
-# pool the Makefile builds (POOL_MUTANTS: without the drain's rounds, and
-# taking every program for gone). A kernel where the pool is off (before
+# check_arena_pool), and the check catches the three broken copies of the
+# pool the Makefile builds (POOL_MUTANTS: without the drain's rounds,
+# taking every program for gone, and an arena_frees_landed() that does not
+# wait). A kernel where the pool is off (before
 # 7.0) answers 4: a failure here, as the step runs only where it is on.
 arena_pool_check() {
 	local m rc=0

@@ -15,9 +15,23 @@
  *    that frees is bound to that CPU (the system workqueue), and runs only
  *    once the thread sleeps, as the drain does (and the grace period).
  *
- * make test also runs it against two broken copies of arena_pool.c (the
- * Makefile's POOL_MUTANTS): without the drain's two rounds, and without
- * the check that the program is gone. Each must fail here.
+ * 3. arena_frees_landed(), which runtime.c waits with: a page that user
+ *    space no longer maps (MADV_DONTNEED drops its PTE, the arena keeps
+ *    the page) gets LANDED_RUNS deferred frees, queued under SCHED_FIFO as
+ *    in 2; then arena_frees_landed() on the arena's last page. When it
+ *    returns, its own page must be unmapped, and a BPF read of the first
+ *    page must find it out of the kernel's mapping (0, not the byte
+ *    written). Nothing in user space touches that page meanwhile: that
+ *    race is what arena_frees_landed() is for. A copy that does not wait
+ *    fails the first check; the second shows the order it relies on, on
+ *    a real kernel, but cannot catch that copy for sure: on 7.3.4 the
+ *    frees often land before the run returns, SCHED_FIFO or not (the
+ *    scheduler's fair server, from 6.12, lets the worker run, we think).
+ *
+ * make test also runs it against three broken copies of arena_pool.c (the
+ * Makefile's POOL_MUTANTS): without the drain's two rounds, without the
+ * check that the program is gone, and with an arena_frees_landed() that
+ * does not wait. Each must fail here.
  */
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -40,6 +54,7 @@
 #define RUNS		3000
 #define WATCH_MS	100
 #define ROUNDS		8
+#define LANDED_RUNS	64	/* 3: frees queued before arena_frees_landed() */
 
 static long long now_ms(void)
 {
@@ -62,6 +77,43 @@ static int run(int prog_fd, int repeat)
 		    .data_size_in = sizeof(pkt), .repeat = repeat);
 
 	return bpf_prog_test_run_opts(prog_fd, &o);
+}
+
+/*
+ * An XDP program that returns the byte at the arena pointer addr, read
+ * from the kernel's side: 0 once the page is out of the kernel's mapping
+ * (an arena load that faults reads 0).
+ */
+static int probe_prog(int arena_fd, __u32 addr)
+{
+	struct bpf_insn insns[] = {
+		/* the arena, which makes it this program's */
+		{ .code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = BPF_REG_1,
+		  .src_reg = BPF_PSEUDO_MAP_FD, .imm = arena_fd },
+		{ 0 },
+		/* w2 = addr; r2 = addr_space_cast(r2, 0, 1): a kernel pointer */
+		{ .code = BPF_ALU | BPF_MOV | BPF_K, .dst_reg = BPF_REG_2,
+		  .imm = (__s32)addr },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = BPF_REG_2,
+		  .src_reg = BPF_REG_2, .off = BPF_ADDR_SPACE_CAST, .imm = 1 },
+		/* r0 = *(u8 *)r2 */
+		{ .code = BPF_LDX | BPF_MEM | BPF_B, .dst_reg = BPF_REG_0,
+		  .src_reg = BPF_REG_2 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+
+	return bpf_prog_load(BPF_PROG_TYPE_XDP, "conform_probe", "GPL", insns,
+			     sizeof(insns) / sizeof(insns[0]), NULL);
+}
+
+/* The probe's answer, or -1. */
+static int probe(int fd)
+{
+	char pkt[64] = { 0 };
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt,
+		    .data_size_in = sizeof(pkt), .repeat = 1);
+
+	return bpf_prog_test_run_opts(fd, &o) ? -1 : (int)o.retval;
 }
 
 /* SCHED_FIFO on CPU 0, or back to SCHED_OTHER. */
@@ -112,7 +164,8 @@ int main(void)
 	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
 	volatile unsigned char *page;
 	struct btf *btf;
-	int stale, id, taken = 0;
+	volatile unsigned char *last;
+	int stale, id, pfd, lfd, taken = 0;
 	bool alive_given = false;
 	long long end;
 	char err[256];
@@ -190,5 +243,47 @@ int main(void)
 	munmap(t.mem, t.len);
 	close(t.fd);
 	arena_pool_end();
+
+	/* 3: a fresh arena, outside the pool. */
+	CHECK(!arena_create_aligned("landed_check", BPF_F_MMAPABLE, PAGES, &t,
+				    err, sizeof(err)), "%s", err);
+	page = (unsigned char *)t.mem + RUN_OFF;
+	pfd = probe_prog(t.fd, RUN_OFF);
+	CHECK(pfd >= 0, "the probe program: %s", strerror(errno));
+	stale = arena_pool_free_prog(t.fd, RUN_OFF);
+	CHECK(stale >= 0, "the free program: %s", strerror(errno));
+	last = (unsigned char *)t.mem + (PAGES - 1) * ps;
+	lfd = arena_pool_free_prog(t.fd, (PAGES - 1) * ps);
+	CHECK(lfd >= 0, "the last page's free program: %s", strerror(errno));
+	for (int r = 0; r < ROUNDS; r++) {
+		long long us;
+		int before, after;
+		bool own;
+
+		memset((void *)page, 7, ps);	/* allocates it */
+		CHECK(!madvise((void *)page, ps, MADV_DONTNEED), "madvise: %s",
+		      strerror(errno));
+		before = probe(pfd);
+		CHECK(before == 7 && !arena_page_mapped(page, ps),
+		      "round %d: after MADV_DONTNEED the kernel reads %d, want 7, and user space %s",
+		      r, before, arena_page_mapped(page, ps) ? "maps it" : "does not map it");
+		*last = 1;	/* faulted in before, so that nothing sleeps below */
+		CHECK(!realtime(true), "SCHED_FIFO on CPU 0: %s", strerror(errno));
+		CHECK(!run(stale, LANDED_RUNS), "BPF_PROG_TEST_RUN: %s", strerror(errno));
+		us = arena_frees_landed(lfd, last, 2000000000LL);
+		own = arena_page_mapped(last, ps);
+		after = probe(pfd);
+		realtime(false);
+		printf("# round %d: arena_frees_landed() returned after %lld us\n", r, us);
+		CHECK(us >= 0, "round %d: arena_frees_landed(): %s", r, strerror(errno));
+		CHECK(!own, "round %d: arena_frees_landed() returned with its own page still mapped", r);
+		CHECK(after == 0, "round %d: the kernel still reads %d at the page after arena_frees_landed() returned",
+		      r, after);
+	}
+	close(stale);
+	close(lfd);
+	close(pfd);
+	munmap(t.mem, t.len);
+	close(t.fd);
 	return unit_done("check_arena_pool");
 }
