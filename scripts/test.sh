@@ -190,15 +190,20 @@ broken_runtime_check() {
 # taking every program for gone, and an arena_frees_landed() that does not
 # wait). A kernel where the pool is off (before
 # 7.0) answers 4: a failure here, as the step runs only where it is on.
+# Whether a late free shows up is up to the kernel's worker: a broken copy
+# gets up to three runs (of eight rounds each) to fail, and must fail one.
 arena_pool_check() {
-	local m rc=0
+	local m try rc=0
 	"$unit_dir/check_arena_pool" || rc=$?
 	((rc == 0)) || return "$rc"
 	for m in "$unit_dir"/check_arena_pool-*; do
-		rc=0
-		"$m" || rc=$?
+		for try in 1 2 3; do
+			rc=0
+			"$m" || rc=$?
+			((rc == 0)) || break
+		done
 		if ((rc != 1)); then
-			echo "${m##*/}: exit $rc, want 1: the broken pool went unnoticed"
+			echo "${m##*/}: exit $rc after $try runs, want 1: the broken pool went unnoticed"
 			return 1
 		fi
 	done

@@ -51,7 +51,7 @@
 
 #define PAGES		16
 #define RUN_OFF		0x8000	/* progs/conform.h's RUN_PAGE_OFFSET */
-#define RUNS		3000
+#define RUNS		10000
 #define WATCH_MS	100
 #define ROUNDS		8
 #define LANDED_RUNS	64	/* 3: frees queued before arena_frees_landed() */
