@@ -195,19 +195,22 @@ static bool check_bytes(const struct check *ck, __u64 addr, long long landed_us,
  * pages, with arena_frees_landed() on the arena's last page (no runtime
  * case allocates it). Returns the microseconds that took, or -1 with msg.
  */
-static long long frees_landed(const struct conform_case *c,
-			      const struct fresh_map *arena, __u64 first,
-			      __u64 end, char *msg, size_t msglen)
+static unsigned char *last_page(const struct fresh_map *arena)
 {
-	size_t page = page_size();
-	unsigned char *last = (unsigned char *)arena->mem + arena->len - page;
+	return (unsigned char *)arena->mem + arena->len - page_size();
+}
+
+static long long frees_landed(const struct conform_case *c,
+			      const struct fresh_map *arena, char *msg,
+			      size_t msglen)
+{
+	unsigned char *last = last_page(arena);
 	int id = kernel_func_id(c->suite->kernel, KFUNC_NAME), fd;
 	long long us;
 
-	if ((arena->map_flags & BPF_F_SEGV_ON_FAULT) || arena->len < 2 * page ||
-	    ((uintptr_t)last < end && (uintptr_t)last + page > first)) {
+	if ((arena->map_flags & BPF_F_SEGV_ON_FAULT) || arena->len < 2 * page_size()) {
 		snprintf(msg, msglen,
-			 "cannot wait for the deferred free: the arena %s has no page of its own for the check (its last page, faulted in from user space)",
+			 "cannot wait for the deferred free: the arena %s's last page cannot be faulted in from user space (BPF_F_SEGV_ON_FAULT, or the arena has one page)",
 			 arena->name);
 		return -1;
 	}
@@ -421,9 +424,15 @@ bool runtime_run(const struct conform_case *c, int fd,
 		}
 		/* Not sleepable: the free is deferred (v7.0). Once per run. */
 		if (!sleepable && landed_us < 0) {
-			landed_us = frees_landed(c, arena, addr, addr + len, msg, msglen);
+			landed_us = frees_landed(c, arena, msg, msglen);
 			if (landed_us < 0)
 				return false;
+		}
+		if (!sleepable && (uintptr_t)last_page(arena) < addr + len &&
+		    (uintptr_t)last_page(arena) + page_size() > addr) {
+			snprintf(msg, msglen, "%s: the arena's last page, which the wait for the deferred free faults in, is the case's",
+				 p->checks[i]);
+			return false;
 		}
 		if (!check_bytes(&ck, addr, landed_us, info, infolen, msg, msglen))
 			return false;
