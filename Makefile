@@ -68,11 +68,11 @@ $(BUILD)/tests/%: runner/tests/%.c $(RUNNER_OBJS) | $(BUILD)/tests
 
 # runner/arena_pool.c's check, which scripts/test.sh runs on a kernel that
 # defers frees, and three broken copies of arena_pool.c it must catch: one
-# without the drain's two rounds, one that takes every program for gone,
-# one whose arena_frees_landed() does not wait.
-POOL_MUTANTS := no-rounds no-id-check no-landed-wait
+# without the drain's two rounds, one that takes every arena for held by no
+# program, one whose arena_frees_landed() does not wait.
+POOL_MUTANTS := no-rounds no-refs-check no-landed-wait
 pool_sed_no-rounds   := s/^\tround_lands(gone, n, [01]);$$/\t(void)round_lands;/
-pool_sed_no-id-check := s/^\tfd = bpf_prog_get_fd_by_id(id);$$/\tfd = -1; errno = ENOENT;/
+pool_sed_no-refs-check := s/^\(\t*\)if (ids\[i\] \&\& refs\[i\] == OWN_REFS)$$/\1if (ids[i])/
 pool_sed_no-landed-wait := s/^\twhile (arena_page_mapped(page, ps)) {$$/\twhile (0 \&\& arena_page_mapped(page, ps)) {/
 POOL_CHECKS := $(BUILD)/tests/check_arena_pool \
 	       $(POOL_MUTANTS:%=$(BUILD)/tests/check_arena_pool-%)

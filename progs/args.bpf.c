@@ -30,10 +30,12 @@ SYSCALL_CASE(arg_map_ctx, bpf_arena_free_pages(ctx, NULL, 1))
 SYSCALL_CASE(arg_map_not_arena, bpf_arena_free_pages(&array, NULL, 1))
 
 /* ptr__ign: any value passes verification, the kfunc checks it at run time. */
+FREES_RUN_PAGE
 SYSCALL_CASE(arg_ptr_scalar,
 	     bpf_arena_free_pages(&arena, (void __arena *)RUN_PAGE_OFFSET, 1))
 
-/* page_cnt */
+/* page_cnt; a NULL pointer frees nothing. */
+FREES_RUN_PAGE
 SYSCALL_CASE(arg_cnt_variable,
 	     bpf_arena_free_pages(&arena, NULL, bpf_get_prandom_u32()))
 /* A stack pointer in R3, which the compiler would never emit from C. */

@@ -131,6 +131,15 @@ char LICENSE[] SEC("license") __weak = "GPL";
 	bpf_arena_free_pages(&arena, (void __arena *)RUN_PAGE_OFFSET, 1)
 
 /*
+ * A case whose program frees no page of its arena but RUN_PAGE_OFFSET's
+ * (or none): the run stage may then give its arena to a later test once
+ * every free has landed (runner/arena_pool.c), and end its wait for a
+ * free that does not come early (runner/run_stage.c). Both rely on the
+ * last two pages of the arena being freed by nobody else.
+ */
+#define FREES_RUN_PAGE	__conform("frees=run_page")
+
+/*
  * ARENA_CASE_BODY(name, sec, ptype, atype, target, body...) defines the case
  * "name", whose body is the given statements, and its control.
  * ARENA_CASE(name, sec, ptype, atype, target) is the common case: free one
@@ -168,14 +177,15 @@ int conform_control_##name(void *ctx)					\
  *                    and the same program type.
  * WHERE_CASES_AT(name, sec, target, attrs, body...) names the struct_ops
  * member (sec, its label, and target) and puts attrs (a decl tag) on each
- * of the three case functions, not on their controls.
+ * of the three case functions, not on their controls. Their bodies free
+ * only with FREE_ONE_PAGE(), as FREES_RUN_PAGE says.
  */
 #define WHERE_CASES_AT(name, sec, target, attrs, ...)			\
-	attrs ARENA_CASE_BODY(name##_syscall, "syscall",		\
+	attrs FREES_RUN_PAGE ARENA_CASE_BODY(name##_syscall, "syscall",	\
 			BPF_PROG_TYPE_SYSCALL, , "", __VA_ARGS__)	\
-	attrs ARENA_CASE_BODY(name##_xdp, "xdp",			\
+	attrs FREES_RUN_PAGE ARENA_CASE_BODY(name##_xdp, "xdp",	\
 			BPF_PROG_TYPE_XDP, BPF_XDP, "", __VA_ARGS__)	\
-	attrs ARENA_CASE_BODY(name##_struct_ops, sec,			\
+	attrs FREES_RUN_PAGE ARENA_CASE_BODY(name##_struct_ops, sec,	\
 			BPF_PROG_TYPE_STRUCT_OPS, , target, __VA_ARGS__)
 
 /*
@@ -199,7 +209,7 @@ int conform_control_##name(void *ctx)					\
 	WHERE_CASES_AT_(name, SCX_SLEEPABLE, , __VA_ARGS__)
 
 #define ARENA_CASE(name, sec, ptype, atype, target)			\
-	__conform("call=free_one_page")					\
+	__conform("call=free_one_page") FREES_RUN_PAGE			\
 	ARENA_CASE_BODY(name, sec, ptype, atype, target, FREE_ONE_PAGE())
 
 #endif /* CONFORM_H */

@@ -12,18 +12,16 @@
  * span on the arena's free_spans, an irq_work schedules its free_work, and
  * arena_free_worker() frees. It may land after its test has ended, on the
  * next test's page: a false "runs". So the pool takes back only the arena
- * of a test whose program cannot sleep and frees nothing but the run
- * stage's page (run_stage.c says which), and gives it out again only after
- * a drain:
+ * of a test whose program frees nothing but the run stage's page
+ * (run_stage.c says which), and gives it out again only after a drain:
  *
- * 1. The program is gone: its id finds nothing (BPF_PROG_GET_FD_BY_ID says
- *    ENOENT). Its refcount reached 0, so no hook, link, timer or map still
- *    holds it, and nothing can start it again.
- * 2. A grace period: membarrier(MEMBARRIER_CMD_GLOBAL) is synchronize_rcu()
- *    (kernel/sched/membarrier.c, with more than one CPU online). A program
- *    that cannot sleep runs in an RCU read-side section, so every run that
- *    started before 1 has ended, and its free is queued.
- * 3. Two rounds of the pool's own programs: an XDP program, run by
+ * 1. No program holds the arena: its refcnt is the pool's own references
+ *    (its fd and its two programs; map_refs.c reads it). A program holds
+ *    the maps it uses until it is freed, after a grace period (RCU tasks
+ *    trace for a sleepable program, RCU for the others). So no run of any
+ *    earlier program is in flight, from a hook, a timer or a workqueue,
+ *    and none can start: every free it made is done, or queued.
+ * 2. Two rounds of the pool's own programs: an XDP program, run by
  *    BPF_PROG_TEST_RUN, that frees page A of the arena, then one that frees
  *    page B, two pages no test frees. Each round faults its page in, runs
  *    the program and waits until the page is unmapped from user space.
@@ -34,28 +32,29 @@
  *    Documentation/core-api/workqueue.rst): once B is gone, every earlier
  *    free has landed.
  *
- * A sleepable program is never pooled: it runs under RCU tasks trace,
- * which user space cannot wait for, and the pool cannot tell it ended. An
- * arena whose program is still alive waits; one whose round does not land
- * in time is closed. A kernel where the pool's program does not load (a
- * non-sleepable XDP program may not call the kfunc before v7.0, when an
- * arena is cheap to make) gets no pool.
+ * Until 2026-12-08 step 1 was "the program's id finds nothing, then
+ * synchronize_rcu() (membarrier())", which cannot wait for RCU tasks trace:
+ * sleepable programs were never pooled. An arena that a program still
+ * holds waits; one whose round does not land in time is closed. A kernel
+ * where the pool's program does not load (a non-sleepable XDP program may
+ * not call the kfunc before v7.0, when an arena is cheap to make), or
+ * whose maps the iterator cannot read, gets no pool.
  */
 #include <bpf/bpf.h>
 #include <errno.h>
-#include <linux/membarrier.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "arena_pool.h"
+#include "map_refs.h"
 #include "uapi_compat.h"
 
 #define POOL_MAX	ARENA_POOL_MAX
 #define ROUND_NS	(2000 * 1000000LL)	/* at most, for a round to land */
+#define HELD_NS		(200 * 1000000LL)	/* at most, for a program to let go */
 #define MARK		0x5a
 
 enum slot_state { SLOT_EMPTY, SLOT_DIRTY, SLOT_CLEAN, SLOT_TAKEN };
@@ -63,7 +62,7 @@ enum slot_state { SLOT_EMPTY, SLOT_DIRTY, SLOT_CLEAN, SLOT_TAKEN };
 struct slot {
 	struct pooled_arena a;
 	enum slot_state state;
-	__u32 prog_id;		/* the last program that used it; 0: none */
+	__u32 map_id;
 	int drain_fd[2];	/* frees page A; frees page B */
 	size_t drain_off[2];
 };
@@ -82,15 +81,12 @@ static long long now_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-void arena_pool_setup(int kfunc_btf_id, size_t run_page_off)
+void arena_pool_setup(const struct btf *vmlinux, int kfunc_btf_id,
+		      size_t run_page_off)
 {
-	long q = syscall(SYS_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
-
 	kfunc_id = kfunc_btf_id;
 	avoid_off = run_page_off;
-	/* Without a second CPU, membarrier() waits for no grace period. */
-	disabled = kfunc_id <= 0 || q < 0 || !(q & MEMBARRIER_CMD_GLOBAL) ||
-		   sysconf(_SC_NPROCESSORS_ONLN) < 2;
+	disabled = kfunc_id <= 0 || (!map_refs_ready() && map_refs_open(vmlinux));
 }
 
 int arena_free_prog(int kfunc_btf_id, int arena_fd, __u32 addr)
@@ -172,23 +168,8 @@ bool arena_page_mapped(const volatile void *p, size_t len)
 	return vec & 1;
 }
 
-/* 1: whether the program with this id is gone. */
-static bool prog_gone(__u32 id)
-{
-	int fd;
-
-	if (!id)
-		return true;
-	fd = bpf_prog_get_fd_by_id(id);
-	if (fd >= 0) {
-		close(fd);
-		return false;
-	}
-	return errno == ENOENT;
-}
-
 /*
- * 3, one round over n slots: free page `which` of each, and wait until it
+ * 2, one round over n slots: free page `which` of each, and wait until it
  * is unmapped. A slot whose page does not go in time is closed.
  */
 static void round_lands(struct slot **s, int n, int which)
@@ -238,22 +219,39 @@ static void disable(void)
 			slot_close(&slots[i], true);
 }
 
-/* Steps 1 to 3 for every arena given back whose program is gone. */
+/* The refcnt of an arena that only the pool holds: its fd, its programs. */
+#define OWN_REFS 3
+
+/* Steps 1 and 2 for every arena given back that no program holds. */
 static void drain(void)
 {
 	struct slot *gone[POOL_MAX];
+	long long refs[POOL_MAX];
+	__u32 ids[POOL_MAX];
 	long long t0 = now_ns();
 	int n = 0;
 
 	for (int i = 0; i < POOL_MAX; i++)
-		if (slots[i].state == SLOT_DIRTY && prog_gone(slots[i].prog_id))
-			gone[n++] = &slots[i];
+		ids[i] = slots[i].state == SLOT_DIRTY ? slots[i].map_id : 0;
+	/*
+	 * A program lets go of its maps a grace period after its last fd
+	 * closes (15 to 30 ms in a 7.3.4 VM): the test just ended may still
+	 * hold its arena. Wait, a little, only while no arena is free.
+	 */
+	for (;;) {
+		if (map_refcounts(ids, POOL_MAX, refs)) {
+			disable();
+			return;
+		}
+		for (int i = 0; i < POOL_MAX; i++)
+			if (ids[i] && refs[i] == OWN_REFS)
+				gone[n++] = &slots[i];
+		if (n || now_ns() - t0 >= HELD_NS)
+			break;
+		usleep(500);
+	}
 	if (!n)
 		return;
-	if (syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0)) {
-		disable();
-		return;
-	}
 	round_lands(gone, n, 0);
 	round_lands(gone, n, 1);
 	for (int i = 0; i < n; i++)
@@ -331,10 +329,11 @@ static bool slot_init(struct slot *s, const struct pooled_arena *a)
 		}
 	}
 	s->a = *a;
-	return true;
+	s->map_id = map_id_of(a->fd);
+	return s->map_id != 0;
 }
 
-bool arena_pool_give(const struct pooled_arena *a, __u32 prog_id)
+bool arena_pool_give(const struct pooled_arena *a)
 {
 	struct slot *s = slot_of(a->fd);
 
@@ -353,7 +352,6 @@ bool arena_pool_give(const struct pooled_arena *a, __u32 prog_id)
 		slot_close(s, false);
 		return false;
 	}
-	s->prog_id = prog_id;
 	s->state = SLOT_DIRTY;
 	return true;
 }
@@ -371,6 +369,7 @@ void arena_pool_end(void)
 	for (int i = 0; i < POOL_MAX; i++)
 		if (slots[i].state != SLOT_EMPTY)
 			slot_close(&slots[i], slots[i].state != SLOT_TAKEN);
+	map_refs_close();
 }
 
 struct arena_pool_stats arena_pool_stats(void)

@@ -30,11 +30,15 @@ struct pooled_arena {
  */
 bool arena_page_mapped(const volatile void *p, size_t len);
 
+struct btf;
+
 /*
- * The kfunc's BTF id in vmlinux, for the pool's own programs, and the
- * offset of the page the run stage looks at, which they must not free.
+ * The running kernel's vmlinux BTF (for map_refs.c's iterator), the
+ * kfunc's BTF id in it, for the pool's own programs, and the offset of the
+ * page the run stage looks at, which they must not free.
  */
-void arena_pool_setup(int kfunc_btf_id, size_t run_page_off);
+void arena_pool_setup(const struct btf *vmlinux, int kfunc_btf_id,
+		      size_t run_page_off);
 
 /*
  * An arena of this definition that no earlier program can still free
@@ -45,12 +49,12 @@ bool arena_pool_take(__u32 map_flags, __u32 max_entries,
 		     struct pooled_arena *a);
 
 /*
- * Give a back after a test whose program (prog_id, 0 if none was loaded)
- * frees only the run stage's page, and from a context that cannot sleep.
- * True: the pool keeps it. False: the caller unmaps and closes it (the
- * pool is full, or cannot drain arenas on this kernel).
+ * Give a back after a test whose program frees only the run stage's page.
+ * The program may still be alive: the pool waits until nothing but itself
+ * holds the arena. True: the pool keeps it. False: the caller unmaps and
+ * closes it (the pool is full, or cannot drain arenas on this kernel).
  */
-bool arena_pool_give(const struct pooled_arena *a, __u32 prog_id);
+bool arena_pool_give(const struct pooled_arena *a);
 
 /* a, taken, will not be given back: the caller closes it. */
 void arena_pool_forget(const struct pooled_arena *a);

@@ -254,7 +254,7 @@ static struct pooled_arena as_pooled(const struct fresh_map *f)
 				      f->max_entries };
 }
 
-void map_set_return(struct map_set *set, __u32 prog_id)
+void map_set_return(struct map_set *set)
 {
 	for (size_t i = 0; i < set->cnt; i++) {
 		struct fresh_map *f = &set->maps[i];
@@ -263,7 +263,7 @@ void map_set_return(struct map_set *set, __u32 prog_id)
 		if (!f->pool || f->fd < 0 || !f->mem)
 			continue;
 		pa = as_pooled(f);
-		if (arena_pool_give(&pa, prog_id)) {
+		if (arena_pool_give(&pa)) {
 			f->fd = -1;	/* the pool's now */
 			f->mem = NULL;
 		}

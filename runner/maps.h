@@ -49,8 +49,8 @@ int map_set_create(const struct suite *s, const struct prog_spec *sp,
  * run stage: an arena pointer is then the offset from the arena's start).
  * With pool, the arena is one that arena_pool.c has drained, if it has
  * one, and map_set_return() gives it back: the caller says so only for a
- * program that frees nothing but the run stage's page, where it cannot
- * sleep (an ARENA_CASE(), whose one map is the arena).
+ * program that frees nothing but the run stage's page (an ARENA_CASE(),
+ * whose one map is the arena).
  */
 int map_set_create_aligned(const struct suite *s, const struct prog_spec *sp,
 			   bool pool, struct map_set *set,
@@ -81,9 +81,9 @@ const struct fresh_map *map_set_find(const struct map_set *set,
 void map_set_destroy(struct map_set *set);
 
 /*
- * The same, after a test whose program (prog_id; 0 if none was loaded) has
- * been closed: a pooled arena goes back to the pool instead.
+ * The same, after a test whose program has been closed: a pooled arena
+ * goes back to the pool instead.
  */
-void map_set_return(struct map_set *set, __u32 prog_id);
+void map_set_return(struct map_set *set);
 
 #endif /* CONFORM_MAPS_H */

@@ -69,7 +69,8 @@ void run_stage_setup(const struct ruleset *rs, const struct kernel *k,
 	rules = rs;
 	kernel_version = k->version;
 	reproduce = reproduce_splats;
-	arena_pool_setup(own_btf ? kernel_func_id(k, KFUNC_NAME) : -1,
+	arena_pool_setup(own_btf ? k->btf : NULL,
+			 own_btf ? kernel_func_id(k, KFUNC_NAME) : -1,
 			 RUN_PAGE_OFFSET & ~(ps - 1));
 }
 
@@ -95,35 +96,31 @@ static volatile unsigned char *run_page(const struct fresh_map *arena,
 }
 
 /*
- * The program's id (0 if unknown), and how many times it ran: its run_cnt,
- * which the kernel counts while BPF_ENABLE_STATS is on (every way a program
- * is run counts it; -1 if unknown).
+ * How many times the program ran: its run_cnt, which the kernel counts
+ * while BPF_ENABLE_STATS is on (every way a program is run counts it; -1
+ * if unknown).
  */
-static void prog_info(int prog_fd, __u32 *id, long long *runs)
+static long long prog_runs(int prog_fd)
 {
 	struct bpf_prog_info info = { 0 };
 	__u32 len = sizeof(info);
 
-	*id = 0;
-	*runs = -1;
-	if (bpf_prog_get_info_by_fd(prog_fd, &info, &len))
-		return;
-	*id = info.id;
-	if (stats_fd >= 0)
-		*runs = (long long)info.run_cnt;
+	if (stats_fd < 0 || bpf_prog_get_info_by_fd(prog_fd, &info, &len))
+		return -1;
+	return (long long)info.run_cnt;
 }
 
 /*
  * Whether the run stage may give t's arena back to arena_pool.c for the
  * next test: only if its program frees nothing but the page the run stage
- * looks at (ARENA_CASE()'s call=free_one_page), and is loaded where it
- * cannot sleep, so that the pool can see its last free land.
+ * looks at (FREES_RUN_PAGE in progs/conform.h), so that the pool's own
+ * frees of the arena's last two pages prove that every free has landed.
  */
 static bool arena_poolable(const struct test *t)
 {
-	const char *call = t->c->prog.tags ? t->c->prog.tags->call : NULL;
+	const char *frees = t->c->prog.tags ? t->c->prog.tags->frees : NULL;
 
-	return !t->sleepable && call && !strcmp(call, "free_one_page");
+	return frees && !strcmp(frees, "run_page");
 }
 
 /* For the hooks' waits (hook_watch()): whether the page is gone. */
@@ -153,7 +150,6 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 	char splat[MESSAGE_LEN];
 	int fd = -1, kfd;
 	long long fired;
-	__u32 prog_id = 0;
 	size_t ps;
 
 	t->run_observed = OUT_ERROR;
@@ -186,7 +182,7 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 	}
 	fr = hook_fire(h, c, fd, &t->run_err, t->run_message, sizeof(t->run_message));
 	hook_watch(NULL, NULL);
-	prog_info(fd, &prog_id, &t->run_count);
+	t->run_count = prog_runs(fd);
 	close(fd);
 	/* From the hook's return: 0 if the free was done when it returned. */
 	fired = now_ns();
@@ -236,10 +232,7 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 out:
 	if (kfd >= 0)
 		close(kfd);
-	if (fd < 0 || prog_id)
-		map_set_return(&maps, prog_id);
-	else
-		map_set_destroy(&maps);	/* loaded, but which program? */
+	map_set_return(&maps);
 }
 
 void run_stage(struct test *t, char *log, size_t log_size)

@@ -90,6 +90,7 @@ static int prog_tag(struct prog_tags *p, const char *tag, char *err,
 		{ "license=", offsetof(struct prog_tags, license) },
 		{ "role=", offsetof(struct prog_tags, role) },
 		{ "call=", offsetof(struct prog_tags, call) },
+		{ "frees=", offsetof(struct prog_tags, frees) },
 		{ "partner=", offsetof(struct prog_tags, partner) },
 	};
 
@@ -203,6 +204,7 @@ void tags_free(struct tag_table *t)
 		free(p->license);
 		free(p->role);
 		free(p->call);
+		free(p->frees);
 		free(p->partner);
 		for (size_t j = 0; j < p->check_cnt; j++)
 			free(p->checks[j]);

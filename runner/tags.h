@@ -29,6 +29,8 @@ struct prog_tags {
 	char *role;		/* role=target: the program an EXT case replaces into;
 				 * role=partner: a race's other program */
 	char *call;		/* call=free_one_page: ARENA_CASE()'s plain call */
+	char *frees;		/* frees=run_page: no page of its arena but
+				 * FREE_ONE_PAGE()'s, if any (run_stage.c) */
 	unsigned int prog_flags;	/* prog_flags=: load flags (a control: its case's) */
 	char **checks;		/* check=...: user-space checks */
 	size_t check_cnt;

@@ -187,8 +187,8 @@ broken_runtime_check() {
 # again gets no free from an earlier test's program (build/tests/
 # check_arena_pool), and the check catches the three broken copies of the
 # pool the Makefile builds (POOL_MUTANTS: without the drain's rounds,
-# taking every program for gone, and an arena_frees_landed() that does not
-# wait). A kernel where the pool is off (before
+# taking every arena for held by no program, and an arena_frees_landed()
+# that does not wait). A kernel where the pool is off (before
 # 7.0) answers 4: a failure here, as the step runs only where it is on.
 # Whether a late free shows up is up to the kernel's worker: a broken copy
 # gets up to three runs (of eight rounds each) to fail, and must fail one.

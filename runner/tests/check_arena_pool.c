@@ -5,7 +5,7 @@
  * which a program that cannot sleep may call the kfunc (v7.0, where such a
  * free is deferred); anywhere else it exits 4 and says why.
  *
- * 1. An arena whose last program is still alive is not given out.
+ * 1. An arena that a program still holds is not given out.
  * 2. Frees queued before a drain have landed when take() returns: an XDP
  *    program frees the run stage's page RUNS times (BPF_PROG_TEST_RUN with
  *    repeat, each a deferred free), and is closed; the page is faulted in
@@ -32,8 +32,8 @@
  *
  * make test also runs it against three broken copies of arena_pool.c (the
  * Makefile's POOL_MUTANTS): without the drain's two rounds, without the
- * check that the program is gone, and with an arena_frees_landed() that
- * does not wait. Each must fail here.
+ * check that no program holds the arena, and with an arena_frees_landed()
+ * that does not wait. Each must fail here.
  */
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -133,14 +133,6 @@ static int realtime(bool on)
 	return sched_setscheduler(0, on ? SCHED_FIFO : SCHED_OTHER, &sp);
 }
 
-static __u32 prog_id(int fd)
-{
-	struct bpf_prog_info info = { 0 };
-	__u32 len = sizeof(info);
-
-	return bpf_prog_get_info_by_fd(fd, &info, &len) ? 0 : info.id;
-}
-
 /* Take arenas until the pool gives out want; give the others back. */
 static bool take_until(int want, struct pooled_arena *got)
 {
@@ -158,7 +150,7 @@ static bool take_until(int want, struct pooled_arena *got)
 		}
 	}
 	for (int i = 0; i < n; i++)
-		arena_pool_give(&others[i], 0);
+		arena_pool_give(&others[i]);
 	return found;
 }
 
@@ -176,10 +168,10 @@ int main(void)
 
 	btf = btf__load_vmlinux_btf();
 	id = btf ? btf__find_by_name_kind(btf, "bpf_arena_free_pages", BTF_KIND_FUNC) : -1;
-	btf__free(btf);
 	if (id <= 0)
 		return skip("vmlinux BTF has no bpf_arena_free_pages");
-	arena_pool_setup(id, RUN_OFF);
+	arena_pool_setup(btf, id, RUN_OFF);
+	btf__free(btf);
 	for (int i = 0; i < ARENA_POOL_MAX; i++) {
 		if (arena_create_aligned("pool_check", BPF_F_MMAPABLE, PAGES, &a[i],
 					 err, sizeof(err))) {
@@ -192,21 +184,21 @@ int main(void)
 	stale = arena_pool_free_prog(a[0].fd, RUN_OFF);
 	if (stale < 0)
 		return skip("a program that cannot sleep may not call the kfunc here (before v7.0)");
-	if (!arena_pool_give(&a[0], prog_id(stale)))
+	if (!arena_pool_give(&a[0]))
 		return skip("the pool cannot drain arenas on this kernel");
 	for (int i = 1; i < ARENA_POOL_MAX; i++)
-		CHECK(arena_pool_give(&a[i], 0), "the pool did not take arena %d", i);
+		CHECK(arena_pool_give(&a[i]), "the pool did not take arena %d", i);
 
-	/* 1: a[0]'s program is alive (stale is open). */
+	/* 1: a program holds a[0] (stale is open). */
 	while (taken < ARENA_POOL_MAX && arena_pool_take(BPF_F_MMAPABLE, PAGES, &got[taken])) {
 		alive_given |= got[taken].fd == a[0].fd;
 		taken++;
 	}
-	CHECK(!alive_given, "the arena of a program still alive was given out");
+	CHECK(!alive_given, "an arena that a program holds was given out");
 	CHECK(taken == ARENA_POOL_MAX - 1, "%d arenas given out, want %d",
 	      taken, ARENA_POOL_MAX - 1);
 	for (int i = 0; i < taken; i++)
-		arena_pool_give(&got[i], 0);
+		arena_pool_give(&got[i]);
 
 	/*
 	 * 2, ROUNDS times: RUNS deferred frees of the page, then the program
@@ -220,7 +212,7 @@ int main(void)
 		if (r) {
 			stale = arena_pool_free_prog(t.fd, RUN_OFF);
 			CHECK(stale >= 0, "the stale program: %s", strerror(errno));
-			CHECK(arena_pool_give(&t, prog_id(stale)), "the pool did not take the arena back");
+			CHECK(arena_pool_give(&t), "the pool did not take the arena back");
 		}
 		memset((void *)page, 1, ps);
 		CHECK(!realtime(true), "SCHED_FIFO on CPU 0: %s", strerror(errno));
@@ -230,8 +222,8 @@ int main(void)
 		if (!take_until(want, &t)) {
 			/*
 			 * The pool kept it back (it could not prove it clean:
-			 * a round of its own free did not land in time, or the
-			 * program's id was still there). Safe, but this round
+			 * a round of its own free did not land in time, or a
+			 * program still held it). Safe, but this round
 			 * checked nothing.
 			 */
 			realtime(false);
