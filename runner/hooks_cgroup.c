@@ -201,12 +201,15 @@ static int cgroup2_root(char *path, size_t len)
 	return 0;
 }
 
-/* rmdir() fails with EBUSY until the member's exit is through. */
+/*
+ * rmdir() fails with EBUSY until the member's exit is through: a few ms
+ * under TCG, so ask every millisecond, for at most 2 s.
+ */
 static void remove_cgroup(const char *dir)
 {
-	struct timespec ts = { 0, 10000000 };
+	struct timespec ts = { 0, 1000000 };
 
-	for (int i = 0; rmdir(dir) && errno == EBUSY && i < 200; i++)
+	for (int i = 0; rmdir(dir) && errno == EBUSY && i < 2000; i++)
 		nanosleep(&ts, NULL);
 	if (!access(dir, F_OK))
 		fprintf(stderr, "conform: cannot remove the cgroup %s: %s\n", dir,

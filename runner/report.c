@@ -155,6 +155,10 @@ void report_time(long long bpf_ns, long long bpf_calls, long long wall_ns,
 	if (run.tests)
 		fprintf(out ? out : stdout, "# time: run stage: %d tests attached and fired, %lld ms wall (%lld ms in bpf())\n",
 			run.tests, run.wall_ns / 1000000, run.bpf_ns / 1000000);
+	if (run.tests)
+		fprintf(out ? out : stdout, "# time: run stage: %lld ms making maps (and drains), %lld ms loading, %lld ms attaching and firing, %lld ms waiting for frees\n",
+			run.phase_ns[RUN_MAPS] / 1000000, run.phase_ns[RUN_LOAD] / 1000000,
+			run.phase_ns[RUN_FIRE] / 1000000, run.phase_ns[RUN_WAIT] / 1000000);
 	if (run.arenas_reused)
 		fprintf(out ? out : stdout, "# time: run stage: %lld arenas used again, after %lld drains that took %lld ms (runner/arena_pool.c)\n",
 			run.arenas_reused, run.drains, run.drain_ns / 1000000);

@@ -123,6 +123,15 @@ static bool arena_poolable(const struct test *t)
 	return frees && !strcmp(frees, "run_page");
 }
 
+/* Adds the time since *t0 to phase, and starts the next one. */
+static void phase_end(enum run_phase phase, long long *t0)
+{
+	long long t = now_ns();
+
+	stats.phase_ns[phase] += t - *t0;
+	*t0 = t;
+}
+
 /* For the hooks' waits (hook_watch()): whether the page is gone. */
 struct watched_page {
 	volatile unsigned char *p;
@@ -149,7 +158,7 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 	enum fire_result fr;
 	char splat[MESSAGE_LEN];
 	int fd = -1, kfd;
-	long long fired;
+	long long fired, t0 = now_ns();
 	size_t ps;
 
 	t->run_observed = OUT_ERROR;
@@ -158,6 +167,7 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 	if (map_set_create_aligned(c->suite, &c->prog, arena_poolable(t), &maps,
 				   &sp, t->run_message, sizeof(t->run_message)))
 		goto out;
+	phase_end(RUN_MAPS, &t0);
 	arena = map_set_find(&maps, "arena");
 	page = run_page(arena, &ps);
 	if (!page) {
@@ -172,6 +182,7 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 			 "loaded again on fresh maps, it was refused: %.400s", res.message);
 		goto out;
 	}
+	phase_end(RUN_LOAD, &t0);
 	memset((void *)page, MARK, ps);	/* faults the page in */
 	watched = (struct watched_page){ page, ps };
 	hook_watch(page_freed, &watched);
@@ -184,6 +195,7 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 	hook_watch(NULL, NULL);
 	t->run_count = prog_runs(fd);
 	close(fd);
+	phase_end(RUN_FIRE, &t0);
 	/* From the hook's return: 0 if the free was done when it returned. */
 	fired = now_ns();
 	if (fr == FIRE_ATTACH_REFUSED) {
@@ -225,6 +237,7 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 					 off);
 		}
 	}
+	phase_end(RUN_WAIT, &t0);
 	if (kmsg_warning(kfd, splat, sizeof(splat))) {
 		t->run_observed = OUT_SPLAT;
 		snprintf(t->run_message, sizeof(t->run_message), "%s", splat);

@@ -31,8 +31,18 @@ void run_stage_setup(const struct ruleset *rs, const struct kernel *k,
  */
 void run_stage_end(void);
 
+/* Where a run stage's time goes, test by test (observe_run()). */
+enum run_phase {
+	RUN_MAPS,	/* fresh maps, or a pooled arena and its drain */
+	RUN_LOAD,	/* the second load */
+	RUN_FIRE,	/* attach, fire, detach */
+	RUN_WAIT,	/* waiting for a deferred free, or for none */
+	RUN_PHASES
+};
+
 struct run_stage_stats {
 	int tests;
+	long long phase_ns[RUN_PHASES];
 	long long wall_ns;	/* in run stages */
 	long long bpf_ns;	/* of that, in bpf() */
 	long long arenas_reused; /* arena_pool.c's */
