@@ -36,7 +36,11 @@ struct {
 	__type(value, __u64);
 } cb_elems SEC(".maps");
 
-/* A timer callback runs in softirq context: never sleepable. */
+/*
+ * A timer callback runs in softirq context: never sleepable. The cases
+ * start the timer at once (0 ns), so that the run stage sees the callback
+ * free the page from the hrtimer softirq.
+ */
 struct timed {
 	struct bpf_timer timer;
 };
@@ -117,7 +121,8 @@ static __u64 free_in_elem(void *map, __u32 *key, __u64 *val, void *data)
 	if (!t)								\
 		return 0;						\
 	bpf_timer_init(&t->timer, &cb_timers, 1 /* CLOCK_MONOTONIC */);	\
-	bpf_timer_set_callback(&t->timer, free_in_timer)
+	bpf_timer_set_callback(&t->timer, free_in_timer);		\
+	bpf_timer_start(&t->timer, 0, 0)
 
 /* The callback as the kernel has it: bpf_ksym_exists() is known at load. */
 #define IN_WQ								\
