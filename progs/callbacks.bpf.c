@@ -38,9 +38,13 @@ struct {
 
 /*
  * A timer callback runs in softirq context: never sleepable. The cases
- * start the timer at once (0 ns), so that the run stage sees the callback
- * free the page from the hrtimer softirq.
+ * start the timer, so that the run stage sees the callback free the page
+ * from the hrtimer softirq, TIMER_DELAY_NS after the program returned: a
+ * free the run stage must wait for, which runner/run_stage.c's early end
+ * of that wait (free_settled()) must not miss.
  */
+#define TIMER_DELAY_NS	(100 * 1000 * 1000)
+
 struct timed {
 	struct bpf_timer timer;
 };
@@ -122,7 +126,7 @@ static __u64 free_in_elem(void *map, __u32 *key, __u64 *val, void *data)
 		return 0;						\
 	bpf_timer_init(&t->timer, &cb_timers, 1 /* CLOCK_MONOTONIC */);	\
 	bpf_timer_set_callback(&t->timer, free_in_timer);		\
-	bpf_timer_start(&t->timer, 0, 0)
+	bpf_timer_start(&t->timer, TIMER_DELAY_NS, 0)
 
 /* The callback as the kernel has it: bpf_ksym_exists() is known at load. */
 #define IN_WQ								\

@@ -8,7 +8,8 @@
 # Unit tests, bad input, shellcheck, the live suite on this kernel (also
 # under ASan and UBSan, under valgrind, and 100 times over), the runner's
 # own contracts (-j, --kernel-version, hygiene, hostile environments), the
-# run stage's arena pool against its three broken copies, make
+# run stage's arena pool against its three broken copies and its wait
+# for a late free against a runner that ends it too early, make
 # install run as kselftest runs it, fuzzing, mutations (each test fed a
 # broken input must fail), the suite in VMs, the docs audit and the
 # scripts' own tests, one TAP line each.  Ends with "make-test: N passed,
@@ -207,6 +208,33 @@ arena_pool_check() {
 			return 1
 		fi
 	done
+}
+
+# runner/run_stage.c ends its wait for a late free once no program holds
+# the arena and every deferred free has landed (free_settled()). The timer
+# cases free 100 ms after their program returned, from a timer that holds
+# the program: they run. A copy of the runner that does not wait for the
+# program to let go (the Makefile's conform-no-held-wait) must call them
+# no-effect, and fail.
+run_wait_check() {
+	local rc=0
+	"$conform" --objs "$objs" --expected "$expected" -t cb_timer_xdp,cb_timer_syscall \
+		>"$tmp/out" || rc=$?
+	cat "$tmp/out"
+	((rc == 0))
+	grep -q '^# cb_timer_xdp: run: runs: ' "$tmp/out"
+	rc=0
+	"$unit_dir/conform-no-held-wait" --objs "$objs" --expected "$expected" \
+		-t cb_timer_xdp,cb_timer_syscall >"$tmp/out" || rc=$?
+	cat "$tmp/out"
+	((rc == 1))
+	grep -q '^# cb_timer_xdp: FAIL: run: expected runs, observed no-effect' "$tmp/out"
+}
+
+# Both: the pool, then the run stage's wait.
+deferred_frees_check() {
+	arena_pool_check
+	run_wait_check
 }
 
 # A version that predates the kfunc, against a BTF that has it: loud failure.
@@ -455,11 +483,11 @@ main() {
 		on_host_kernel "$root/scripts/tests/repeat.sh" "$repeats"
 	# The pool is on from 7.0: on this kernel if it is one, else in a VM.
 	if [[ -z $host_vm ]] && ver_lt "$(uname -r | sed 's/[^0-9.].*//')" 7.0; then
-		host_vm=${newest:-7.3} step "the arena pool: no free of an earlier test lands on a reused arena (Debian's ${newest:-7.3} in a VM)" \
-			on_host_kernel arena_pool_check
+		host_vm=${newest:-7.3} step "deferred frees: none lands on a reused arena, none late is missed (Debian's ${newest:-7.3} in a VM)" \
+			on_host_kernel deferred_frees_check
 	else
-		step "the arena pool: no free of an earlier test lands on a reused arena ($on)" \
-			on_host_kernel arena_pool_check
+		step "deferred frees: none lands on a reused arena, none late is missed ($on)" \
+			on_host_kernel deferred_frees_check
 	fi
 	step "--kernel-version 6.8 fails loudly against BTF ($on)" on_host_kernel version_mismatch
 	step "--kernel-version judges as that version, not this kernel's ($on)" \
