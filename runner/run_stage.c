@@ -286,9 +286,11 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 
 		t->run_latency_us = 0;
 		/* A program that never ran has no free on its way. */
-		if (!freed && t->run_count != 0)
+		if (!freed && t->run_count != 0) {
 			settled = free_settled(arena, refs_before, page, ps, fired, &freed);
-		t->run_latency_us = freed ? (now_ns() - fired) / 1000 : 0;
+			if (freed)
+				t->run_latency_us = (now_ns() - fired) / 1000;
+		}
 		while (!settled && !freed && t->run_count != 0 &&
 		       now_ns() - fired < FREE_WAIT_NS) {
 			usleep(20);
