@@ -145,6 +145,26 @@ long long arena_frees_landed(int free_fd, volatile unsigned char *page,
 	return (now_ns() - start) / 1000;
 }
 
+long long arena_last_page_landed(int kfunc_btf_id, int arena_fd,
+				 void *mem, size_t len, int rounds,
+				 long long bound_ns)
+{
+	size_t ps = (size_t)sysconf(_SC_PAGESIZE);
+	volatile unsigned char *last = (unsigned char *)mem + len - ps;
+	long long start = now_ns(), us = 0;
+	int fd = arena_free_prog(kfunc_btf_id, arena_fd, (__u32)(uintptr_t)last);
+
+	if (fd < 0)
+		return -1;
+	for (int i = 0; i < rounds && us >= 0; i++) {
+		us = arena_frees_landed(fd, last, bound_ns - (now_ns() - start));
+		if (us >= 0)
+			us = (now_ns() - start) / 1000;
+	}
+	close(fd);
+	return us;
+}
+
 static void slot_close(struct slot *s, bool arena_too)
 {
 	for (int i = 0; i < 2; i++)

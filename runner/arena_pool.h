@@ -85,6 +85,20 @@ int arena_free_prog(int kfunc_btf_id, int arena_fd, __u32 addr);
 long long arena_frees_landed(int free_fd, volatile unsigned char *page,
 			     long long bound_ns);
 
+/*
+ * arena_frees_landed() on the last page of the arena mapped at mem (len
+ * bytes), rounds times, with a free program of its own (arena_free_prog(),
+ * closed before it returns), within bound_ns in all. One round: every free
+ * queued before has taken its pages out of the kernel's mapping. Two: every
+ * such free has also unmapped them from user space (the second round's
+ * free is done by a later execution of the work item). The caller's
+ * program must not free that page. The microseconds, or -1 with errno
+ * (ETIMEDOUT, or what loading or running the program said).
+ */
+long long arena_last_page_landed(int kfunc_btf_id, int arena_fd,
+				 void *mem, size_t len, int rounds,
+				 long long bound_ns);
+
 /* The pool's own program: arena_free_prog() of the page at off. */
 int arena_pool_free_prog(int arena_fd, size_t off);
 

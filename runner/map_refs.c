@@ -67,9 +67,8 @@ int map_refs_open(const struct btf *vmlinux)
 	int func = vmlinux ? btf__find_by_name_kind(vmlinux, "bpf_iter_bpf_map",
 						    BTF_KIND_FUNC) : -1;
 	int off_id = vmlinux ? member_off(vmlinux, "bpf_map", "id") : -1;
+	/* refcnt is an atomic64_t: struct { s64 counter; } (linux/types.h) */
 	int off_ref = vmlinux ? member_off(vmlinux, "bpf_map", "refcnt") : -1;
-	/* atomic64_t is struct { s64 counter; } */
-	int off_cnt = vmlinux ? member_off(vmlinux, "atomic64_t", "counter") : -1;
 	int off_seq = vmlinux ? member_off(vmlinux, "bpf_iter_meta", "seq") : -1;
 	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_ITER);
 
@@ -77,8 +76,6 @@ int map_refs_open(const struct btf *vmlinux)
 		errno = ENOENT;
 		return -1;
 	}
-	if (off_cnt < 0)
-		off_cnt = 0;
 	o.attach_btf_id = (__u32)func;
 	struct bpf_insn insns[] = {
 		/* r6 = ctx: the iterator's arguments, meta at 0, map at 8 */
@@ -95,7 +92,7 @@ int map_refs_open(const struct btf *vmlinux)
 		{ .code = BPF_STX | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_10,
 		  .src_reg = BPF_REG_2, .off = -16 },
 		{ .code = BPF_LDX | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_2,
-		  .src_reg = BPF_REG_7, .off = (__s16)(off_ref + off_cnt) },
+		  .src_reg = BPF_REG_7, .off = (__s16)off_ref },
 		{ .code = BPF_STX | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_10,
 		  .src_reg = BPF_REG_2, .off = -8 },
 		/* bpf_seq_write(ctx->meta->seq, fp - 16, 16) */

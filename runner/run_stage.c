@@ -119,7 +119,7 @@ static long long prog_runs(int prog_fd)
  * looks at (FREES_RUN_PAGE in progs/conform.h), so that the pool's own
  * frees of the arena's last two pages prove that every free has landed.
  */
-static bool arena_poolable(const struct test *t)
+static bool frees_run_page_only(const struct test *t)
 {
 	const char *frees = t->c->prog.tags ? t->c->prog.tags->frees : NULL;
 
@@ -149,50 +149,29 @@ static bool page_freed(void *arg)
 }
 
 /*
- * The run stage's references on t's arena before the program is loaded
- * (map_refs.c), for free_settled(); -1 where that cannot end a wait: a
- * case that may free more than the run stage's page (then the arena's
- * last page is no sure sign), or no map iterator here.
- */
-static long long arena_refs_before(const struct test *t,
-				   const struct fresh_map *arena)
-{
-	__u32 id = map_id_of(arena->fd);
-	long long refs = -1;
-
-	if (!arena_poolable(t) || !id || map_refcounts(&id, 1, &refs))
-		return -1;
-	return refs;
-}
-
-/*
  * A page still mapped after its hook fired may yet be freed: by a run of
  * the program still in flight, a timer or workqueue callback still to
  * come, or a deferred free still queued. None can come once (1) no
- * program holds the arena, its refcnt back to base: a program lets go of
- * its maps a grace period after it is gone (map_refs.c), and a pending
- * callback holds its program; and (2) two rounds of a free of the arena's
- * last page have landed, one after the other (arena_pool.h says why two;
- * the case frees nothing but the run page, so no other free touches
- * that page). Then "no-effect" is sure, after tens of milliseconds rather
- * than FREE_WAIT_NS. True, with *freed, if it could say so; false where
- * the caller waits as before: base unknown (-1), the program still held
- * at the bound, or a kernel without deferred frees (the free program does
- * not load before v7.0).
+ * program holds the arena, its refcnt (map id) back to base, what the run
+ * stage held before the load: a program lets go of its maps a grace
+ * period after it is gone (map_refs.c), and a pending callback holds its
+ * program; and (2) two rounds of a free of the arena's last page have
+ * landed (arena_last_page_landed(); the case frees nothing but the run
+ * page, FREES_RUN_PAGE, so no other free touches that page). Then
+ * "no-effect" is sure, after tens of milliseconds rather than
+ * FREE_WAIT_NS. True, with *freed, if it could say so; false where the
+ * caller waits as before: base unknown (-1: not a FREES_RUN_PAGE case, or
+ * no map iterator here), the program still held at the bound, or a kernel
+ * without deferred frees (the free program does not load before v7.0).
  */
-static bool free_settled(const struct fresh_map *arena, long long base,
-			 volatile unsigned char *page, size_t ps, long long fired,
-			 bool *freed)
+static bool free_settled(const struct fresh_map *arena, __u32 id,
+			 long long base, volatile unsigned char *page, size_t ps,
+			 long long fired, bool *freed)
 {
-	size_t last_off = arena->len - ps;
-	volatile unsigned char *last = (unsigned char *)arena->mem + last_off;
-	__u32 id = map_id_of(arena->fd);
 	long long refs = -1;
-	int fd;
 
-	if (base < 0 || kfunc_id <= 0 || arena->len < 3 * ps || !id ||
-	    (arena->map_flags & BPF_F_SEGV_ON_FAULT) ||
-	    (size_t)((const unsigned char *)page - (unsigned char *)arena->mem) == last_off)
+	if (base < 0 || kfunc_id <= 0 || arena->len < 3 * ps ||
+	    (arena->map_flags & BPF_F_SEGV_ON_FAULT))
 		return false;
 	while (refs != base) {
 		if (!arena_page_mapped(page, ps)) {
@@ -204,18 +183,9 @@ static bool free_settled(const struct fresh_map *arena, long long base,
 		if (refs != base)
 			usleep(200);
 	}
-	fd = arena_free_prog(kfunc_id, arena->fd, (__u32)last_off);
-	if (fd < 0)
+	if (arena_last_page_landed(kfunc_id, arena->fd, arena->mem, arena->len, 2,
+				   FREE_WAIT_NS - (now_ns() - fired)) < 0)
 		return false;
-	for (int round = 0; round < 2; round++) {
-		long long left = FREE_WAIT_NS - (now_ns() - fired);
-
-		if (left <= 0 || arena_frees_landed(fd, last, left) < 0) {
-			close(fd);
-			return false;
-		}
-	}
-	close(fd);
 	*freed = !arena_page_mapped(page, ps);
 	return true;
 }
@@ -234,12 +204,13 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 	char splat[MESSAGE_LEN];
 	int fd = -1, kfd;
 	long long fired, refs_before, t0 = now_ns();
+	__u32 arena_id;
 	size_t ps;
 
 	t->run_observed = OUT_ERROR;
 	/* From here: the pool's drain (arena_pool.c) is part of this test. */
 	kfd = kmsg_watch();
-	if (map_set_create_aligned(c->suite, &c->prog, arena_poolable(t), &maps,
+	if (map_set_create_aligned(c->suite, &c->prog, frees_run_page_only(t), &maps,
 				   &sp, t->run_message, sizeof(t->run_message)))
 		goto out;
 	phase_end(RUN_MAPS, &t0);
@@ -250,7 +221,11 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 		t->run_attempted = false;
 		goto out;
 	}
-	refs_before = arena_refs_before(t, arena);
+	/* The run stage's own references on the arena, for free_settled(). */
+	arena_id = map_id_of(arena->fd);
+	if (!frees_run_page_only(t) || !arena_id ||
+	    map_refcounts(&arena_id, 1, &refs_before))
+		refs_before = -1;
 	fd = load_prog_fd(&sp, t->sleepable ? BPF_F_SLEEPABLE : 0, log,
 			  log_size, &res);
 	if (fd < 0) {
@@ -287,7 +262,8 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 		t->run_latency_us = 0;
 		/* A program that never ran has no free on its way. */
 		if (!freed && t->run_count != 0) {
-			settled = free_settled(arena, refs_before, page, ps, fired, &freed);
+			settled = free_settled(arena, arena_id, refs_before, page, ps,
+					       fired, &freed);
 			if (freed)
 				t->run_latency_us = (now_ns() - fired) / 1000;
 		}

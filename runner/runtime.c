@@ -204,8 +204,7 @@ static long long frees_landed(const struct conform_case *c,
 			      const struct fresh_map *arena, char *msg,
 			      size_t msglen)
 {
-	unsigned char *last = last_page(arena);
-	int id = kernel_func_id(c->suite->kernel, KFUNC_NAME), fd;
+	int id = kernel_func_id(c->suite->kernel, KFUNC_NAME);
 	long long us;
 
 	if ((arena->map_flags & BPF_F_SEGV_ON_FAULT) || arena->len < 2 * page_size()) {
@@ -219,18 +218,12 @@ static long long frees_landed(const struct conform_case *c,
 			 KFUNC_NAME);
 		return -1;
 	}
-	fd = arena_free_prog(id, arena->fd, (__u32)(uintptr_t)last);
-	if (fd < 0) {
-		snprintf(msg, msglen, "cannot wait for the deferred free: loading a free of the arena's last page: %s",
-			 strerror(errno));
-		return -1;
-	}
-	us = arena_frees_landed(fd, last, DEFERRED_WAIT_NS);
-	close(fd);
+	us = arena_last_page_landed(id, arena->fd, arena->mem, arena->len, 1,
+				    DEFERRED_WAIT_NS);
 	if (us < 0 && errno == ETIMEDOUT)
 		snprintf(msg, msglen, "the deferred frees had not landed after 2 s (a free of the arena's last page, queued after them, left it mapped)");
 	else if (us < 0)
-		snprintf(msg, msglen, "cannot wait for the deferred free: running a free of the arena's last page: %s",
+		snprintf(msg, msglen, "cannot wait for the deferred free: loading or running a free of the arena's last page: %s",
 			 strerror(errno));
 	return us;
 }

@@ -17,14 +17,15 @@
  *    where the pool keeps the arena back instead (it could not prove it
  *    clean, which is safe) checks nothing; at most half may.
  *
- * 3. arena_frees_landed(), which runtime.c waits with: a page that user
+ * 3. arena_last_page_landed() (arena_frees_landed() on the arena's last
+ *    page), which runtime.c and run_stage.c wait with: a page that user
  *    space no longer maps (MADV_DONTNEED drops its PTE, the arena keeps
  *    the page) gets LANDED_RUNS deferred frees, queued under SCHED_FIFO as
- *    in 2; then arena_frees_landed() on the arena's last page. When it
+ *    in 2; then one round of arena_last_page_landed(). When it
  *    returns, its own page must be unmapped, and a BPF read of the first
  *    page must find it out of the kernel's mapping (0, not the byte
  *    written). Nothing in user space touches that page meanwhile: that
- *    race is what arena_frees_landed() is for. A copy that does not wait
+ *    race is what it is for. A copy that does not wait
  *    fails the first check; the second shows the order it relies on, on
  *    a real kernel, but cannot catch that copy for sure: on 7.3.4 the
  *    frees often land before the run returns, SCHED_FIFO or not (the
@@ -161,7 +162,7 @@ int main(void)
 	volatile unsigned char *page;
 	struct btf *btf;
 	volatile unsigned char *last;
-	int stale, id, pfd, lfd, want, kept = 0, taken = 0;
+	int stale, id, pfd, want, kept = 0, taken = 0;
 	bool alive_given = false;
 	long long end;
 	char err[256];
@@ -264,8 +265,6 @@ int main(void)
 	stale = arena_pool_free_prog(t.fd, RUN_OFF);
 	CHECK(stale >= 0, "the free program: %s", strerror(errno));
 	last = (unsigned char *)t.mem + (PAGES - 1) * ps;
-	lfd = arena_pool_free_prog(t.fd, (PAGES - 1) * ps);
-	CHECK(lfd >= 0, "the last page's free program: %s", strerror(errno));
 	for (int r = 0; r < ROUNDS; r++) {
 		long long us;
 		int before, after;
@@ -278,21 +277,20 @@ int main(void)
 		CHECK(before == 7 && !arena_page_mapped(page, ps),
 		      "round %d: after MADV_DONTNEED the kernel reads %d, want 7, and user space %s",
 		      r, before, arena_page_mapped(page, ps) ? "maps it" : "does not map it");
-		*last = 1;	/* faulted in before, so that nothing sleeps below */
+		*last = 1;	/* mapped: the wait must unmap it */
 		CHECK(!realtime(true), "SCHED_FIFO on CPU 0: %s", strerror(errno));
 		CHECK(!run(stale, LANDED_RUNS, NULL), "BPF_PROG_TEST_RUN: %s", strerror(errno));
-		us = arena_frees_landed(lfd, last, 2000000000LL);
+		us = arena_last_page_landed(id, t.fd, t.mem, t.len, 1, 2000000000LL);
 		own = arena_page_mapped(last, ps);
 		after = probe(pfd);
 		realtime(false);
-		printf("# round %d: arena_frees_landed() returned after %lld us\n", r, us);
-		CHECK(us >= 0, "round %d: arena_frees_landed(): %s", r, strerror(errno));
-		CHECK(!own, "round %d: arena_frees_landed() returned with its own page still mapped", r);
-		CHECK(after == 0, "round %d: the kernel still reads %d at the page after arena_frees_landed() returned",
+		printf("# round %d: arena_last_page_landed() returned after %lld us\n", r, us);
+		CHECK(us >= 0, "round %d: arena_last_page_landed(): %s", r, strerror(errno));
+		CHECK(!own, "round %d: arena_last_page_landed() returned with its own page still mapped", r);
+		CHECK(after == 0, "round %d: the kernel still reads %d at the page after arena_last_page_landed() returned",
 		      r, after);
 	}
 	close(stale);
-	close(lfd);
 	close(pfd);
 	munmap(t.mem, t.len);
 	close(t.fd);
