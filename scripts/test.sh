@@ -450,6 +450,7 @@ main() {
 	step "shellcheck" shellcheck -x "$root"/scripts/*.sh "$root"/scripts/tests/*.sh "$root/.ci/run"
 	step "hostile environments: clear messages, documented codes" "$root/scripts/tests/hostile.sh"
 	step "bench: bad arguments exit 2" "$root/scripts/tests/bench-args.sh"
+	step "bench: rounds pooled into one median and spread" "$root/scripts/tests/bench-merge.sh"
 	step "fuzz the parsers for 60 s in all, replay regressions" "$root/scripts/fuzz.sh" -t 60
 
 	# The steps that need a kernel which runs the suite.

@@ -508,8 +508,16 @@ static json_t *series_json(const struct series *s)
 static json_t *waits_json(const struct series *s)
 {
 	const struct waits *w = s->waits;
-	json_t *o = must(json_object());
+	json_t *o = must(json_object()), *samples = must(json_array());
 	char what[128];
+
+	for (size_t i = 0; i < NSIZES; i++) {
+		json_t *r = must(json_array());
+
+		for (size_t j = 0; j < w[i].ns.cnt; j++)
+			push(r, num(w[i].ns.v[j], 1000));
+		push(samples, r);
+	}
 
 	snprintf(what, sizeof(what),
 		 "after each batch, until a sleepable program allocates the whole %d-page arena; us, probe included",
@@ -522,6 +530,8 @@ static json_t *waits_json(const struct series *s)
 	set(o, "waits", JSON_INTS(w[i].ns.cnt));
 	set(o, "retried", JSON_INTS(w[i].retried));
 	set(o, "timeouts", JSON_INTS(w[i].timeouts));
+	/* Every wait, so that scripts/bench-merge.jq can pool rounds. */
+	set(o, "samples_us", samples);
 	return o;
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Bad input to make bench: the bench binary's options, BENCH_REPEAT and
-# bench-compare.sh's arguments. Each must exit 2 with a one-line message on
-# stderr, before it measures anything (so this needs neither root nor BPF).
+# Bad input to make bench: the bench binary's options, BENCH_REPEAT,
+# BENCH_ROUNDS and bench-compare.sh's arguments. Each must exit 2 with a
+# one-line message on stderr, before it measures anything (so this needs
+# neither root nor BPF).
 #   bench-args.sh   (after make build/bench/bench)
 set -euo pipefail
 
@@ -35,10 +36,16 @@ expect "an option bench lacks" "bad option" -- "$bench" --bogus
 expect "--repeat without a value" "missing argument" -- "$bench" --repeat
 expect "an argument bench takes none of" "unexpected argument 'extra'" -- \
 	"$bench" extra
-for r in 4 0 1001 x; do
-	expect "BENCH_REPEAT='$r'" "BENCH_REPEAT wants a whole number from 5 to 1000" -- \
+for r in 0 1001 x -1; do
+	expect "BENCH_REPEAT='$r'" "BENCH_REPEAT wants a whole number from 1 to 1000" -- \
 		env BENCH_REPEAT="$r" "$root/scripts/bench.sh"
 done
+for r in 0 101 x; do
+	expect "BENCH_ROUNDS='$r'" "BENCH_ROUNDS wants a whole number from 1 to 100" -- \
+		env BENCH_ROUNDS="$r" "$root/scripts/bench.sh"
+done
+expect "fewer than 5 repeats in all" "is 4; each size wants at least 5 repeats" -- \
+	env BENCH_ROUNDS=2 BENCH_REPEAT=2 "$root/scripts/bench.sh"
 echo '{}' >"$tmp/empty.json"
 expect "bench-compare.sh with one file" "usage: bench-compare.sh" -- \
 	"$root/scripts/bench-compare.sh" "$tmp/empty.json"

@@ -257,6 +257,13 @@ diff_tree diff-good
 # shellcheck disable=SC2016 # a sed expression, not an expansion
 diff_tree diff-no-run 's/if \$load_only then "" else/if true then "" else/'
 diff_tree diff-blind "s/'\$2 != \$3 {/'0 {/"
+# The bench's round merger, as it is, keeping the first round only, and
+# taking the spread of the first round only.
+merge_tree() { script_tree "$1" "$root/scripts/bench-merge.jq" bench-merge.jq "${2:-}"; }
+merge_tree merge-good
+merge_tree merge-first-round 's/pool(map(\.repeats))/pool(map(.repeats)[:1])/'
+# shellcheck disable=SC2016 # a sed expression, not an expansion
+merge_tree merge-first-spread 's/^\(\t*\)min: \[\$reps\[\] | values_of | min\],$/\1min: .[0].min,/'
 # hostile.sh runs the runner as nobody, who must reach it.
 chmod -R go+rX "$tmp"
 
@@ -451,6 +458,12 @@ mutant "matrix comparer: blind to the run stage" \
 	MATRIX_DIFF="$tmp/diff-no-run/matrix-diff.sh" -- "$here/matrix-diff.sh"
 mutant "matrix comparer: no cell ever differs" \
 	MATRIX_DIFF="$tmp/diff-blind/matrix-diff.sh" -- "$here/matrix-diff.sh"
+
+good "bench rounds merged" BENCH_MERGE="$tmp/merge-good/bench-merge.jq" -- "$here/bench-merge.sh"
+mutant "bench rounds merged: only the first round kept" \
+	BENCH_MERGE="$tmp/merge-first-round/bench-merge.jq" -- "$here/bench-merge.sh"
+mutant "bench rounds merged: the first round's min taken as the spread" \
+	BENCH_MERGE="$tmp/merge-first-spread/bench-merge.jq" -- "$here/bench-merge.sh"
 
 fi
 
