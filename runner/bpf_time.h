@@ -7,8 +7,16 @@
 #ifndef CONFORM_BPF_TIME_H
 #define CONFORM_BPF_TIME_H
 
+#include <stddef.h>
+
 /* Nanoseconds in bpf() so far, and how many calls. */
 long long bpf_time_ns(void);
 long long bpf_time_calls(void);
+
+/*
+ * The same per bpf() command, into buf: the top commands by time, as
+ * "PROG_LOAD 4100 ms (812 calls), ..., the rest N ms".
+ */
+void bpf_time_by_cmd(char *buf, size_t size, int top);
 
 #endif /* CONFORM_BPF_TIME_H */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpf_time.h"
 #include "report.h"
 #include "util.h"
 
@@ -149,9 +150,13 @@ void report_test(int idx, const struct test *t, bool verbose)
 void report_time(long long bpf_ns, long long bpf_calls, long long wall_ns,
 		 struct run_stage_stats run)
 {
+	char by_cmd[512];
+
 	/* The load stage is what is left when the run stages are taken out. */
 	fprintf(out ? out : stdout, "# time: %lld ms in bpf() (%lld calls), %lld ms wall\n",
 		(bpf_ns - run.bpf_ns) / 1000000, bpf_calls, (wall_ns - run.wall_ns) / 1000000);
+	bpf_time_by_cmd(by_cmd, sizeof(by_cmd), 5);
+	fprintf(out ? out : stdout, "# time: bpf() by command, both stages: %s\n", by_cmd);
 	if (run.tests)
 		fprintf(out ? out : stdout, "# time: run stage: %d tests attached and fired, %lld ms wall (%lld ms in bpf())\n",
 			run.tests, run.wall_ns / 1000000, run.bpf_ns / 1000000);
