@@ -66,7 +66,7 @@ host_figures() {
 	j2=$(time_runs -j 2)
 	# The runner's own account, at -j 1: time in bpf() against its wall time.
 	for _ in $(seq 20); do
-		"$conform" -j 1 | awk '/^# time: / && $3 > 0 { print $9 / $3, $3, $9 }' || true
+		"$conform" -j 1 | awk '/^# time: [0-9]+ ms in bpf\(\)/ && $3 > 0 { print $9 / $3, $3, $9 }' || true
 	done >"$tmp/ratio"
 
 	start=$(date +%s%N)
