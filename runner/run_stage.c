@@ -170,8 +170,10 @@ static bool free_settled(const struct fresh_map *arena, __u32 id,
 {
 	long long refs = -1;
 
+	/* The wait frees the arena's last page: never the run page itself. */
 	if (base < 0 || kfunc_id <= 0 || arena->len < 3 * ps ||
-	    (arena->map_flags & BPF_F_SEGV_ON_FAULT))
+	    (arena->map_flags & BPF_F_SEGV_ON_FAULT) ||
+	    page == (unsigned char *)arena->mem + arena->len - ps)
 		return false;
 	while (refs != base) {
 		if (!arena_page_mapped(page, ps)) {
