@@ -19,13 +19,23 @@ static long long ns, calls;
 #define NCMDS 64
 static long long cmd_ns[NCMDS], cmd_calls[NCMDS];
 
-/* The commands this runner and libbpf use; others are printed by number. */
+/* Commands this runner and libbpf use; others are printed by number. */
 static const char *const cmd_names[NCMDS] = {
 	[BPF_MAP_CREATE] = "MAP_CREATE",
 	[BPF_MAP_LOOKUP_ELEM] = "MAP_LOOKUP_ELEM",
 	[BPF_MAP_UPDATE_ELEM] = "MAP_UPDATE_ELEM",
 	[BPF_MAP_DELETE_ELEM] = "MAP_DELETE_ELEM",
+	[BPF_MAP_GET_NEXT_KEY] = "MAP_GET_NEXT_KEY",
 	[BPF_PROG_LOAD] = "PROG_LOAD",
+	[BPF_OBJ_PIN] = "OBJ_PIN",
+	[BPF_OBJ_GET] = "OBJ_GET",
+	[BPF_PROG_GET_NEXT_ID] = "PROG_GET_NEXT_ID",
+	[BPF_MAP_GET_NEXT_ID] = "MAP_GET_NEXT_ID",
+	[BPF_PROG_QUERY] = "PROG_QUERY",
+	[BPF_BTF_GET_NEXT_ID] = "BTF_GET_NEXT_ID",
+	[BPF_LINK_UPDATE] = "LINK_UPDATE",
+	[BPF_LINK_GET_FD_BY_ID] = "LINK_GET_FD_BY_ID",
+	[BPF_ENABLE_STATS] = "ENABLE_STATS",
 	[BPF_OBJ_GET_INFO_BY_FD] = "OBJ_GET_INFO_BY_FD",
 	[BPF_PROG_TEST_RUN] = "PROG_TEST_RUN",
 	[BPF_PROG_GET_FD_BY_ID] = "PROG_GET_FD_BY_ID",
@@ -54,7 +64,7 @@ static long long now_ns(void)
 long __wrap_syscall(long nr, ...)
 {
 	long a[6], ret;
-	long long t0;
+	long long t0, took;
 	va_list ap;
 
 	va_start(ap, nr);
@@ -65,10 +75,11 @@ long __wrap_syscall(long nr, ...)
 		return __real_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 	t0 = now_ns();
 	ret = __real_syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
-	__atomic_add_fetch(&ns, now_ns() - t0, __ATOMIC_RELAXED);
+	took = now_ns() - t0;
+	__atomic_add_fetch(&ns, took, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
 	if (a[0] >= 0 && a[0] < NCMDS) {
-		__atomic_add_fetch(&cmd_ns[a[0]], now_ns() - t0, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&cmd_ns[a[0]], took, __ATOMIC_RELAXED);
 		__atomic_add_fetch(&cmd_calls[a[0]], 1, __ATOMIC_RELAXED);
 	}
 	return ret;
@@ -94,7 +105,7 @@ static int by_time(const void *a, const void *b)
 void bpf_time_by_cmd(char *buf, size_t size, int top)
 {
 	int order[NCMDS], n = 0;
-	long long rest = 0;
+	long long rest = 0, rest_calls = 0;
 	size_t len = 0;
 
 	for (int i = 0; i < NCMDS; i++)
@@ -108,6 +119,7 @@ void bpf_time_by_cmd(char *buf, size_t size, int top)
 
 		if (i >= top) {
 			rest += cmd_ns[c];
+			rest_calls += cmd_calls[c];
 			continue;
 		}
 		if (!cmd_names[c])
@@ -119,5 +131,6 @@ void bpf_time_by_cmd(char *buf, size_t size, int top)
 	}
 	if (n > top)
 		snprintf(buf + len, len < size ? size - len : 0,
-			 ", the rest %lld ms", rest / 1000000);
+			 ", the rest %lld ms (%lld calls)", rest / 1000000,
+			 rest_calls);
 }

@@ -15,7 +15,8 @@ long long bpf_time_calls(void);
 
 /*
  * The same per bpf() command, into buf: the top commands by time, as
- * "PROG_LOAD 4100 ms (812 calls), ..., the rest N ms".
+ * "PROG_LOAD 4100 ms (812 calls), ..., the rest N ms (M calls)": every
+ * call is counted once.
  */
 void bpf_time_by_cmd(char *buf, size_t size, int top);
 

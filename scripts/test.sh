@@ -152,8 +152,28 @@ host_verdicts() {
 # The live suite on the running kernel.
 live_suite() {
 	"$conform" --objs "$objs" --expected "$expected" ${run_flag:+"$run_flag"} \
-		--json "$tmp/host.json"
+		--json "$tmp/host.json" | tee "$tmp/live.out"
 	host_verdicts "$tmp/host.json"
+	bpf_calls_add_up "$tmp/live.out"
+}
+
+# bpf_calls_add_up OUTPUT: the runner's split of its bpf() calls by command
+# counts each call once: its calls add up to the total of its first time
+# line.
+bpf_calls_add_up() {
+	awk '/^# time: [0-9]+ ms in bpf\(\) \([0-9]+ calls\)/ { total = substr($7, 2) }
+	     /^# time: bpf\(\) by command/ {
+		by = 1
+		for (i = 2; i <= NF; i++)
+			if ($i ~ /^calls\)/) { c = $(i - 1); sum += substr(c, 2) }
+	     }
+	     END {
+		if (!by || total == "" || sum != total) {
+			printf "bpf() calls by command: %d, in all: %s%s\n", sum, total,
+				by ? "" : " (no by-command line)"
+			exit 1
+		}
+	     }' "$1"
 }
 
 # -j 2 must give the same verdicts as -j 1 (addresses in reasons differ).

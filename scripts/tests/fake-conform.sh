@@ -12,6 +12,8 @@
 #   always-0        run nothing, print nothing, exit 0
 #   passes-skips    every skipped test reported passed, and exit 0 (a runner
 #                   that takes an environment's refusal for a verdict)
+#   miscounts-calls the first count of its bpf() calls split by command is
+#                   ten times what it was
 set -euo pipefail
 
 real=${FAKE_CONFORM_REAL:?the real runner}
@@ -35,6 +37,13 @@ done
 [[ $mode != always-0 ]] || exit 0
 
 rc=0
+if [[ $mode == miscounts-calls ]]; then
+	out=$(mktemp)
+	"$real" "${args[@]}" >"$out" || rc=$?
+	sed '/^# time: bpf() by command/s/ (\([0-9]*\) calls)/ (\10 calls)/' "$out"
+	rm -f "$out"
+	exit "$rc"
+fi
 "$real" "${args[@]}" || rc=$?
 
 # edit JQ-FILTER: rewrite the JSON, if there is one.

@@ -300,6 +300,8 @@ mutant "live suite: a rule flipped from accept to reject" \
 mutant "live suite: a rule flipped from reject to accept" \
 	expected="$tmp/rules-reject-to-accept" -- live_suite
 mutant "live suite: a control that cannot load" objs="$tmp/objs-control" -- live_suite
+mutant "live suite: bpf() calls by command that do not add up" \
+	conform="$fake" FAKE_CONFORM=miscounts-calls -- live_suite
 good "live suite with its run stage" run_flag= -- live_suite
 mutant "live suite: a run rule flipped from runs to no-effect" \
 	run_flag= expected="$tmp/rules-runs-to-no-effect" -- live_suite
