@@ -19,8 +19,8 @@ static const char *const outcome_names[] = {
 	[OUT_REJECT] = "reject",
 	[OUT_ABSENT] = "absent",
 	[OUT_SKIP] = "skip",
-	[OUT_ERROR] = "error",
 	[OUT_RUNS] = "runs",
+	[OUT_ERROR] = "error",
 	[OUT_ATTACH_REFUSED] = "attach-refused",
 	[OUT_NO_EFFECT] = "no-effect",
 	[OUT_SPLAT] = "splat",
@@ -254,7 +254,7 @@ int rule_parse(struct rule *r, const char *line, const char *file, int lineno,
 		*errname++ = '\0';
 	outcome = lookup_word(outcome_names, OUT_CNT, w[3]);
 	if (outcome < 0 || outcome == OUT_SKIP) {
-		what = "outcome must be accept, reject, absent or error (load), or runs, attach-refused, no-effect or splat (run)";
+		what = "outcome must be accept, reject or absent (load), or runs, attach-refused, no-effect, splat or error (run)";
 		goto bad;
 	}
 	if (errname && outcome != OUT_REJECT && outcome != OUT_ATTACH_REFUSED) {

@@ -50,9 +50,9 @@ enum outcome {
 	OUT_REJECT,
 	OUT_ABSENT,	/* the kernel has no such kfunc or no arena map */
 	OUT_SKIP,	/* observed only: the control did not load */
-	OUT_ERROR,	/* a runtime case's check failed (a rule: known bug) */
 	/* The run stage */
 	OUT_RUNS,	/* attached, fired, and the page was freed */
+	OUT_ERROR,	/* a check of what it did failed (a rule: known bug) */
 	OUT_ATTACH_REFUSED,	/* the kernel refused to attach it */
 	OUT_NO_EFFECT,	/* attached and fired; the page was not freed */
 	OUT_SPLAT,	/* the kernel logged a warning while it ran */

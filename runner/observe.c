@@ -2,17 +2,15 @@
 /*
  * What the kernel does with a case: load its control to learn whether the
  * kernel can load this program type at this attach point at all, then load
- * the case without and with BPF_F_SLEEPABLE.
+ * the case without and with BPF_F_SLEEPABLE; then the run stage of each
+ * accepted load (run_stage.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "maps.h"
-#include "races.h"
 #include "run_stage.h"
-#include "runtime.h"
 #include "test.h"
 #include "util.h"
 
@@ -72,76 +70,6 @@ static void record_load(struct test *t, const struct load_result *res,
 		t->observed = OUT_ABSENT;
 }
 
-/*
- * A race: its partner on the same maps, loaded sleepable, then the race
- * (races.c). fd is the case's; it is closed here.
- */
-static void race_case(struct test *t, int fd, struct map_set *maps,
-		      char *log, size_t log_size)
-{
-	const struct conform_case *c = t->c;
-	struct load_result res;
-	struct prog_spec psp;
-	int pfd = -1;
-
-	if (!c->partner.loadable ||
-	    map_set_add(c->suite, maps, &c->partner, &psp, t->message, sizeof(t->message))) {
-		if (!c->partner.loadable)
-			snprintf(t->message, sizeof(t->message), "partner: %s", c->partner.reason);
-		t->observed = OUT_ERROR;
-		goto out;
-	}
-	pfd = load_prog_fd(&psp, BPF_F_SLEEPABLE, log, log_size, &res);
-	if (pfd < 0) {
-		snprintf(t->message, sizeof(t->message), "the partner %s does not load: %.400s",
-			 c->partner.name, res.message);
-		t->observed = OUT_ERROR;
-		goto out;
-	}
-	if (!races_run(c->race, &fd, &pfd, maps, t->reason, sizeof(t->reason),
-		       t->message, sizeof(t->message)))
-		t->observed = OUT_ERROR;
-out:
-	if (pfd >= 0)
-		close(pfd);
-	if (fd >= 0)
-		close(fd);
-}
-
-/*
- * A runtime case: on maps of its own, load it, run it, and check what it
- * did. Accepted means every check held; what was checked goes in reason.
- */
-static void run_case(struct test *t, char *log, size_t log_size)
-{
-	const struct conform_case *c = t->c;
-	struct load_result res;
-	struct prog_spec sp;
-	struct map_set maps = { 0 };
-	int fd;
-
-	if (map_set_create(c->suite, &c->prog, &maps, &sp, t->message,
-			   sizeof(t->message))) {
-		t->observed = OUT_ERROR;
-		goto out;
-	}
-	fd = load_prog_fd(&sp, t->sleepable ? BPF_F_SLEEPABLE : 0, log,
-			  log_size, &res);
-	record_load(t, &res, log);
-	if (fd < 0)
-		goto out;
-	if (c->kind == CASE_RUN_RACE) {
-		race_case(t, fd, &maps, log, log_size);
-		goto out;
-	}
-	if (!runtime_run(c, fd, &maps, t->sleepable, t->reason, sizeof(t->reason),
-			 t->message, sizeof(t->message)))
-		t->observed = OUT_ERROR;
-	close(fd);
-out:
-	map_set_destroy(&maps);
-}
-
 bool run_enabled = true;
 
 static void observe_loads(struct test tests[2], const struct conform_case *c,
@@ -182,10 +110,6 @@ static void observe_loads(struct test tests[2], const struct conform_case *c,
 
 		if (!(c->flags & (t->sleepable ? CASE_SLEEPABLE : CASE_PLAIN)))
 			continue;
-		if (c->kind != CASE_VERIFIER) {
-			run_case(t, log, log_size);
-			continue;
-		}
 		load_prog(&c->prog, t->sleepable ? BPF_F_SLEEPABLE : 0, log,
 			  log_size, &res);
 		record_load(t, &res, log);

@@ -25,8 +25,12 @@
  * lockdep report, "sleeping function called from invalid context", an RCU
  * stall) makes the outcome "splat".
  *
- * One run stage at a time (a lock): the hooks are system-wide, and the
- * kernel log must be about this test alone.
+ * A runtime or race case has no hook: its run stage is BPF_PROG_TEST_RUN
+ * on fresh maps and the checks of runtime.c, or the race of races.c
+ * (observe_test_run()).
+ *
+ * One run stage at a time (a lock): the hooks are system-wide, the kernel
+ * log must be about this test alone, and a race wants both CPUs.
  */
 #include <bpf/bpf.h>
 #include <errno.h>
@@ -45,7 +49,9 @@
 #include "kmsg.h"
 #include "map_refs.h"
 #include "maps.h"
+#include "races.h"
 #include "run_stage.h"
+#include "runtime.h"
 #include "uapi_compat.h"
 #include "util.h"
 
@@ -312,16 +318,104 @@ out:
 	map_set_return(&maps);
 }
 
+/*
+ * A race: its partner on the same maps, loaded sleepable, then the race
+ * (races.c), which checks the kernel log itself. fd is the case's; it is
+ * closed here.
+ */
+static void observe_race(struct test *t, int fd, struct map_set *maps,
+			 char *log, size_t log_size)
+{
+	const struct conform_case *c = t->c;
+	struct load_result res;
+	struct prog_spec psp;
+	int pfd = -1;
+
+	if (!c->partner.loadable ||
+	    map_set_add(c->suite, maps, &c->partner, &psp, t->run_message,
+			sizeof(t->run_message))) {
+		if (!c->partner.loadable)
+			snprintf(t->run_message, sizeof(t->run_message), "partner: %s",
+				 c->partner.reason);
+		goto out;
+	}
+	pfd = load_prog_fd(&psp, BPF_F_SLEEPABLE, log, log_size, &res);
+	if (pfd < 0) {
+		snprintf(t->run_message, sizeof(t->run_message),
+			 "the partner %s does not load: %.400s", c->partner.name,
+			 res.message);
+		goto out;
+	}
+	if (races_run(c->race, &fd, &pfd, maps, t->run_info, sizeof(t->run_info),
+		       t->run_message, sizeof(t->run_message)))
+		t->run_observed = OUT_RUNS;
+out:
+	if (pfd >= 0)
+		close(pfd);
+	if (fd >= 0)
+		close(fd);
+}
+
+/*
+ * A runtime or race case (progs/runtime.bpf.c, progs/races.bpf.c): no hook,
+ * BPF_PROG_TEST_RUN runs it. On fresh maps of its own, load it again, run
+ * it, and check what it did (runtime.c) or race it (races.c). "runs" means
+ * every check held; "error", with the first that failed, that one did not.
+ */
+static void observe_test_run(struct test *t, char *log, size_t log_size)
+{
+	const struct conform_case *c = t->c;
+	struct map_set maps = { 0 };
+	struct load_result res;
+	struct prog_spec sp;
+	char splat[MESSAGE_LEN];
+	long long t0 = now_ns();
+	int fd, kfd = -1;
+
+	t->run_observed = OUT_ERROR;
+	if (map_set_create(c->suite, &c->prog, &maps, &sp, t->run_message,
+			   sizeof(t->run_message)))
+		goto out;
+	phase_end(RUN_MAPS, &t0);
+	fd = load_prog_fd(&sp, t->sleepable ? BPF_F_SLEEPABLE : 0, log,
+			  log_size, &res);
+	if (fd < 0) {
+		snprintf(t->run_message, sizeof(t->run_message),
+			 "loaded again on fresh maps, it was refused: %.400s", res.message);
+		goto out;
+	}
+	phase_end(RUN_LOAD, &t0);
+	if (c->kind == CASE_RUN_RACE) {
+		observe_race(t, fd, &maps, log, log_size);
+		phase_end(RUN_FIRE, &t0);
+		goto out;
+	}
+	kfd = kmsg_watch();
+	if (runtime_run(c, fd, &maps, t->sleepable, t->run_info,
+			sizeof(t->run_info), t->run_message, sizeof(t->run_message)))
+		t->run_observed = OUT_RUNS;
+	close(fd);
+	phase_end(RUN_FIRE, &t0);
+	if (kmsg_warning(kfd, splat, sizeof(splat))) {
+		t->run_observed = OUT_SPLAT;
+		snprintf(t->run_message, sizeof(t->run_message), "%s", splat);
+	}
+out:
+	if (kfd >= 0)
+		close(kfd);
+	map_set_destroy(&maps);
+}
+
 void run_stage(struct test *t, char *log, size_t log_size)
 {
 	const struct rule *r;
 	const struct hook *h;
 	long long t0, b0;
 
-	if (t->observed != OUT_ACCEPT || t->c->kind != CASE_VERIFIER)
+	if (t->observed != OUT_ACCEPT)
 		return;
-	h = hook_find(t->c);
-	if (!h)
+	h = t->c->kind == CASE_VERIFIER ? hook_find(t->c) : NULL;
+	if (t->c->kind == CASE_VERIFIER && !h)
 		return;
 	pthread_mutex_lock(&run_lock);
 	t0 = now_ns();
@@ -329,7 +423,8 @@ void run_stage(struct test *t, char *log, size_t log_size)
 	t->run_attempted = true;
 	t->run_latency_us = -1;
 	t->run_count = -1;
-	snprintf(t->run_info, sizeof(t->run_info), "%s", hook_where(h));
+	if (h)
+		snprintf(t->run_info, sizeof(t->run_info), "%s", hook_where(h));
 	r = rules ? ruleset_lookup_stage(rules, STAGE_RUN, t->c->name, t->sleepable,
 					 kernel_version) : NULL;
 	if (r && r->outcome == OUT_SPLAT && !reproduce) {
@@ -337,6 +432,8 @@ void run_stage(struct test *t, char *log, size_t log_size)
 		snprintf(t->run_message, sizeof(t->run_message),
 			 "it would make the kernel warn, as %s:%d records; --reproduce-splats fires it",
 			 r->file, r->line);
+	} else if (!h) {
+		observe_test_run(t, log, log_size);
 	} else if (hook_unfireable(h, t->c, t->run_message, sizeof(t->run_message))) {
 		/* Nothing made, nothing loaded: the hook cannot fire it here. */
 		t->run_observed = OUT_SKIP;

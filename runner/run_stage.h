@@ -10,7 +10,8 @@
 
 /*
  * If t's load was accepted and hooks.c can fire its hook: attach, fire,
- * check the page, and fill t's run_* fields. Otherwise nothing.
+ * check the page, and fill t's run_* fields. A runtime or race case: run
+ * it with BPF_PROG_TEST_RUN and check what it did. Otherwise nothing.
  */
 void run_stage(struct test *t, char *log, size_t log_size);
 
@@ -35,7 +36,7 @@ void run_stage_end(void);
 enum run_phase {
 	RUN_MAPS,	/* fresh maps, or a pooled arena and its drain */
 	RUN_LOAD,	/* the second load */
-	RUN_FIRE,	/* attach, fire, detach */
+	RUN_FIRE,	/* attach, fire, detach; or BPF_PROG_TEST_RUN and its checks */
 	RUN_WAIT,	/* waiting for a deferred free, or for none */
 	RUN_PHASES
 };

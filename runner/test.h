@@ -39,7 +39,7 @@ struct test {
 	enum outcome run_observed;	/* OUT_RUNS ... OUT_SPLAT, OUT_SKIP, OUT_ERROR */
 	int run_err;			/* errno of an attach refusal */
 	char run_message[MESSAGE_LEN];	/* what refused, or the kernel's splat */
-	char run_info[384];		/* the hook, and what was seen */
+	char run_info[1024];		/* the hook, and what was seen */
 	long long run_latency_us;	/* fire to freed page; -1 if not freed */
 	long long run_count;		/* times the program ran while attached; -1 unknown */
 	long long run_usec;		/* the whole run stage of this test */

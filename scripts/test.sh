@@ -201,7 +201,7 @@ broken_runtime_check() {
 	"$conform" --objs "$tmp/broken" --expected "$expected" -t rt_partial >"$tmp/out" || rc=$?
 	cat "$tmp/out"
 	((rc == 1))
-	grep -Eq 'rt_partial.s: FAIL: expected accept, observed error: page 0 of addr\[0\]: byte at 0x[0-9a-f]+ is 0x20, expected 0x00' "$tmp/out"
+	grep -Eq 'rt_partial.s: FAIL: run: expected runs, observed error: page 0 of addr\[0\]: byte at 0x[0-9a-f]+ is 0x20, expected 0x00' "$tmp/out"
 }
 
 # runner/arena_pool.c on a kernel that defers frees: an arena it gives out

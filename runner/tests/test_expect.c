@@ -56,6 +56,8 @@ static void test_parse_errors(void)
 	test_bad("@p plain * accept\n@p sleepable * reject\n", 2,
 		 "a reject rule needs a message");
 	test_bad("rt_x sleepable >=6.9 error\n", 1, "an error rule needs a message");
+	CHECK(outcome_stage(OUT_ERROR) == STAGE_RUN && outcome_stage(OUT_ABSENT) == STAGE_LOAD,
+	      "error is a run-stage outcome (a check of what the program did), absent a load's");
 	test_bad("xdp plain >=6.9 reject:EFOO no such errno\n", 1,
 		 "unknown errno name 'EFOO'");
 	test_bad("xdp plain >=6.9 reject: empty errno\n", 1, "unknown errno name ''");
@@ -69,7 +71,7 @@ static void test_parse_errors(void)
 	test_bad("xdp plain >=7.0 splat\n", 1, "a splat rule needs a message");
 	test_bad("xdp plain >=7.0 no-effect it did nothing\n", 1,
 		 "only a reject, error, attach-refused or splat rule takes a message");
-	test_bad("xdp plain >=7.0 ran\n", 1, "outcome must be accept, reject, absent or error");
+	test_bad("xdp plain >=7.0 ran\n", 1, "outcome must be accept, reject or absent (load), or runs");
 	/* RANGE@WHERE */
 	test_bad("xdp plain >=7.0@ accept\n", 1, "nothing after @");
 	test_bad("xdp plain >=7.0@x86_64 accept\n", 1, "unknown 'x86_64' after @");

@@ -17,7 +17,8 @@ static const char rules[] =
 	"xdp\tsleepable\t>=6.9\treject\tcan be sleepable\n"
 	"rt_bug\tsleepable\t6.16..<7.2\terror\tcheck 3 failed\n"
 	"rt_bug\tsleepable\t>=6.9\taccept\n"
-	"xdp\tsleepable\t<6.9\treject\tcan be sleepable\n";
+	"xdp\tsleepable\t<6.9\treject\tcan be sleepable\n"
+	"*\tany\t*\truns\n";
 
 static struct ruleset rs;
 
@@ -37,6 +38,24 @@ static struct test decide(const char *name, bool sleepable, enum outcome obs,
 	t.observed = obs;
 	t.err = err;
 	snprintf(t.message, sizeof(t.message), "%s", message);
+	verdict_decide(&t, &rs, version);
+	return t;
+}
+
+/* Decide a test whose load was accepted, and whose run stage saw run_obs. */
+static struct test decide_run(const char *name, enum outcome run_obs,
+			      const char *run_message, unsigned int version)
+{
+	static struct conform_case c;
+	struct test t = { 0 };
+
+	c.name = name;
+	t.c = &c;
+	t.sleepable = true;
+	t.observed = OUT_ACCEPT;
+	t.run_attempted = true;
+	t.run_observed = run_obs;
+	snprintf(t.run_message, sizeof(t.run_message), "%s", run_message);
 	verdict_decide(&t, &rs, version);
 	return t;
 }
@@ -82,32 +101,40 @@ static void test_decide(void)
 	CHECK(t.status == ST_FAIL && strstr(t.detail, "no rule in expected/ for tc (plain) on 6.12.0"),
 	      "no rule: '%s'", t.detail);
 
-	/* a known kernel bug: it reproduces, or it does not */
-	t = decide("rt_bug", true, OUT_ERROR, 0, "the program's check 3 failed (it read 0x0)",
-		   kver(6, 18, 44));
-	CHECK(t.status == ST_XFAIL && !strcmp(status_str(t.status), "xfail"),
-	      "xfail: %s", status_str(t.status));
+	/* a known kernel bug, a run rule: it reproduces, or it does not */
+	t = decide_run("rt_bug", OUT_ERROR, "the program's check 3 failed (it read 0x0)",
+		       kver(6, 18, 44));
+	CHECK(t.status == ST_XFAIL && !strcmp(status_str(t.status), "xfail") &&
+	      t.run_rule && t.run_rule->line == 5, "xfail: %s", status_str(t.status));
 
-	t = decide("rt_bug", true, OUT_ACCEPT, 0, "", kver(6, 18, 44));
+	t = decide_run("rt_bug", OUT_RUNS, "", kver(6, 18, 44));
 	CHECK(t.status == ST_XPASS && !strcmp(status_str(t.status), "xpass"),
 	      "xpass: %s", status_str(t.status));
 	CHECK(strstr(t.detail, "the known kernel bug did not reproduce") &&
 	      strstr(t.detail, ":5: give it a kernel range without 6.18.44"),
 	      "xpass detail '%s'", t.detail);
 
-	t = decide("rt_bug", true, OUT_ERROR, 0, "the program's check 4 failed", kver(6, 18, 44));
+	t = decide_run("rt_bug", OUT_ERROR, "the program's check 4 failed", kver(6, 18, 44));
 	CHECK(t.status == ST_FAIL && strstr(t.detail, "expected message 'check 3 failed'"),
 	      "another error is a failure: '%s'", t.detail);
 
-	t = decide("rt_bug", true, OUT_REJECT, EINVAL, "check 3 failed", kver(6, 18, 44));
-	CHECK(t.status == ST_FAIL && strstr(t.detail, "expected error, observed reject"),
-	      "a rejection is not the known bug: '%s'", t.detail);
+	t = decide_run("rt_bug", OUT_NO_EFFECT, "", kver(6, 18, 44));
+	CHECK(t.status == ST_FAIL && strstr(t.detail, "run: expected error, observed no-effect"),
+	      "another outcome is not the known bug: '%s'", t.detail);
 
-	t = decide("rt_bug", true, OUT_ACCEPT, 0, "", kver(7, 2, 0));
+	t = decide("rt_bug", true, OUT_REJECT, EINVAL, "check 3 failed", kver(6, 18, 44));
+	CHECK(t.status == ST_FAIL && strstr(t.detail, "expected accept, observed reject"),
+	      "a rejected load is no run: '%s'", t.detail);
+
+	t = decide_run("rt_bug", OUT_RUNS, "", kver(7, 2, 0));
 	CHECK(t.status == ST_PASS, "fixed kernel: pass");
 
-	t = decide("rt_bug", true, OUT_ERROR, 0, "check 3 failed", kver(7, 2, 0));
-	CHECK(t.status == ST_FAIL, "the bug on a fixed kernel: fail");
+	t = decide_run("rt_bug", OUT_ERROR, "check 3 failed", kver(7, 2, 0));
+	CHECK(t.status == ST_FAIL && strstr(t.detail, "run: expected runs, observed error: check 3 failed"),
+	      "the bug on a fixed kernel: fail: '%s'", t.detail);
+
+	t = decide("rt_bug", true, OUT_ACCEPT, 0, "", kver(6, 18, 44));
+	CHECK(t.status == ST_PASS, "--no-run: the load alone passes: %s", status_str(t.status));
 
 	/*
 	 * An absent rule does not speak for a load refused before any
