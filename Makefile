@@ -85,6 +85,22 @@ $(BUILD)/tests/check_arena_pool-%: runner/tests/check_arena_pool.c $(BUILD)/test
 		$(filter-out $(BUILD)/runner/arena_pool.o,$(RUNNER_OBJS))
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# Copies of runner/control_memo.c that forget one part of a control's key:
+# build/tests/test_control_memo must fail on each (scripts/test.sh).
+MEMO_MUTANTS := no-type no-target no-insns
+memo_sed_no-type   := s/a->prog_type == b->prog_type \&\&//
+memo_sed_no-target := s/a->attach_btf_id == b->attach_btf_id \&\&//
+memo_sed_no-insns  := s/^\t       !memcmp(a->insns, b->insns, .*);$$/\t       1;/
+MEMO_CHECKS := $(MEMO_MUTANTS:%=$(BUILD)/tests/mutant_control_memo-%)
+
+$(BUILD)/tests/control_memo-%.c: runner/control_memo.c | $(BUILD)/tests
+	sed '$(memo_sed_$*)' $< >$@
+	! cmp -s $< $@	# the edit must change something
+
+$(BUILD)/tests/mutant_control_memo-%: runner/tests/test_control_memo.c $(BUILD)/tests/control_memo-%.c \
+		$(filter-out $(BUILD)/runner/control_memo.o,$(RUNNER_OBJS))
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
 # runner/run_stage.c's early end of the wait for a late free, and a copy
 # of the runner that ends it without waiting until no program holds the
 # arena: scripts/test.sh's run_wait_check must catch it (the timer cases'
@@ -111,7 +127,7 @@ check: deps
 	$(MAKE) all
 	scripts/check.sh $(ARGS)
 
-unit: $(UNIT_TESTS) $(POOL_CHECKS) $(BUILD)/tests/conform-no-held-wait $(BUILD)/conform $(BUILD)/conform-static $(BPF_OBJS) $(BUILD)/bench/bench
+unit: $(UNIT_TESTS) $(POOL_CHECKS) $(MEMO_CHECKS) $(BUILD)/tests/conform-no-held-wait $(BUILD)/conform $(BUILD)/conform-static $(BPF_OBJS) $(BUILD)/bench/bench
 
 # make test's VM kernels (scripts/test.sh): Debian's amd64 ones, and arm64
 # and s390x on one kernel each, whose static runners it cross-builds.

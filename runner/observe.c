@@ -5,14 +5,12 @@
  * the case without and with BPF_F_SLEEPABLE; then the run stage of each
  * accepted load (run_stage.c).
  */
-#include <bpf/btf.h>
-#include <bpf/libbpf.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "control_memo.h"
 #include "run_stage.h"
 #include "test.h"
 #include "util.h"
@@ -55,79 +53,19 @@ static bool control_loads_once(const struct conform_case *c, char *log,
 	return false;
 }
 
-/*
- * Most controls are one and the same program, "return 0" at one attach
- * point, for many cases (every XDP case has the XDP control). What the
- * kernel answers for a program it answers for an identical one, so each
- * distinct control is loaded once per run: the answer of the first is
- * remembered, keyed by everything a load passes but the names (program
- * type, attach type and BTF target, license, flags, instructions, and the
- * function's BTF prototype). An EXT control's target is a loaded program
- * whose fd number a later target may reuse: never remembered.
- */
-#define CONTROL_MEMO 256
-
-static struct {
-	struct prog_spec spec;
-	__u32 proto;
-	bool loads;
-	struct load_result res;
-} control_memo[CONTROL_MEMO];
-static int control_memo_cnt;
-static pthread_mutex_t control_memo_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* The BTF id of the control's FUNC_PROTO, or 0. */
-static __u32 control_proto(const struct conform_case *c)
-{
-	const struct prog_spec *sp = &c->control;
-	const struct btf *btf = bpf_object__btf(c->suite->obj);
-	const struct btf_type *t;
-
-	if (!btf || !sp->func_info_cnt)
-		return 0;
-	t = btf__type_by_id(btf, sp->func_info[0].type_id);
-	return t ? t->type : 0;
-}
-
-static bool same_control(const struct prog_spec *a, __u32 a_proto,
-			 const struct prog_spec *b, __u32 b_proto)
-{
-	return a->prog_type == b->prog_type && a->attach_type == b->attach_type &&
-	       a->attach_btf_id == b->attach_btf_id && a_proto == b_proto &&
-	       (a->tags ? a->tags->prog_flags : 0) == (b->tags ? b->tags->prog_flags : 0) &&
-	       !strcmp(a->license, b->license) && a->insn_cnt == b->insn_cnt &&
-	       !memcmp(a->insns, b->insns, a->insn_cnt * sizeof(*a->insns));
-}
-
+/* Each distinct control is loaded once per run (control_memo.c). */
 static bool control_loads(const struct conform_case *c, char *log,
 			  size_t log_size, struct load_result *res)
 {
-	const struct prog_spec *sp = &c->control;
-	__u32 proto = control_proto(c);
+	struct control_key key;
 	bool loads;
 
-	if (sp->attach_prog_fd > 0)
+	if (!control_key_of(c, &key))
 		return control_loads_once(c, log, log_size, res);
-	pthread_mutex_lock(&control_memo_lock);
-	for (int i = 0; i < control_memo_cnt; i++) {
-		if (same_control(&control_memo[i].spec, control_memo[i].proto, sp, proto)) {
-			*res = control_memo[i].res;
-			loads = control_memo[i].loads;
-			pthread_mutex_unlock(&control_memo_lock);
-			return loads;
-		}
-	}
-	pthread_mutex_unlock(&control_memo_lock);
+	if (control_memo_get(&key, &loads, res))
+		return loads;
 	loads = control_loads_once(c, log, log_size, res);
-	pthread_mutex_lock(&control_memo_lock);
-	if (control_memo_cnt < CONTROL_MEMO) {
-		control_memo[control_memo_cnt].spec = *sp;
-		control_memo[control_memo_cnt].proto = proto;
-		control_memo[control_memo_cnt].loads = loads;
-		control_memo[control_memo_cnt].res = *res;
-		control_memo_cnt++;
-	}
-	pthread_mutex_unlock(&control_memo_lock);
+	control_memo_put(&key, loads, res);
 	return loads;
 }
 

@@ -58,7 +58,7 @@ conform=$build/conform		# the runner
 asan_conform=$build/asan/conform	# the runner under ASan and UBSan
 objs=$build/progs		# the objects it loads
 expected=$root/expected		# the rules it judges by
-unit_dir=$build/tests		# the unit tests, test_*
+unit_dir=$build/tests		# the unit tests, test_*, and mutant_*
 matrix_sh=$root/scripts/matrix.sh
 kernels=${TEST_KERNELS-6.1 6.12 7.0 7.3 arm64:7.3 s390x:7.2}
 # The newest amd64 kernel of them: a bare version, or one qualified by an
@@ -124,10 +124,21 @@ usage() {
 }
 
 unit_tests() {
-	local t rc=0
+	local t rc=0 mutants=0
 	for t in "$unit_dir"/test_*; do
 		"$t" || rc=1
 	done
+	# Broken copies of the code a unit test covers (the Makefile's
+	# MEMO_MUTANTS): its test must fail on each.
+	for t in "$unit_dir"/mutant_*; do
+		[[ -x $t ]] || continue
+		mutants=$((mutants + 1))
+		if "$t" >/dev/null; then
+			echo "${t##*/}: its unit test passed on a broken copy"
+			rc=1
+		fi
+	done
+	((mutants > 0)) || { echo "no unit-test mutants in $unit_dir (make unit)"; rc=1; }
 	return $rc
 }
 
