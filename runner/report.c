@@ -66,7 +66,8 @@ static void report_run(const struct test *t)
 	const struct rule *r = t->run_rule;
 
 	if (t->run_observed == OUT_SKIP) {
-		printf("# %s: run: not fired here: %s (%s)\n", t->name,
+		printf(t->run_info[0] ? "# %s: run: not fired here: %s (%s)\n" :
+		       "# %s: run: not fired here: %s%s\n", t->name,
 		       t->run_message, t->run_info);
 		return;
 	}
