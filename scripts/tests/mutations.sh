@@ -183,11 +183,17 @@ offset=$((16#$offset + 16#$value))
 	die "conform_control_xdp does not start with a mov to r0"
 printf '\x95' | dd of="$obj" bs=1 seek="$offset" conv=notrunc status=none
 
-# Unit tests: good ones, a failing one before a passing one, none built.
-mkdir "$tmp/unit-good" "$tmp/unit-fail" "$tmp/unit-none"
+# Unit tests: good ones (and a broken copy they catch), a failing one before
+# a passing one, none built, a broken copy that passes.
+mkdir "$tmp/unit-good" "$tmp/unit-fail" "$tmp/unit-none" "$tmp/unit-survivor"
 printf '#!/bin/sh\nexit 0\n' >"$tmp/unit-good/test_ok"
+printf '#!/bin/sh\necho "test_a: 1 of 10 failed"\nexit 1\n' >"$tmp/unit-good/mutant_caught"
 printf '#!/bin/sh\necho "test_a: 1 of 10 failed"\nexit 1\n' >"$tmp/unit-fail/test_a"
 cp "$tmp/unit-good/test_ok" "$tmp/unit-fail/test_b"
+cp "$tmp/unit-good/mutant_caught" "$tmp/unit-fail/"
+cp "$tmp/unit-good/test_ok" "$tmp/unit-survivor/"
+cp "$tmp/unit-good/test_ok" "$tmp/unit-survivor/mutant_survives"
+chmod +x "$tmp"/unit-*/*
 chmod +x "$tmp"/unit-*/test_*
 
 # Scripts for shellcheck.
@@ -273,6 +279,7 @@ if want other; then
 good "unit tests" unit_dir="$tmp/unit-good" -- unit_tests
 mutant "unit tests: one fails (before one that passes)" unit_dir="$tmp/unit-fail" -- unit_tests
 mutant "unit tests: none were built" unit_dir="$tmp/unit-none" -- unit_tests
+mutant "unit tests: a broken copy its test passes on" unit_dir="$tmp/unit-survivor" -- unit_tests
 
 good "bad input" CONFORM="$conform" -- "$root/scripts/tests/bad-input.sh"
 mutant "bad input: a runner that accepts anything" CONFORM="$fake" FAKE_CONFORM=always-0 \
