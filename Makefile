@@ -113,6 +113,16 @@ $(BUILD)/tests/conform-no-held-wait: $(BUILD)/runner/main.o $(BUILD)/tests/run_s
 		$(filter-out $(BUILD)/runner/run_stage.o,$(RUNNER_OBJS))
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# A static runner that races on one CPU as on two: scripts/test.sh's
+# race_one_cpu step must tell it from the real one in a VM with one CPU.
+$(BUILD)/tests/run_stage-race-one-cpu.c: runner/run_stage.c | $(BUILD)/tests
+	sed 's/^\tif (c->kind == CASE_RUN_RACE \&\& sysconf(_SC_NPROCESSORS_ONLN) < 2) {$$/\tif (0) {/' $< >$@
+	! cmp -s $< $@	# the edit must change something
+
+$(BUILD)/tests/conform-static-race-one-cpu: $(BUILD)/runner/main.o $(BUILD)/tests/run_stage-race-one-cpu.c \
+		$(filter-out $(BUILD)/runner/run_stage.o,$(RUNNER_OBJS))
+	$(CC) $(ALL_CFLAGS) -static $(LDFLAGS) $^ $(LDLIBS) -o $@
+
 $(BUILD)/runner $(BUILD)/progs $(BUILD)/tests $(BUILD)/fuzz $(BUILD)/bench:
 	mkdir -p $@
 
@@ -127,7 +137,8 @@ check: deps
 	$(MAKE) all
 	scripts/check.sh $(ARGS)
 
-unit: $(UNIT_TESTS) $(POOL_CHECKS) $(MEMO_CHECKS) $(BUILD)/tests/conform-no-held-wait $(BUILD)/conform $(BUILD)/conform-static $(BPF_OBJS) $(BUILD)/bench/bench
+unit: $(UNIT_TESTS) $(POOL_CHECKS) $(MEMO_CHECKS) $(BUILD)/tests/conform-no-held-wait \
+	$(BUILD)/tests/conform-static-race-one-cpu $(BUILD)/conform $(BUILD)/conform-static $(BPF_OBJS) $(BUILD)/bench/bench
 
 # make test's VM kernels (scripts/test.sh): Debian's amd64 ones, and arm64
 # and s390x on one kernel each, whose static runners it cross-builds.

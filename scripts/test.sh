@@ -268,6 +268,25 @@ deferred_frees_check() {
 	run_wait_check
 }
 
+# A race needs two CPUs: in a VM with one, its run stage is not fired and
+# says why. The Makefile's copy of the runner that races anyway must not
+# pass this (it says "runs").
+race_one_cpu() {
+	local runner
+	for runner in "$build/conform-static" "$unit_dir/conform-static-race-one-cpu"; do
+		VMTEST_SMP=1 VMTEST_RUNNER=$runner "$root/scripts/vmtest.sh" -k "${newest:-7.3}" \
+			-- -a race_free_vs_close >"$tmp/out" 2>&1 || true
+		if [[ $runner == "$build/conform-static" ]]; then
+			grep -q '^# race_free_vs_close: run: not fired here: a race needs two CPUs, and 1 is online$' \
+				"$tmp/out" || { cat "$tmp/out"; return 1; }
+		elif ! grep -q '^# race_free_vs_close: run: runs: ' "$tmp/out"; then
+			echo "the runner that races on one CPU did not race:"
+			cat "$tmp/out"
+			return 1
+		fi
+	done
+}
+
 # A version that predates the kfunc, against a BTF that has it: loud failure.
 version_mismatch() {
 	local rc=0
@@ -535,6 +554,7 @@ main() {
 			i=$((i + 1))
 		done
 		step "every test runs on some kernel of the matrix" every_case_runs
+		step "a race on one CPU is not fired, and says why (Debian's ${newest:-7.3}, 1 CPU)" race_one_cpu
 	fi
 	# The other steps' mutations: their good matrix is the VM matrix's
 	# row of the newest amd64 kernel, or one made from a host run.
