@@ -35,7 +35,10 @@
  * Until 2026-12-08 step 1 was "the program's id finds nothing, then
  * synchronize_rcu() (membarrier())", which cannot wait for RCU tasks trace:
  * sleepable programs were never pooled. An arena that a program still
- * holds waits; one whose round does not land in time is closed. A kernel
+ * holds waits, a little (HELD_NS: a fresh arena costs tens of milliseconds,
+ * and on PREEMPT_RT a program often lets go later than that); one whose
+ * round does not land in time (ROUND_NS, generous: a round may queue
+ * behind thousands of frees) is closed, and counted. A kernel
  * where the pool's program does not load (a non-sleepable XDP program may
  * not call the kfunc before v7.0, when an arena is cheap to make), or
  * whose maps the iterator cannot read, gets no pool.
@@ -54,7 +57,7 @@
 
 #define POOL_MAX	ARENA_POOL_MAX
 #define ROUND_NS	(2000 * 1000000LL)	/* at most, for a round to land */
-#define HELD_NS		(200 * 1000000LL)	/* at most, for a program to let go */
+#define HELD_NS		(60 * 1000000LL)	/* at most, for a program to let go */
 #define MARK		0x5a
 
 enum slot_state { SLOT_EMPTY, SLOT_DIRTY, SLOT_CLEAN, SLOT_TAKEN };
@@ -226,9 +229,12 @@ static void round_lands(struct slot **s, int n, int which)
 		if (cnt)
 			usleep(20);
 	}
-	for (int i = 0; i < n; i++)
-		if (left[i])
+	for (int i = 0; i < n; i++) {
+		if (left[i]) {
+			stats.late++;
 			slot_close(s[i], true);
+		}
+	}
 }
 
 static void disable(void)

@@ -109,6 +109,7 @@ struct arena_pool_stats {
 	long long taken;	/* arenas used again */
 	long long drains;	/* drains, each of one or more arenas */
 	long long drain_ns;	/* time in them */
+	long long late;		/* arenas closed: their round did not land */
 };
 struct arena_pool_stats arena_pool_stats(void);
 

@@ -160,6 +160,9 @@ void report_time(long long bpf_ns, long long bpf_calls, long long wall_ns,
 	if (run.arenas_reused)
 		fprintf(out ? out : stdout, "# time: run stage: %lld arenas used again, after %lld drains that took %lld ms (runner/arena_pool.c)\n",
 			run.arenas_reused, run.drains, run.drain_ns / 1000000);
+	if (run.drains_late)
+		fprintf(out ? out : stdout, "# time: run stage: %lld arenas closed instead: their drain's free did not land in time\n",
+			run.drains_late);
 }
 
 void report_summary(const struct kernel *k, const struct counts *n)
@@ -250,12 +253,16 @@ static json_t *report_json_run(const struct test *t)
 {
 	if (!t->run_attempted)
 		return json_null();
-	return json_pack("{s:o, s:i, s:I, s:I, s:I, s:o, s:o, s:o}",
+	return json_pack("{s:o, s:i, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I}, s:o, s:o, s:o}",
 			 "observed", JSTR(outcome_str(t->run_observed)),
 			 "errno", t->run_err,
 			 "latency_us", (json_int_t)t->run_latency_us,
 			 "prog_runs", (json_int_t)t->run_count,
 			 "usec", (json_int_t)t->run_usec,
+			 "phases_us", "maps", (json_int_t)t->run_phase_us[RUN_MAPS],
+			 "load", (json_int_t)t->run_phase_us[RUN_LOAD],
+			 "fire", (json_int_t)t->run_phase_us[RUN_FIRE],
+			 "wait", (json_int_t)t->run_phase_us[RUN_WAIT],
 			 "hook", JSTR(t->run_info),
 			 "message", JSTR(t->run_message),
 			 "expected", JSTR(t->run_rule ? outcome_str(t->run_rule->outcome) : NULL));

@@ -132,13 +132,17 @@ static bool frees_run_page_only(const struct test *t)
 	return frees && !strcmp(frees, "run_page");
 }
 
-/* Adds the time since *t0 to phase, and starts the next one. */
-static void phase_end(enum run_phase phase, long long *t0)
-{
-	long long t = now_ns();
+_Static_assert(RUN_PHASES == sizeof(((struct test *)0)->run_phase_us) /
+	       sizeof(((struct test *)0)->run_phase_us[0]), "test.h: run_phase_us");
 
-	stats.phase_ns[phase] += t - *t0;
-	*t0 = t;
+/* Adds the time since *t0 to t's phase, and starts the next one. */
+static void phase_end(struct test *t, enum run_phase phase, long long *t0)
+{
+	long long now = now_ns();
+
+	stats.phase_ns[phase] += now - *t0;
+	t->run_phase_us[phase] += (now - *t0) / 1000;
+	*t0 = now;
 }
 
 /* For the hooks' waits (hook_watch()): whether the page is gone. */
@@ -221,7 +225,7 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 	if (map_set_create_aligned(c->suite, &c->prog, frees_run_page_only(t), &maps,
 				   &sp, t->run_message, sizeof(t->run_message)))
 		goto out;
-	phase_end(RUN_MAPS, &t0);
+	phase_end(t, RUN_MAPS, &t0);
 	arena = map_set_find(&maps, "arena");
 	page = run_page(arena, &ps);
 	if (!page) {
@@ -241,7 +245,7 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 			 "loaded again on fresh maps, it was refused: %.400s", res.message);
 		goto out;
 	}
-	phase_end(RUN_LOAD, &t0);
+	phase_end(t, RUN_LOAD, &t0);
 	memset((void *)page, MARK, ps);	/* faults the page in */
 	watched = (struct watched_page){ page, ps };
 	hook_watch(page_freed, &watched);
@@ -254,7 +258,7 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 	hook_watch(NULL, NULL);
 	t->run_count = prog_runs(fd);
 	close(fd);
-	phase_end(RUN_FIRE, &t0);
+	phase_end(t, RUN_FIRE, &t0);
 	/* From the hook's return: 0 if the free was done when it returned. */
 	fired = now_ns();
 	if (fr == FIRE_ATTACH_REFUSED) {
@@ -307,7 +311,7 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 					 off);
 		}
 	}
-	phase_end(RUN_WAIT, &t0);
+	phase_end(t, RUN_WAIT, &t0);
 	if (kmsg_warning(kfd, splat, sizeof(splat))) {
 		t->run_observed = OUT_SPLAT;
 		snprintf(t->run_message, sizeof(t->run_message), "%s", splat);
@@ -384,7 +388,7 @@ static void observe_test_run(struct test *t, char *log, size_t log_size)
 	if (map_set_create(c->suite, &c->prog, &maps, &sp, t->run_message,
 			   sizeof(t->run_message)))
 		goto out;
-	phase_end(RUN_MAPS, &t0);
+	phase_end(t, RUN_MAPS, &t0);
 	fd = load_prog_fd(&sp, t->sleepable ? BPF_F_SLEEPABLE : 0, log,
 			  log_size, &res);
 	if (fd < 0) {
@@ -392,10 +396,10 @@ static void observe_test_run(struct test *t, char *log, size_t log_size)
 			 "loaded again on fresh maps, it was refused: %.400s", res.message);
 		goto out;
 	}
-	phase_end(RUN_LOAD, &t0);
+	phase_end(t, RUN_LOAD, &t0);
 	if (c->kind == CASE_RUN_RACE) {
 		observe_race(t, fd, &maps, log, log_size);
-		phase_end(RUN_FIRE, &t0);
+		phase_end(t, RUN_FIRE, &t0);
 		goto out;
 	}
 	kfd = kmsg_watch();
@@ -403,7 +407,7 @@ static void observe_test_run(struct test *t, char *log, size_t log_size)
 			sizeof(t->run_info), t->run_message, sizeof(t->run_message)))
 		t->run_observed = OUT_RUNS;
 	close(fd);
-	phase_end(RUN_FIRE, &t0);
+	phase_end(t, RUN_FIRE, &t0);
 	if (kmsg_warning(kfd, splat, sizeof(splat))) {
 		t->run_observed = OUT_SPLAT;
 		snprintf(t->run_message, sizeof(t->run_message), "%s", splat);
@@ -477,6 +481,7 @@ struct run_stage_stats run_stage_stats(void)
 	s.arenas_reused = pool.taken;
 	s.drains = pool.drains;
 	s.drain_ns = pool.drain_ns;
+	s.drains_late = pool.late;
 	pthread_mutex_unlock(&run_lock);
 	return s;
 }

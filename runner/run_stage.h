@@ -49,6 +49,7 @@ struct run_stage_stats {
 	long long arenas_reused; /* arena_pool.c's */
 	long long drains;
 	long long drain_ns;
+	long long drains_late;	/* arenas closed: a drain's round did not land */
 };
 
 struct run_stage_stats run_stage_stats(void);

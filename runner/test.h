@@ -43,6 +43,7 @@ struct test {
 	long long run_latency_us;	/* fire to freed page; -1 if not freed */
 	long long run_count;		/* times the program ran while attached; -1 unknown */
 	long long run_usec;		/* the whole run stage of this test */
+	long long run_phase_us[4];	/* of it, by enum run_phase (run_stage.h) */
 	const struct rule *run_rule;
 
 	/* What we conclude: verdict.c */

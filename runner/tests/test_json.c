@@ -183,6 +183,7 @@ static void make_tests(struct test t[3], const char *message)
 	t[0].run_latency_us = 3;
 	t[0].run_count = 4;
 	t[0].run_usec = 250;
+	t[0].run_phase_us[RUN_FIRE] = 200;
 	strcpy(t[0].run_info, "lo, ingress");
 	t[0].run_rule = &runs_rule;
 	t[0].rule = &runs_rule;
@@ -256,7 +257,10 @@ static void test_shape(void)
 	      json_integer_value(json_object_get(c, "usec")) == 17, "xdp");
 	CHECK_STR(json_string_value(json_object_get(c, "call")), "free_one_page");
 	run = json_object_get(c, "run");
-	CHECK_STR(keys(run), "observed errno latency_us prog_runs usec hook message expected");
+	CHECK_STR(keys(run), "observed errno latency_us prog_runs usec phases_us hook message expected");
+	CHECK_STR(keys(json_object_get(run, "phases_us")), "maps load fire wait");
+	CHECK(json_integer_value(json_object_get(json_object_get(run, "phases_us"), "fire")) == 200,
+	      "run.phases_us.fire");
 	CHECK_STR(json_string_value(json_object_get(run, "observed")), "runs");
 	CHECK(json_integer_value(json_object_get(run, "prog_runs")) == 4, "run.prog_runs");
 	CHECK(json_integer_value(json_object_get(run, "usec")) == 250, "run.usec");
