@@ -202,6 +202,17 @@ static bool free_settled(const struct fresh_map *arena, __u32 id,
 	return true;
 }
 
+/* A kernel warning logged since kfd was opened makes the outcome "splat". */
+static void splat_seen(struct test *t, int kfd)
+{
+	char splat[MESSAGE_LEN];
+
+	if (kmsg_warning(kfd, splat, sizeof(splat))) {
+		t->run_observed = OUT_SPLAT;
+		snprintf(t->run_message, sizeof(t->run_message), "%s", splat);
+	}
+}
+
 static void observe_run(struct test *t, const struct hook *h, char *log,
 			size_t log_size)
 {
@@ -213,7 +224,6 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 	struct load_result res;
 	struct prog_spec sp;
 	enum fire_result fr;
-	char splat[MESSAGE_LEN];
 	int fd = -1, kfd;
 	long long fired, refs_before, t0 = now_ns();
 	__u32 arena_id;
@@ -312,10 +322,7 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 		}
 	}
 	phase_end(t, RUN_WAIT, &t0);
-	if (kmsg_warning(kfd, splat, sizeof(splat))) {
-		t->run_observed = OUT_SPLAT;
-		snprintf(t->run_message, sizeof(t->run_message), "%s", splat);
-	}
+	splat_seen(t, kfd);
 out:
 	if (kfd >= 0)
 		close(kfd);
@@ -372,7 +379,6 @@ static void observe_test_run(struct test *t, char *log, size_t log_size)
 	struct map_set maps = { 0 };
 	struct load_result res;
 	struct prog_spec sp;
-	char splat[MESSAGE_LEN];
 	long long t0 = now_ns();
 	int fd, kfd = -1;
 
@@ -408,10 +414,7 @@ static void observe_test_run(struct test *t, char *log, size_t log_size)
 		t->run_observed = OUT_RUNS;
 	close(fd);
 	phase_end(t, RUN_FIRE, &t0);
-	if (kmsg_warning(kfd, splat, sizeof(splat))) {
-		t->run_observed = OUT_SPLAT;
-		snprintf(t->run_message, sizeof(t->run_message), "%s", splat);
-	}
+	splat_seen(t, kfd);
 out:
 	if (kfd >= 0)
 		close(kfd);
