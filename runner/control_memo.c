@@ -63,32 +63,35 @@ bool control_key_same(const struct control_key *a, const struct control_key *b)
 	       !memcmp(a->insns, b->insns, a->insn_cnt * sizeof(*a->insns));
 }
 
+/* The entry remembered for key, or -1. memo_lock held. */
+static int memo_find(const struct control_key *key)
+{
+	for (int i = 0; i < memo_cnt; i++)
+		if (control_key_same(&memo[i].key, key))
+			return i;
+	return -1;
+}
+
 bool control_memo_get(const struct control_key *key, bool *loads,
 		      struct load_result *res)
 {
-	bool found = false;
+	int i;
 
 	pthread_mutex_lock(&memo_lock);
-	for (int i = 0; i < memo_cnt && !found; i++) {
-		if (control_key_same(&memo[i].key, key)) {
-			*loads = memo[i].loads;
-			*res = memo[i].res;
-			found = true;
-		}
+	i = memo_find(key);
+	if (i >= 0) {
+		*loads = memo[i].loads;
+		*res = memo[i].res;
 	}
 	pthread_mutex_unlock(&memo_lock);
-	return found;
+	return i >= 0;
 }
 
 void control_memo_put(const struct control_key *key, bool loads,
 		      const struct load_result *res)
 {
-	bool known = false;
-
 	pthread_mutex_lock(&memo_lock);
-	for (int i = 0; i < memo_cnt && !known; i++)
-		known = control_key_same(&memo[i].key, key);
-	if (!known && memo_cnt < MEMO_MAX) {
+	if (memo_find(key) < 0 && memo_cnt < MEMO_MAX) {
 		memo[memo_cnt].key = *key;
 		memo[memo_cnt].loads = loads;
 		memo[memo_cnt].res = *res;

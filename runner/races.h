@@ -13,8 +13,9 @@ bool race_kind_parse(const char *run, enum race_kind *kind);
 
 /*
  * Run the race: case_fd (on maps) frees in a loop on one CPU while the other
- * does what kind says, with partner_fd's help. True if nothing was lost and
- * the kernel logged no warning (info says what ran); else false with msg.
+ * does what kind says, with partner_fd's help. True if nothing was lost
+ * (info says what ran); else false with msg. The caller reads the kernel
+ * log around it.
  * RACE_CLOSE closes both fds and sets them to -1.
  */
 bool races_run(enum race_kind kind, int *case_fd, int *partner_fd,

@@ -60,29 +60,38 @@ static void print_diag_lines(const char *text)
 }
 
 
+/* " (the hook, or what was checked)", if the run stage says. */
+static void print_info(const struct test *t)
+{
+	if (t->run_info[0])
+		printf(" (%s)", t->run_info);
+}
+
 /* "# xdp: run: runs: ... (expected runs)": what the run stage saw. */
 static void report_run(const struct test *t)
 {
 	const struct rule *r = t->run_rule;
 
 	if (t->run_observed == OUT_SKIP) {
-		printf(t->run_info[0] ? "# %s: run: not fired here: %s (%s)\n" :
-		       "# %s: run: not fired here: %s%s\n", t->name,
-		       t->run_message, t->run_info);
+		printf("# %s: run: not fired here: %s", t->name, t->run_message);
+		print_info(t);
+		putchar('\n');
 		return;
 	}
 	printf("# %s: run: %s", t->name, outcome_str(t->run_observed));
 	if (t->run_observed == OUT_ATTACH_REFUSED)
 		printf(" %s", errno_name(t->run_err));
-	if (t->run_observed == OUT_RUNS && t->c->kind != CASE_VERIFIER)
+	if (t->run_observed == OUT_RUNS && t->c->kind != CASE_VERIFIER) {
 		/* Run by BPF_PROG_TEST_RUN: what was checked says the rest. */
 		printf(": %s", t->run_info);
-	else if (t->run_observed == OUT_RUNS)
+	} else if (t->run_observed == OUT_RUNS) {
 		printf(t->run_latency_us ? ": %s, page unmapped %lld us after the hook returned" :
 		       ": %s, page unmapped by the time the hook returned%.0lld", t->run_info,
 		       t->run_latency_us);
-	else if (t->run_message[0])
-		printf(t->run_info[0] ? ": %s (%s)" : ": %s%s", t->run_message, t->run_info);
+	} else if (t->run_message[0]) {
+		printf(": %s", t->run_message);
+		print_info(t);
+	}
 	if ((t->run_observed == OUT_RUNS || t->run_observed == OUT_NO_EFFECT) &&
 	    t->run_count > 0)
 		printf("; it ran %lld time%s", t->run_count, t->run_count == 1 ? "" : "s");

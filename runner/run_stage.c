@@ -202,6 +202,23 @@ static bool free_settled(const struct fresh_map *arena, __u32 id,
 	return true;
 }
 
+/*
+ * Load t's program again, on the fresh maps sp names: its fd, or -1 with
+ * why in run_message.
+ */
+static int load_again(struct test *t, const struct prog_spec *sp, char *log,
+		      size_t log_size)
+{
+	struct load_result res;
+	int fd = load_prog_fd(sp, t->sleepable ? BPF_F_SLEEPABLE : 0, log,
+			      log_size, &res);
+
+	if (fd < 0)
+		snprintf(t->run_message, sizeof(t->run_message),
+			 "loaded again on fresh maps, it was refused: %.400s", res.message);
+	return fd;
+}
+
 /* A kernel warning logged since kfd was opened makes the outcome "splat". */
 static void splat_seen(struct test *t, int kfd)
 {
@@ -221,7 +238,6 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 	struct map_set maps = { 0 };
 	struct watched_page watched;
 	volatile unsigned char *page;
-	struct load_result res;
 	struct prog_spec sp;
 	enum fire_result fr;
 	int fd = -1, kfd;
@@ -248,13 +264,9 @@ static void observe_run(struct test *t, const struct hook *h, char *log,
 	if (!frees_run_page_only(t) || !arena_id ||
 	    map_refcounts(&arena_id, 1, &refs_before))
 		refs_before = -1;
-	fd = load_prog_fd(&sp, t->sleepable ? BPF_F_SLEEPABLE : 0, log,
-			  log_size, &res);
-	if (fd < 0) {
-		snprintf(t->run_message, sizeof(t->run_message),
-			 "loaded again on fresh maps, it was refused: %.400s", res.message);
+	fd = load_again(t, &sp, log, log_size);
+	if (fd < 0)
 		goto out;
-	}
 	phase_end(t, RUN_LOAD, &t0);
 	memset((void *)page, MARK, ps);	/* faults the page in */
 	watched = (struct watched_page){ page, ps };
@@ -331,8 +343,7 @@ out:
 
 /*
  * A race: its partner on the same maps, loaded sleepable, then the race
- * (races.c), which checks the kernel log itself. fd is the case's; it is
- * closed here.
+ * (races.c). fd is the case's; it is closed here.
  */
 static void observe_race(struct test *t, int fd, struct map_set *maps,
 			 char *log, size_t log_size)
@@ -377,7 +388,6 @@ static void observe_test_run(struct test *t, char *log, size_t log_size)
 {
 	const struct conform_case *c = t->c;
 	struct map_set maps = { 0 };
-	struct load_result res;
 	struct prog_spec sp;
 	long long t0 = now_ns();
 	int fd, kfd = -1;
@@ -395,24 +405,19 @@ static void observe_test_run(struct test *t, char *log, size_t log_size)
 			   sizeof(t->run_message)))
 		goto out;
 	phase_end(t, RUN_MAPS, &t0);
-	fd = load_prog_fd(&sp, t->sleepable ? BPF_F_SLEEPABLE : 0, log,
-			  log_size, &res);
-	if (fd < 0) {
-		snprintf(t->run_message, sizeof(t->run_message),
-			 "loaded again on fresh maps, it was refused: %.400s", res.message);
+	fd = load_again(t, &sp, log, log_size);
+	if (fd < 0)
 		goto out;
-	}
 	phase_end(t, RUN_LOAD, &t0);
-	if (c->kind == CASE_RUN_RACE) {
-		observe_race(t, fd, &maps, log, log_size);
-		phase_end(t, RUN_FIRE, &t0);
-		goto out;
-	}
 	kfd = kmsg_watch();
-	if (runtime_run(c, fd, &maps, t->sleepable, t->run_info,
-			sizeof(t->run_info), t->run_message, sizeof(t->run_message)))
-		t->run_observed = OUT_RUNS;
-	close(fd);
+	if (c->kind == CASE_RUN_RACE) {
+		observe_race(t, fd, &maps, log, log_size);	/* closes fd */
+	} else {
+		if (runtime_run(c, fd, &maps, t->sleepable, t->run_info, sizeof(t->run_info),
+				t->run_message, sizeof(t->run_message)))
+			t->run_observed = OUT_RUNS;
+		close(fd);
+	}
 	phase_end(t, RUN_FIRE, &t0);
 	splat_seen(t, kfd);
 out:
@@ -429,8 +434,9 @@ void run_stage(struct test *t, char *log, size_t log_size)
 
 	if (t->observed != OUT_ACCEPT)
 		return;
+	/* A runtime or race case has no hook: BPF_PROG_TEST_RUN runs it. */
 	h = t->c->kind == CASE_VERIFIER ? hook_find(t->c) : NULL;
-	if (t->c->kind == CASE_VERIFIER && !h)
+	if (!h && t->c->kind == CASE_VERIFIER)
 		return;
 	pthread_mutex_lock(&run_lock);
 	t0 = now_ns();

@@ -24,9 +24,9 @@ static struct ruleset rs;
 
 static const char *verifier_log;	/* the next decide()'s, or NULL */
 
-/* Decide a test of case name, observed as given, on kernel version. */
-static struct test decide(const char *name, bool sleepable, enum outcome obs,
-			  int err, const char *message, unsigned int version)
+/* A test of case name (its load observed as obs), and its message. */
+static struct test test_of(const char *name, bool sleepable, enum outcome obs,
+			   const char *message)
 {
 	static struct conform_case c;
 	struct test t = { 0 };
@@ -36,23 +36,27 @@ static struct test decide(const char *name, bool sleepable, enum outcome obs,
 	t.log = (char *)verifier_log;
 	t.sleepable = sleepable;
 	t.observed = obs;
-	t.err = err;
 	snprintf(t.message, sizeof(t.message), "%s", message);
+	return t;
+}
+
+/* Decide a test of case name, observed as given, on kernel version. */
+static struct test decide(const char *name, bool sleepable, enum outcome obs,
+			  int err, const char *message, unsigned int version)
+{
+	struct test t = test_of(name, sleepable, obs, message);
+
+	t.err = err;
 	verdict_decide(&t, &rs, version);
 	return t;
 }
 
-/* Decide a test whose load was accepted, and whose run stage saw run_obs. */
+/* Decide a sleepable test whose load was accepted and whose run saw run_obs. */
 static struct test decide_run(const char *name, enum outcome run_obs,
 			      const char *run_message, unsigned int version)
 {
-	static struct conform_case c;
-	struct test t = { 0 };
+	struct test t = test_of(name, true, OUT_ACCEPT, "");
 
-	c.name = name;
-	t.c = &c;
-	t.sleepable = true;
-	t.observed = OUT_ACCEPT;
 	t.run_attempted = true;
 	t.run_observed = run_obs;
 	snprintf(t.run_message, sizeof(t.run_message), "%s", run_message);
