@@ -407,7 +407,8 @@ static int run_main(int argc, char **argv)
 	size_t obj_cnt = 0, sel_cnt = 0;
 	const struct pattern *unmatched;
 	FILE *json = NULL;
-	long long t_start = now_ns();
+	long long t_start = now_ns(), t0 = t_start;
+	struct start_times st = { 0 };
 	bool consistent;
 	int ret;
 
@@ -444,12 +445,14 @@ static int run_main(int argc, char **argv)
 		input_error(err);
 		goto out;
 	}
+	start_step(&st, START_OBJECTS, &t0);
 	if (ruleset_load(&rules, expected, err, sizeof(err))) {
 		input_error(err);
 		goto out;
 	}
 	if (check_rules(&rules, &suite))
 		goto out;
+	start_step(&st, START_RULES, &t0);
 	if (o.audit) {
 		if (audit_load_page(o.audit, &page, err, sizeof(err))) {
 			input_error(err);
@@ -502,11 +505,13 @@ static int run_main(int argc, char **argv)
 			goto out;
 		}
 	}
+	start_step(&st, START_OTHER, &t0);
 	if (kernel_open(&k, o.btf, o.kernel_version, err, sizeof(err))) {
 		fprintf(stderr, "conform: %s\n", err);
 		ret = EXIT_SKIP;
 		goto out;
 	}
+	start_step(&st, START_KERNEL, &t0);
 	run.version = k.version;
 	if (o.kmsg_markers && kmsg_open()) {
 		fprintf(stderr, "conform: /dev/kmsg: %s\n", strerror(errno));
@@ -525,16 +530,21 @@ static int run_main(int argc, char **argv)
 
 	report_plan(&k, sel_cnt);
 	consistent = check_version_vs_btf(&k, sel, sel_cnt, &rules);
+	start_step(&st, START_OTHER, &t0);
 	if (suite_prepare(&suite, &k, err, sizeof(err))) {
 		fprintf(stderr, "conform: %s\n", err);
 		ret = EXIT_USAGE;
 		goto out;
 	}
+	start_step(&st, START_PREPARE, &t0);
 	run_enabled = !o.no_run;
 	run_stage_setup(&rules, &k, o.reproduce_splats);
+	start_step(&st, START_OTHER, &t0);
+	st.bpf_ns = bpf_time_ns();
 	run_tests(&run, selected, o.jobs, o.verbose, &n);
 	run_stage_end();
 	report_summary(&k, &n);
+	report_start(&st);
 	report_time(bpf_time_ns(), bpf_time_calls(), now_ns() - t_start,
 		    run_stage_stats());
 

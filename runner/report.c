@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bpf_time.h"
 #include "report.h"
@@ -147,6 +148,30 @@ void report_test(int idx, const struct test *t, bool verbose)
 		printf("%sok %d %s\n", t->status == ST_FAIL ? "not " : "", idx,
 		       t->name);
 	fflush(out ? out : stdout);
+}
+
+void start_step(struct start_times *st, enum start_step step, long long *t0)
+{
+	struct timespec ts;
+	long long now;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	st->ns[step] += now - *t0;
+	*t0 = now;
+}
+
+void report_start(const struct start_times *st)
+{
+	long long all = 0;
+
+	for (int i = 0; i < START_STEPS; i++)
+		all += st->ns[i];
+	fprintf(out ? out : stdout, "# time: start: %lld ms before the first test: objects %lld ms, rules %lld ms, vmlinux BTF %lld ms, prepare %lld ms, the rest %lld ms; %lld ms of it in bpf()\n",
+		all / 1000000, st->ns[START_OBJECTS] / 1000000,
+		st->ns[START_RULES] / 1000000, st->ns[START_KERNEL] / 1000000,
+		st->ns[START_PREPARE] / 1000000, st->ns[START_OTHER] / 1000000,
+		st->bpf_ns / 1000000);
 }
 
 void report_time(long long bpf_ns, long long bpf_calls, long long wall_ns,

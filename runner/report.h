@@ -22,6 +22,25 @@ void report_plan(const struct kernel *k, size_t test_cnt);
 /* The selection left nothing to run: "1..0 # SKIP ...", as kselftest does. */
 void report_no_tests(const struct kernel *k, const char *why);
 void report_test(int idx, const struct test *t, bool verbose);
+/* The runner's start, before its first test, step by step. */
+enum start_step {
+	START_OBJECTS,	/* find, check and link the objects, open the result */
+	START_RULES,	/* read and check expected/ */
+	START_KERNEL,	/* vmlinux BTF and the kernel's version */
+	START_PREPARE,	/* bpf_object__prepare(), the case table's targets */
+	START_OTHER,	/* the rest: options, selection, JSON file, kmsg */
+	START_STEPS
+};
+
+struct start_times {
+	long long ns[START_STEPS];
+	long long bpf_ns;	/* of it, in bpf() (feature probes) */
+};
+
+/* Adds the time since *t0 to step, and starts the next one. */
+void start_step(struct start_times *st, enum start_step step, long long *t0);
+/* "# time: start: N ms before the first test (...)" */
+void report_start(const struct start_times *st);
 /*
  * "# time: N ms in bpf() (C calls), M ms wall" for the load stage, and a
  * line for the run stage (run_stage.c) if it ran.
