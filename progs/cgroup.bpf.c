@@ -43,6 +43,7 @@ ARENA_CASE(cgroup_sock_post_bind6, "cgroup/post_bind6", BPF_PROG_TYPE_CGROUP_SOC
 #define SOCK_ADDR_CASE_RET1(hook, atype)				\
 SEC("cgroup/" #hook) __case(BPF_PROG_TYPE_CGROUP_SOCK_ADDR, atype, "")	\
 __conform("case=cgroup_sock_addr_" #hook) __conform("call=free_one_page") \
+FREES_RUN_PAGE								\
 int conform_case_cgroup_sock_addr_##hook(void *ctx)			\
 {									\
 	FREE_ONE_PAGE();						\

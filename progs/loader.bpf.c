@@ -24,6 +24,7 @@ struct conform_no_such_type {
  * scalar where the kfunc wants a map: rejected. make test loads this
  * object without its .BTF.ext (so without CO-RE relocations) to show it.
  */
+FREES_RUN_PAGE
 SYSCALL_CASE(core_type_missing,
 	     if (bpf_core_type_exists(struct conform_no_such_type))
 		     bpf_arena_free_pages((void *)42, NULL, 1);
@@ -36,6 +37,7 @@ static __noinline int free_one_static(void)
 	return 0;
 }
 
+FREES_RUN_PAGE
 SYSCALL_CASE(subprog_static, free_one_static())
 
 /* Global data: .data, .rodata and .bss, each a map libbpf creates. */
@@ -43,13 +45,18 @@ volatile __u32 pages_data = 1;
 const volatile __u32 pages_rodata = 1;
 __u32 calls_bss;
 
+FREES_RUN_PAGE
 SYSCALL_CASE(global_data,
 	     calls_bss++;
 	     bpf_arena_free_pages(&arena, (void __arena *)RUN_PAGE_OFFSET,
 				  pages_data * pages_rodata))
 
 #ifdef __BPF_FEATURE_ADDR_SPACE_CAST
-/* A global in the arena itself: libbpf lays it out in the arena's pages. */
+/*
+ * A global in the arena itself: libbpf lays it out in the arena's pages,
+ * at its end (arena_data_off), where the run stage's pool keeps the two
+ * pages of its drain: so this case is not FREES_RUN_PAGE.
+ */
 __u64 __arena arena_global;
 
 SYSCALL_CASE(global_arena,
