@@ -504,11 +504,22 @@ const struct rule *ruleset_lookup_after(const struct ruleset *rs,
 			continue;
 		if (!rule_platform_matches(r, &rs->platform))
 			continue;
-		if (fnmatch(r->glob, name, GLOB_FLAGS))
+		if (!rule_glob_matches(r->glob, name))
 			continue;
 		return r;
 	}
 	return NULL;
+}
+
+bool rule_glob_matches(const char *glob, const char *name)
+{
+	/*
+	 * Most globs are a case's name: strcmp() gives fnmatch()'s answer for
+	 * them, and ruleset_check() asks for every rule and case.
+	 */
+	if (!strpbrk(glob, "*?[\\("))
+		return !strcmp(glob, name);
+	return !fnmatch(glob, name, GLOB_FLAGS);
 }
 
 bool rule_message_matches(const struct rule *r, const char *message)

@@ -170,6 +170,8 @@ const struct rule *ruleset_lookup_after(const struct ruleset *rs,
 					bool sleepable, unsigned int version);
 
 bool rule_message_matches(const struct rule *r, const char *message);
+/* Whether a rule's case glob matches name (fnmatch(), GLOB_FLAGS). */
+bool rule_glob_matches(const char *glob, const char *name);
 
 /* A case as the rules see it: its name and the loads it has. */
 #define RULE_CASE_PLAIN		1u	/* loaded without BPF_F_SLEEPABLE */

@@ -70,7 +70,7 @@ static int shadowed_err(const struct ruleset *rs, int idx,
 	const struct rule *r = &rs->rules[idx];
 
 	for (size_t c = 0; c < cnt; c++) {
-		if (fnmatch(r->glob, cases[c].name, GLOB_FLAGS))
+		if (!rule_glob_matches(r->glob, cases[c].name))
 			continue;
 		for (int f = 0; f < 2; f++) {
 			if (!(cases[c].flags & (f ? RULE_CASE_SLEEPABLE : RULE_CASE_PLAIN)) ||
@@ -82,7 +82,7 @@ static int shadowed_err(const struct ruleset *rs, int idx,
 				if (!flag_covers(e->flag, f) || e->stage != r->stage ||
 				    rule_has_where(e) || e->range.hi <= r->range.lo ||
 				    e->range.lo >= r->range.hi ||
-				    fnmatch(e->glob, cases[c].name, GLOB_FLAGS))
+				    !rule_glob_matches(e->glob, cases[c].name))
 					continue;
 				return set_err(err, errlen,
 					       "%s:%d: shadowed: for every case and flag it covers, earlier rules decide all of %s (%s %s: from %s:%d)",
@@ -107,7 +107,7 @@ int ruleset_check(const struct ruleset *rs, const struct rule_case *cases,
 
 	for (size_t c = 0; c < cnt; c++) {
 		for (int i = 0; i < rs->cnt; i++) {
-			match[i] = !fnmatch(rs->rules[i].glob, cases[c].name, GLOB_FLAGS);
+			match[i] = rule_glob_matches(rs->rules[i].glob, cases[c].name);
 			use[i].cases += match[i];
 		}
 		for (int f = 0; f < 4; f++) {

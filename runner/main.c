@@ -540,7 +540,6 @@ static int run_main(int argc, char **argv)
 	run_enabled = !o.no_run;
 	run_stage_setup(&rules, &k, o.reproduce_splats);
 	start_step(&st, START_OTHER, &t0);
-	st.bpf_ns = bpf_time_ns();
 	run_tests(&run, selected, o.jobs, o.verbose, &n);
 	run_stage_end();
 	report_summary(&k, &n);

@@ -153,25 +153,40 @@ void report_test(int idx, const struct test *t, bool verbose)
 void start_step(struct start_times *st, enum start_step step, long long *t0)
 {
 	struct timespec ts;
-	long long now;
+	long long now, bpf = bpf_time_ns();
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	now = ts.tv_sec * 1000000000LL + ts.tv_nsec;
 	st->ns[step] += now - *t0;
+	st->bpf_ns[step] += bpf - st->bpf_t0;
 	*t0 = now;
+	st->bpf_t0 = bpf;
 }
 
 void report_start(const struct start_times *st)
 {
-	long long all = 0;
+	static const char *const names[START_STEPS] = {
+		[START_OBJECTS] = "objects", [START_RULES] = "rules",
+		[START_KERNEL] = "vmlinux BTF", [START_PREPARE] = "prepare",
+		[START_OTHER] = "the rest",
+	};
+	char steps[320];
+	long long all = 0, bpf = 0;
+	size_t n = 0;
 
-	for (int i = 0; i < START_STEPS; i++)
+	steps[0] = '\0';
+	for (int i = 0; i < START_STEPS; i++) {
 		all += st->ns[i];
-	fprintf(out ? out : stdout, "# time: start: %lld ms before the first test: objects %lld ms, rules %lld ms, vmlinux BTF %lld ms, prepare %lld ms, the rest %lld ms; %lld ms of it in bpf()\n",
-		all / 1000000, st->ns[START_OBJECTS] / 1000000,
-		st->ns[START_RULES] / 1000000, st->ns[START_KERNEL] / 1000000,
-		st->ns[START_PREPARE] / 1000000, st->ns[START_OTHER] / 1000000,
-		st->bpf_ns / 1000000);
+		bpf += st->bpf_ns[i];
+		n += (size_t)snprintf(steps + n, n < sizeof(steps) ? sizeof(steps) - n : 0,
+				      "%s%s %lld ms", i ? ", " : "", names[i],
+				      st->ns[i] / 1000000);
+		if (st->bpf_ns[i] >= 1000000 && n < sizeof(steps))
+			n += (size_t)snprintf(steps + n, sizeof(steps) - n, " (%lld in bpf())",
+					      st->bpf_ns[i] / 1000000);
+	}
+	fprintf(out ? out : stdout, "# time: start: %lld ms before the first test, %lld of it in bpf(): %s\n",
+		all / 1000000, bpf / 1000000, steps);
 }
 
 void report_time(long long bpf_ns, long long bpf_calls, long long wall_ns,

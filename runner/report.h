@@ -34,7 +34,8 @@ enum start_step {
 
 struct start_times {
 	long long ns[START_STEPS];
-	long long bpf_ns;	/* of it, in bpf() (feature probes) */
+	long long bpf_ns[START_STEPS];	/* of it, in bpf() */
+	long long bpf_t0;
 };
 
 /* Adds the time since *t0 to step, and starts the next one. */

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +55,7 @@ static void add_origins(struct suite *s, Elf *elf, const char *path)
 			if (!name)
 				continue;
 			s->origin = xrealloc(s->origin, sizeof(char *) * (s->prog_cnt + 1));
-			s->origin[s->prog_cnt++] = xasprintf("%s\t%s", name, path);
+			s->origin[s->prog_cnt++] = xasprintf("%s%c%s", name, '\0', path);
 		}
 	}
 }
@@ -186,12 +187,9 @@ out:
 
 static const char *origin_of(const struct suite *s, const char *func)
 {
-	size_t len = strlen(func);
+	const char *o = name_table_get(&s->origin_of, func);
 
-	for (size_t i = 0; i < s->prog_cnt; i++)
-		if (!strncmp(s->origin[i], func, len) && s->origin[i][len] == '\t')
-			return s->origin[i] + len + 1;
-	return "?";
+	return o ? o + strlen(o) + 1 : "?";
 }
 
 static int check_tags(const struct prog_tags *t, char *err, size_t errlen)
@@ -227,25 +225,14 @@ static int check_tags(const struct prog_tags *t, char *err, size_t errlen)
 
 static struct bpf_program *find_prog(const struct suite *s, const char *func)
 {
-	return bpf_object__find_program_by_name(s->obj, func);
-}
-
-static const struct prog_tags *find_control(const struct suite *s,
-					    const char *name)
-{
-	for (size_t i = 0; i < s->tags.prog_cnt; i++)
-		if (s->tags.progs[i].control_of &&
-		    !strcmp(s->tags.progs[i].control_of, name))
-			return &s->tags.progs[i];
-	return NULL;
+	return name_table_get(&s->progs, func);
 }
 
 const struct conform_case *suite_find(const struct suite *s, const char *name)
 {
-	for (size_t i = 0; i < s->case_cnt; i++)
-		if (!strcmp(s->cases[i].name, name))
-			return &s->cases[i];
-	return NULL;
+	uintptr_t i = (uintptr_t)name_table_get(&s->case_of, name);
+
+	return i ? &s->cases[i - 1] : NULL;
 }
 
 static void spec_init(struct prog_spec *sp, const struct suite *s,
@@ -260,6 +247,7 @@ static int build_cases(struct suite *s, char *err, size_t errlen)
 {
 	struct bpf_program *p;
 
+	name_table_init(&s->case_of);
 	/* Every program is a tagged case or control. */
 	bpf_object__for_each_program(p, s->obj) {
 		const struct prog_tags *t = tags_prog(&s->tags, bpf_program__name(p));
@@ -281,7 +269,7 @@ static int build_cases(struct suite *s, char *err, size_t errlen)
 		if (!find_prog(s, t->func))
 			return set_err(err, errlen, "%s: case %s is not a program",
 				       origin_of(s, t->func), t->case_name);
-		ctl = find_control(s, t->case_name);
+		ctl = tags_control(&s->tags, t->case_name);
 		if (!ctl || !find_prog(s, ctl->func))
 			return set_err(err, errlen, "%s: case %s has no control",
 				       origin_of(s, t->func), t->case_name);
@@ -293,6 +281,7 @@ static int build_cases(struct suite *s, char *err, size_t errlen)
 		c = &s->cases[s->case_cnt++];
 		memset(c, 0, sizeof(*c));
 		c->name = t->case_name;
+		name_table_put(&s->case_of, c->name, (void *)(uintptr_t)s->case_cnt);
 		c->attach = bpf_program__section_name(find_prog(s, t->func));
 		c->prog_type = t->prog_type;
 		c->object = origin_of(s, t->func);
@@ -341,11 +330,15 @@ int suite_open(struct suite *s, char **paths, size_t cnt, char *err,
 	       size_t errlen)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "conform");
+	struct bpf_program *p;
 
 	memset(s, 0, sizeof(*s));
 	for (size_t i = 0; i < cnt; i++)
 		if (check_elf(s, paths[i], err, errlen))
 			goto fail;
+	name_table_init(&s->origin_of);
+	for (size_t i = 0; i < s->prog_cnt; i++)
+		name_table_put(&s->origin_of, s->origin[i], s->origin[i]);
 	if (link_objects(s, paths, cnt, err, errlen))
 		goto fail;
 	libbpf_msg_reset();
@@ -354,6 +347,9 @@ int suite_open(struct suite *s, char **paths, size_t cnt, char *err,
 		set_err(err, errlen, "opening the linked objects: %s", libbpf_msg_last());
 		goto fail;
 	}
+	name_table_init(&s->progs);
+	bpf_object__for_each_program(p, s->obj)
+		name_table_put(&s->progs, bpf_program__name(p), p);
 	if (tags_read(bpf_object__btf(s->obj), &s->tags, err, errlen) ||
 	    build_cases(s, err, errlen))
 		goto fail;
@@ -492,6 +488,9 @@ void suite_close(struct suite *s)
 	for (size_t i = 0; i < s->prog_cnt; i++)
 		free(s->origin[i]);
 	free(s->origin);
+	name_table_free(&s->origin_of);
+	name_table_free(&s->progs);
+	name_table_free(&s->case_of);
 	free(s->elf);
 	free(s->cases);
 	free(s->license);

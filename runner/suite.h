@@ -89,8 +89,11 @@ struct suite {
 	void *elf;			/* the linked object */
 	size_t elf_len;
 	struct tag_table tags;
-	char **origin;			/* per program (libbpf's order): its file */
+	char **origin;			/* per global function: "NAME\0FILE" */
 	size_t prog_cnt;
+	struct name_table origin_of;	/* NAME -> its origin */
+	struct name_table progs;	/* NAME -> libbpf's bpf_program */
+	struct name_table case_of;	/* case NAME -> index + 1 in cases */
 	const struct kernel *kernel;
 	bool prepared;
 	char *license;			/* the linked object's */

@@ -3,6 +3,7 @@
 #include <bpf/btf.h>
 #include <linux/bpf.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "tags.h"
@@ -12,15 +13,19 @@
 
 static struct prog_tags *prog_get(struct tag_table *t, const char *func)
 {
+	uintptr_t i = (uintptr_t)name_table_get(&t->by_func, func);
 	struct prog_tags *p;
 
-	for (size_t i = 0; i < t->prog_cnt; i++)
-		if (!strcmp(t->progs[i].func, func))
-			return &t->progs[i];
-	t->progs = xrealloc(t->progs, sizeof(*p) * (t->prog_cnt + 1));
+	if (i)
+		return &t->progs[i - 1];
+	if (t->prog_cnt == t->prog_cap) {
+		t->prog_cap = t->prog_cap ? 2 * t->prog_cap : 64;
+		t->progs = xrealloc(t->progs, sizeof(*p) * t->prog_cap);
+	}
 	p = &t->progs[t->prog_cnt++];
 	memset(p, 0, sizeof(*p));
 	p->func = xstrdup(func);
+	name_table_put(&t->by_func, p->func, (void *)(uintptr_t)t->prog_cnt);
 	return p;
 }
 
@@ -133,6 +138,7 @@ int tags_read(const struct btf *btf, struct tag_table *t, char *err,
 	__u32 n = btf__type_cnt(btf);
 
 	memset(t, 0, sizeof(*t));
+	name_table_init(&t->by_func);
 	for (__u32 id = 1; id < n; id++) {
 		const struct btf_type *tt, *d = btf__type_by_id(btf, id);
 		const char *tag, *name;
@@ -159,24 +165,36 @@ int tags_read(const struct btf *btf, struct tag_table *t, char *err,
 		if (ret)
 			return ret;
 	}
+	name_table_init(&t->by_control);
+	for (size_t i = 0; i < t->prog_cnt; i++)
+		if (t->progs[i].control_of)
+			name_table_put(&t->by_control, t->progs[i].control_of,
+				       (void *)(uintptr_t)(i + 1));
 	/* A control is loaded as its case is: with the case's prog_flags=. */
 	for (size_t i = 0; i < t->prog_cnt; i++) {
-		struct prog_tags *c = &t->progs[i];
+		const struct prog_tags *c = &t->progs[i];
+		struct prog_tags *ctl = c->case_name ?
+			(struct prog_tags *)tags_control(t, c->case_name) : NULL;
 
-		for (size_t j = 0; c->case_name && j < t->prog_cnt; j++)
-			if (t->progs[j].control_of &&
-			    !strcmp(t->progs[j].control_of, c->case_name))
-				t->progs[j].prog_flags |= c->prog_flags;
+		if (ctl)
+			ctl->prog_flags |= c->prog_flags;
 	}
 	return 0;
 }
 
 const struct prog_tags *tags_prog(const struct tag_table *t, const char *func)
 {
-	for (size_t i = 0; i < t->prog_cnt; i++)
-		if (!strcmp(t->progs[i].func, func))
-			return &t->progs[i];
-	return NULL;
+	uintptr_t i = (uintptr_t)name_table_get(&t->by_func, func);
+
+	return i ? &t->progs[i - 1] : NULL;
+}
+
+const struct prog_tags *tags_control(const struct tag_table *t,
+				     const char *case_name)
+{
+	uintptr_t i = (uintptr_t)name_table_get(&t->by_control, case_name);
+
+	return i ? &t->progs[i - 1] : NULL;
 }
 
 const struct map_tags *tags_map(const struct tag_table *t, const char *name)
@@ -214,5 +232,7 @@ void tags_free(struct tag_table *t)
 		free(t->maps[i].name);
 	free(t->progs);
 	free(t->maps);
+	name_table_free(&t->by_func);
+	name_table_free(&t->by_control);
 	memset(t, 0, sizeof(*t));
 }

@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util.h"
+
 struct btf;
 
 /* The tags of one program (a BTF FUNC). */
@@ -45,9 +47,11 @@ struct map_tags {
 
 struct tag_table {
 	struct prog_tags *progs;
-	size_t prog_cnt;
+	size_t prog_cnt, prog_cap;
 	struct map_tags *maps;
 	size_t map_cnt;
+	struct name_table by_func;	/* func -> index + 1 in progs */
+	struct name_table by_control;	/* control=NAME -> index + 1 */
 };
 
 /*
@@ -59,6 +63,9 @@ int tags_read(const struct btf *btf, struct tag_table *t, char *err,
 	      size_t errlen);
 
 const struct prog_tags *tags_prog(const struct tag_table *t, const char *func);
+/* The control of case NAME (control=NAME), or NULL. */
+const struct prog_tags *tags_control(const struct tag_table *t,
+				     const char *case_name);
 const struct map_tags *tags_map(const struct tag_table *t, const char *name);
 
 void tags_free(struct tag_table *t);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <search.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,4 +121,50 @@ int errno_parse(const char *name)
 			return err;
 	}
 	return -1;
+}
+
+struct name_entry {
+	const char *name;
+	void *value;
+};
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct name_entry *)a)->name,
+		      ((const struct name_entry *)b)->name);
+}
+
+void name_table_init(struct name_table *t)
+{
+	t->root = NULL;
+}
+
+void *name_table_get(const struct name_table *t, const char *name)
+{
+	struct name_entry key = { .name = name };
+	struct name_entry **found = tfind(&key, &t->root, name_cmp);
+
+	return found ? (*found)->value : NULL;
+}
+
+void *name_table_put(struct name_table *t, const char *name, void *value)
+{
+	struct name_entry *e = xmalloc(sizeof(*e)), **found;
+
+	e->name = name;
+	e->value = value;
+	found = tsearch(e, &t->root, name_cmp);
+	if (!found) {
+		fputs("conform: out of memory\n", stderr);
+		exit(EXIT_USAGE);
+	}
+	if (*found != e)
+		free(e);
+	return (*found)->value;
+}
+
+void name_table_free(struct name_table *t)
+{
+	tdestroy(t->root, free);
+	t->root = NULL;
 }

@@ -23,6 +23,26 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int set_err(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * A table from names to pointers, for the lookups the runner makes by the
+ * hundred at its start (programs, tags, cases): a balanced tree, glibc's
+ * tsearch(). (hsearch_r()'s hash puts names that differ only at their
+ * start, as these do, in the same buckets.)
+ */
+struct name_table {
+	void *root;
+};
+
+void name_table_init(struct name_table *t);
+/* The value under name, or NULL. */
+void *name_table_get(const struct name_table *t, const char *name);
+/*
+ * Put name -> value, unless name is there: the first one stays. name must
+ * live as long as the table. Returns the value under name.
+ */
+void *name_table_put(struct name_table *t, const char *name, void *value);
+void name_table_free(struct name_table *t);
+
 /* The kernel's internal "not supported", which BPF_PROG_LOAD can return. */
 #ifndef ENOTSUPP
 #define ENOTSUPP 524
