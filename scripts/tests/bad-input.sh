@@ -94,6 +94,30 @@ if ((rc == 0)) && [[ ! -s $tmp/err && -s $tmp/out ]]; then
 else
 	not_ok "an empty DENYLIST: exit $rc, stderr: $(cat "$tmp/err")"
 fi
+# bad_object NAME SOURCE: progs/'s objects and one more, built from SOURCE
+# (progs/conform.h's macros), in $tmp/bad/ for --objs.
+bad_object() {
+	rm -rf "$tmp/bad"
+	mkdir "$tmp/bad"
+	cp "$root"/build/progs/*.bpf.o "$tmp/bad/"
+	printf '%s\n' '#include "conform.h"' "$2" >"$tmp/$1.bpf.c"
+	clang-19 -g -O2 -target bpf -mcpu=v3 -I"$root/build/libbpf/include" \
+		-I"$root/progs" -I"$root/runner" -I"/usr/include/$(gcc -dumpmachine)" \
+		-c "$tmp/$1.bpf.c" -o "$tmp/bad/$1.bpf.o"
+}
+bad_object zz-dup 'SEC("xdp") __case(BPF_PROG_TYPE_XDP, BPF_XDP, "") __conform("case=xdp")
+int zz_other_xdp(void *ctx) { return 0; }
+SEC("xdp") __case(BPF_PROG_TYPE_XDP, BPF_XDP, "") __conform("control=xdp")
+int zz_other_xdp_control(void *ctx) { return 0; }'
+expect "a case defined in two objects" 2 \
+	"zz-dup.bpf.o: case xdp is also defined in .*/net.bpf.o" -- --objs "$tmp/bad" -l
+bad_object zz-lonely 'SEC("xdp") __case(BPF_PROG_TYPE_XDP, BPF_XDP, "") __conform("case=zz_lonely")
+int zz_lonely(void *ctx) { return 0; }'
+expect "a case without a control" 2 "zz-lonely.bpf.o: case zz_lonely has no control" -- \
+	--objs "$tmp/bad" -l
+bad_object zz-untagged 'SEC("xdp") int zz_untagged(void *ctx) { return 0; }'
+expect "a program that is no case" 2 \
+	"zz-untagged.bpf.o: zz_untagged: not declared with ARENA_CASE\\(\\)" -- --objs "$tmp/bad" -l
 expect "unknown option" 2 "unrecognized or incomplete option .--frobnicate" -- --frobnicate
 expect "bad -j" 2 "-j takes a number" -- -j 0
 expect "bad --kernel-version" 2 "--kernel-version takes" -- --kernel-version seven

@@ -284,6 +284,8 @@ mutant "unit tests: a broken copy its test passes on" unit_dir="$tmp/unit-surviv
 good "bad input" CONFORM="$conform" -- "$root/scripts/tests/bad-input.sh"
 mutant "bad input: a runner that accepts anything" CONFORM="$fake" FAKE_CONFORM=always-0 \
 	-- "$root/scripts/tests/bad-input.sh"
+mutant "bad input: a runner that reads its default objects, not --objs DIR's" \
+	CONFORM="$fake" FAKE_CONFORM=ignore-objs -- "$root/scripts/tests/bad-input.sh"
 
 good "shellcheck" -- shellcheck -x "$tmp/good.sh"
 mutant "shellcheck: an unquoted expansion" -- shellcheck -x "$tmp/unquoted.sh"
