@@ -52,6 +52,7 @@
 #include <unistd.h>
 
 #include "arena_pool.h"
+#include "util.h"
 #include "map_refs.h"
 #include "uapi_compat.h"
 
@@ -75,14 +76,6 @@ static int kfunc_id = -1;
 static size_t avoid_off = (size_t)-1;
 static bool disabled;
 static struct arena_pool_stats stats;
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 void arena_pool_setup(const struct btf *vmlinux, int kfunc_btf_id,
 		      size_t run_page_off)

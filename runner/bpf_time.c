@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "bpf_time.h"
+#include "util.h"
 
 long __real_syscall(long nr, ...);
 long __wrap_syscall(long nr, ...);
@@ -51,14 +52,6 @@ static const char *const cmd_names[NCMDS] = {
 	[BPF_MAP_FREEZE] = "MAP_FREEZE",
 	[BPF_PROG_BIND_MAP] = "PROG_BIND_MAP",
 };
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 /* syscall(2) takes at most six arguments, all passed as longs. */
 long __wrap_syscall(long nr, ...)

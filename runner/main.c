@@ -362,14 +362,6 @@ static int write_audit(const struct options *o, const struct docs_page *page,
 
 static int run_main(int argc, char **argv);
 
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /*
  * With --bisect, a run that cannot judge this kernel (not root, no BTF) is
  * 125, and bad usage or input aborts the bisection instead of marking the

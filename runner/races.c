@@ -52,14 +52,6 @@ struct race {
 	int err;			/* a failed BPF_PROG_TEST_RUN: -errno */
 };
 
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* On CPU cpu if there is one: the race wants two CPUs. */
 static void pin(int cpu)
 {

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "bpf_time.h"
 #include "report.h"
@@ -152,11 +151,8 @@ void report_test(int idx, const struct test *t, bool verbose)
 
 void start_step(struct start_times *st, enum start_step step, long long *t0)
 {
-	struct timespec ts;
-	long long now, bpf = bpf_time_ns();
+	long long now = now_ns(), bpf = bpf_time_ns();
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = ts.tv_sec * 1000000000LL + ts.tv_nsec;
 	st->ns[step] += now - *t0;
 	st->bpf_ns[step] += bpf - st->bpf_t0;
 	*t0 = now;

@@ -83,14 +83,6 @@ void run_stage_setup(const struct ruleset *rs, const struct kernel *k,
 			 RUN_PAGE_OFFSET & ~(ps - 1));
 }
 
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* The page FREE_ONE_PAGE() frees, as user space sees it. */
 static volatile unsigned char *run_page(const struct fresh_map *arena,
 					size_t *page_size)

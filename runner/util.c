@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util.h"
 
@@ -132,6 +133,14 @@ static int name_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct name_entry *)a)->name,
 		      ((const struct name_entry *)b)->name);
+}
+
+long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
 void name_table_init(struct name_table *t)

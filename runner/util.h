@@ -43,6 +43,9 @@ void *name_table_get(const struct name_table *t, const char *name);
 void *name_table_put(struct name_table *t, const char *name, void *value);
 void name_table_free(struct name_table *t);
 
+/* CLOCK_MONOTONIC, in nanoseconds. */
+long long now_ns(void);
+
 /* The kernel's internal "not supported", which BPF_PROG_LOAD can return. */
 #ifndef ENOTSUPP
 #define ENOTSUPP 524

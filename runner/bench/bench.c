@@ -104,14 +104,6 @@ static unsigned int runs_for(unsigned int cnt)
 	return r < 20 ? 20 : r > 1000 ? 1000 : r;
 }
 
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static void stats_add(struct stats *st, double v)
 {
 	st->v = xrealloc(st->v, (st->cnt + 1) * sizeof(*st->v));
