@@ -101,6 +101,23 @@ $(BUILD)/tests/mutant_control_memo-%: runner/tests/test_control_memo.c $(BUILD)/
 		$(filter-out $(BUILD)/runner/control_memo.o,$(RUNNER_OBJS))
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# Copies of runner/tags.c whose tags_strip() strips nothing, strips the
+# kernel's decl tags too, or edits bytes it did not parse:
+# build/tests/test_tags must fail on each (scripts/test.sh).
+TAGS_MUTANTS := no-strip all-decl-tags no-byte-check
+tags_sed_no-strip       := s/^\t\tmemcpy((char \*)raw + off, int_t, TAG_SIZE);$$/\t\t(void)int_t;/
+tags_sed_all-decl-tags  := s/^\t\tif (!own_tag(btf, d))$$/\t\tif (!btf_is_decl_tag(d))/
+tags_sed_no-byte-check  := s/^\t\tif (memcmp((char \*)raw + off, d, TAG_SIZE))$$/\t\tif (0)/
+TAGS_CHECKS := $(TAGS_MUTANTS:%=$(BUILD)/tests/mutant_tags-%)
+
+$(BUILD)/tests/tags-%.c: runner/tags.c | $(BUILD)/tests
+	sed '$(tags_sed_$*)' $< >$@
+	! cmp -s $< $@	# the edit must change something
+
+$(BUILD)/tests/mutant_tags-%: runner/tests/test_tags.c $(BUILD)/tests/tags-%.c \
+		$(filter-out $(BUILD)/runner/tags.o,$(RUNNER_OBJS))
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
 # runner/run_stage.c's early end of the wait for a late free, and a copy
 # of the runner that ends it without waiting until no program holds the
 # arena: scripts/test.sh's run_wait_check must catch it (the timer cases'
@@ -137,7 +154,7 @@ check: deps
 	$(MAKE) all
 	scripts/check.sh $(ARGS)
 
-unit: $(UNIT_TESTS) $(POOL_CHECKS) $(MEMO_CHECKS) $(BUILD)/tests/conform-no-held-wait \
+unit: $(UNIT_TESTS) $(POOL_CHECKS) $(MEMO_CHECKS) $(TAGS_CHECKS) $(BUILD)/tests/conform-no-held-wait \
 	$(BUILD)/tests/conform-static-race-one-cpu $(BUILD)/conform $(BUILD)/conform-static $(BPF_OBJS) $(BUILD)/bench/bench
 
 # make test's VM kernels (scripts/test.sh): Debian's amd64 ones, and arm64

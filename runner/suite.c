@@ -60,49 +60,87 @@ static void add_origins(struct suite *s, Elf *elf, const char *path)
 	}
 }
 
+/* A whole file in memory. */
+static int read_file(const char *path, char **buf, size_t *len, char *err,
+		     size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 1 << 16, n = 0, got;
+
+	if (!f)
+		return set_err(err, errlen, "%s: %s", path, strerror(errno));
+	*buf = xmalloc(cap);
+	while ((got = fread(*buf + n, 1, cap - n, f)) > 0) {
+		n += got;
+		if (n == cap)
+			*buf = xrealloc(*buf, cap *= 2);
+	}
+	if (ferror(f)) {
+		fclose(f);
+		free(*buf);
+		*buf = NULL;
+		return set_err(err, errlen, "%s: %s", path, strerror(EIO));
+	}
+	fclose(f);
+	*len = n;
+	return 0;
+}
+
 /*
  * libbpf gives good messages for malformed objects, but after a page of
  * debug output; these three are the ones a user hits, said plainly. The
- * byte order matters since s390x is big-endian. While the file is open,
- * note which functions it defines.
+ * byte order matters since s390x is big-endian. While the image is open,
+ * note which functions it defines, and where its .BTF section is.
  */
-static int check_elf(struct suite *s, const char *path, char *err,
+static int check_elf(struct suite *s, const char *path, const char *buf,
+		     size_t len, size_t *btf_off, size_t *btf_len, char *err,
 		     size_t errlen)
 {
 	unsigned char want = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ?
 			     ELFDATA2LSB : ELFDATA2MSB;
-	FILE *f = fopen(path, "rb");
-	unsigned char ident[EI_NIDENT];
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
 	GElf_Ehdr eh;
 	Elf *elf;
 	int ret = -1;
 
-	if (!f)
-		return set_err(err, errlen, "%s: %s", path, strerror(errno));
-	if (fread(ident, 1, sizeof(ident), f) != sizeof(ident) ||
-	    memcmp(ident, ELFMAG, SELFMAG)) {
-		fclose(f);
+	if (len < EI_NIDENT || memcmp(buf, ELFMAG, SELFMAG))
 		return set_err(err, errlen, "%s: not an ELF object", path);
-	}
 	elf_version(EV_CURRENT);
-	elf = elf_begin(fileno(f), ELF_C_READ, NULL);
+	elf = elf_memory((char *)buf, len);
 	if (!elf || !gelf_getehdr(elf, &eh))
 		set_err(err, errlen, "%s: not an ELF object: %s", path,
 			elf_errmsg(-1));
 	else if (eh.e_machine != EM_BPF || eh.e_type != ET_REL)
 		set_err(err, errlen, "%s: not a BPF relocatable object", path);
-	else if (ident[EI_DATA] != want)
+	else if ((unsigned char)buf[EI_DATA] != want)
 		set_err(err, errlen, "%s: a %s-endian BPF object on a %s-endian machine (build it with -target %s)",
-			path, ident[EI_DATA] == ELFDATA2MSB ? "big" : "little",
+			path, buf[EI_DATA] == ELFDATA2MSB ? "big" : "little",
 			want == ELFDATA2MSB ? "big" : "little",
 			want == ELFDATA2MSB ? "bpfeb" : "bpfel");
+	else if (elf_getshdrstrndx(elf, &shstrndx))
+		set_err(err, errlen, "%s: not an ELF object: %s", path,
+			elf_errmsg(-1));
 	else
 		ret = 0;
+	*btf_len = 0;
+	while (!ret && (scn = elf_nextscn(elf, scn))) {
+		const char *name;
+		GElf_Shdr sh;
+
+		if (!gelf_getshdr(scn, &sh))
+			break;
+		name = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (name && !strcmp(name, ".BTF") && sh.sh_type == SHT_PROGBITS &&
+		    sh.sh_offset <= len && sh.sh_size <= len - sh.sh_offset) {
+			*btf_off = sh.sh_offset;
+			*btf_len = sh.sh_size;
+		}
+	}
 	if (!ret)
 		add_origins(s, elf, path);
 	if (elf)
 		elf_end(elf);
-	fclose(f);
 	return ret;
 }
 
@@ -137,6 +175,49 @@ out:
 	return license;
 }
 
+/*
+ * One object: check it, note its functions and read its tags, take the
+ * tags out of its BTF (tags_strip(): libbpf and the kernel need none of
+ * them), and give it to the linker.
+ */
+static int add_object(struct suite *s, struct bpf_linker *l, const char *path,
+		      char *err, size_t errlen)
+{
+	size_t len = 0, btf_off = 0, btf_len = 0;
+	struct btf *btf = NULL;
+	char *buf = NULL, why[256];
+	int ret = -1, e;
+
+	if (read_file(path, &buf, &len, err, errlen))
+		return -1;
+	if (check_elf(s, path, buf, len, &btf_off, &btf_len, err, errlen))
+		goto out;
+	if (btf_len) {
+		btf = btf__new(buf + btf_off, (__u32)btf_len);
+		if (!btf) {
+			set_err(err, errlen, "%s: not a valid BPF object: bad .BTF (%s)",
+				path, strerror(errno));
+			goto out;
+		}
+		if (tags_read(btf, &s->tags, why, sizeof(why))) {
+			set_err(err, errlen, "%s: %s", path, why);
+			goto out;
+		}
+		tags_strip(btf, buf + btf_off, btf_len);
+	}
+	e = bpf_linker__add_buf(l, buf, len, NULL);
+	if (e) {
+		set_err(err, errlen, "%s: not a valid BPF object: %s (%s)", path,
+			libbpf_msg_last(), strerror(-e));
+		goto out;
+	}
+	ret = 0;
+out:
+	btf__free(btf);
+	free(buf);
+	return ret;
+}
+
 /* Link the objects into one ELF image in memory. */
 static int link_objects(struct suite *s, char **paths, size_t cnt, char *err,
 			size_t errlen)
@@ -154,15 +235,10 @@ static int link_objects(struct suite *s, char **paths, size_t cnt, char *err,
 		set_err(err, errlen, "bpf_linker: %s", libbpf_msg_last());
 		goto out;
 	}
-	for (size_t i = 0; i < cnt; i++) {
-		int e = bpf_linker__add_file(l, paths[i], NULL);
-
-		if (e) {
-			set_err(err, errlen, "%s: not a valid BPF object: %s (%s)", paths[i],
-				libbpf_msg_last(), strerror(-e));
+	for (size_t i = 0; i < cnt; i++)
+		if (add_object(s, l, paths[i], err, errlen))
 			goto out;
-		}
-	}
+	tags_done(&s->tags);
 	if (bpf_linker__finalize(l)) {
 		set_err(err, errlen, "linking %zu objects: %s", cnt, libbpf_msg_last());
 		goto out;
@@ -333,14 +409,12 @@ int suite_open(struct suite *s, char **paths, size_t cnt, char *err,
 	struct bpf_program *p;
 
 	memset(s, 0, sizeof(*s));
-	for (size_t i = 0; i < cnt; i++)
-		if (check_elf(s, paths[i], err, errlen))
-			goto fail;
+	tags_init(&s->tags);
+	if (link_objects(s, paths, cnt, err, errlen))
+		goto fail;
 	name_table_init(&s->origin_of);
 	for (size_t i = 0; i < s->prog_cnt; i++)
 		name_table_put(&s->origin_of, s->origin[i], s->origin[i]);
-	if (link_objects(s, paths, cnt, err, errlen))
-		goto fail;
 	libbpf_msg_reset();
 	s->obj = bpf_object__open_mem(s->elf, s->elf_len, &opts);
 	if (!s->obj) {
@@ -350,8 +424,7 @@ int suite_open(struct suite *s, char **paths, size_t cnt, char *err,
 	name_table_init(&s->progs);
 	bpf_object__for_each_program(p, s->obj)
 		name_table_put(&s->progs, bpf_program__name(p), p);
-	if (tags_read(bpf_object__btf(s->obj), &s->tags, err, errlen) ||
-	    build_cases(s, err, errlen))
+	if (build_cases(s, err, errlen))
 		goto fail;
 	return 0;
 fail:

@@ -10,6 +10,8 @@
 #include "util.h"
 
 #define TAG_PREFIX "conform:"
+/* A DECL_TAG, and an INT: a struct btf_type and one __u32. */
+#define TAG_SIZE (sizeof(struct btf_type) + sizeof(__u32))
 
 static struct prog_tags *prog_get(struct tag_table *t, const char *func)
 {
@@ -132,24 +134,38 @@ static int map_tag(struct map_tags *m, const char *tag, char *err,
 	return 0;
 }
 
+void tags_init(struct tag_table *t)
+{
+	memset(t, 0, sizeof(*t));
+	name_table_init(&t->by_func);
+	name_table_init(&t->by_control);
+}
+
+/* The tag's text after "conform:", if d is one of the runner's tags. */
+static const char *own_tag(const struct btf *btf, const struct btf_type *d)
+{
+	const char *tag;
+
+	if (!btf_is_decl_tag(d))
+		return NULL;
+	tag = btf__name_by_offset(btf, d->name_off);
+	if (!tag || strncmp(tag, TAG_PREFIX, strlen(TAG_PREFIX)))
+		return NULL;
+	return tag + strlen(TAG_PREFIX);
+}
+
 int tags_read(const struct btf *btf, struct tag_table *t, char *err,
 	      size_t errlen)
 {
 	__u32 n = btf__type_cnt(btf);
 
-	memset(t, 0, sizeof(*t));
-	name_table_init(&t->by_func);
 	for (__u32 id = 1; id < n; id++) {
 		const struct btf_type *tt, *d = btf__type_by_id(btf, id);
-		const char *tag, *name;
+		const char *tag = own_tag(btf, d), *name;
 		int ret;
 
-		if (!btf_is_decl_tag(d))
+		if (!tag)
 			continue;
-		tag = btf__name_by_offset(btf, d->name_off);
-		if (!tag || strncmp(tag, TAG_PREFIX, strlen(TAG_PREFIX)))
-			continue;
-		tag += strlen(TAG_PREFIX);
 		tt = btf__type_by_id(btf, d->type);
 		name = tt ? btf__name_by_offset(btf, tt->name_off) : NULL;
 		if (!name)
@@ -165,7 +181,11 @@ int tags_read(const struct btf *btf, struct tag_table *t, char *err,
 		if (ret)
 			return ret;
 	}
-	name_table_init(&t->by_control);
+	return 0;
+}
+
+void tags_done(struct tag_table *t)
+{
 	for (size_t i = 0; i < t->prog_cnt; i++)
 		if (t->progs[i].control_of)
 			name_table_put(&t->by_control, t->progs[i].control_of,
@@ -179,7 +199,52 @@ int tags_read(const struct btf *btf, struct tag_table *t, char *err,
 		if (ctl)
 			ctl->prog_flags |= c->prog_flags;
 	}
-	return 0;
+}
+
+/*
+ * Why the runner edits an object's BTF, which no library does: libbpf's
+ * bpf_object__prepare() reads every function's decl tags once per program
+ * (bpf_prog_assign_exc_cb() looks for "exception_callback:"), and the
+ * kernel scans the object's BTF for decl tags at each load. The suite's
+ * programs carry two thousand tags that only the runner reads, and one
+ * linked object holds them all: that search was a fifth of the runner's
+ * time outside bpf() (perf, in a TCG VM). So each tag, once read, becomes
+ * a copy of the object's "int": a BTF INT is as long as a DECL_TAG (a
+ * btf_type and four bytes), so no type moves and no type id changes, and
+ * the linker's BTF dedup then folds the copies into the one "int".
+ */
+int tags_strip(const struct btf *btf, void *raw, size_t raw_len)
+{
+	int int_id = btf__find_by_name_kind(btf, "int", BTF_KIND_INT);
+	const struct btf_type *int_t;
+	__u32 parsed_len, n = btf__type_cnt(btf);
+	const char *parsed = btf__raw_data(btf, &parsed_len);
+	int stripped = 0;
+
+	if (int_id <= 0 || !parsed || parsed_len != raw_len)
+		return 0;
+	int_t = btf__type_by_id(btf, (__u32)int_id);
+	for (__u32 id = 1; id < n; id++) {
+		const struct btf_type *d = btf__type_by_id(btf, id);
+		size_t off;
+
+		if (!own_tag(btf, d))
+			continue;
+		/*
+		 * libbpf keeps a parsed BTF's types in its copy of the raw
+		 * bytes: the tag is at the same offset in raw. Edit nothing
+		 * unless it is there, byte for byte.
+		 */
+		if ((const char *)d < parsed ||
+		    (const char *)d + TAG_SIZE > parsed + parsed_len)
+			return stripped;
+		off = (size_t)((const char *)d - parsed);
+		if (memcmp((char *)raw + off, d, TAG_SIZE))
+			return stripped;
+		memcpy((char *)raw + off, int_t, TAG_SIZE);
+		stripped++;
+	}
+	return stripped;
 }
 
 const struct prog_tags *tags_prog(const struct tag_table *t, const char *func)

@@ -54,13 +54,22 @@ struct tag_table {
 	struct name_table by_control;	/* control=NAME -> index + 1 */
 };
 
+void tags_init(struct tag_table *t);
 /*
- * Read every conform:* tag of btf. Returns 0, or -1 with the reason in err
- * (an unknown tag, a tag on something that is neither a function nor a
- * variable).
+ * Add every conform:* tag of btf (one object's) to t. Returns 0, or -1
+ * with the reason in err (an unknown tag, a tag on something that is
+ * neither a function nor a variable).
  */
 int tags_read(const struct btf *btf, struct tag_table *t, char *err,
 	      size_t errlen);
+/* After the last tags_read(): index the controls. */
+void tags_done(struct tag_table *t);
+/*
+ * Turn every conform:* tag of btf into a copy of its "int", in raw: the
+ * bytes btf was parsed from (an object's .BTF section). Type ids stay;
+ * the linker's dedup drops the copies. Returns how many it turned.
+ */
+int tags_strip(const struct btf *btf, void *raw, size_t raw_len);
 
 const struct prog_tags *tags_prog(const struct tag_table *t, const char *func);
 /* The control of case NAME (control=NAME), or NULL. */
