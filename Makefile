@@ -118,6 +118,22 @@ $(BUILD)/tests/mutant_tags-%: runner/tests/test_tags.c $(BUILD)/tests/tags-%.c \
 		$(filter-out $(BUILD)/runner/tags.o,$(RUNNER_OBJS))
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# Copies of runner/expect.c whose glob index loses the second and later
+# rules of a name, or puts a name's own rules before earlier wildcard
+# ones: build/tests/test_expect must fail on each (scripts/test.sh).
+EXPECT_MUTANTS := no-chain literal-first
+expect_sed_no-chain      := s/^\t\t\trs->rules\[tail\[first\]\].next_same = i;$$/\t\t\t(void)tail;/
+expect_sed_literal-first := s/^\tif (it->lit >= 0 \&\& (w < 0 || it->lit < w)) {$$/\tif (it->lit >= 0) {/
+EXPECT_CHECKS := $(EXPECT_MUTANTS:%=$(BUILD)/tests/mutant_expect-%)
+
+$(BUILD)/tests/expect-%.c: runner/expect.c | $(BUILD)/tests
+	sed '$(expect_sed_$*)' $< >$@
+	! cmp -s $< $@	# the edit must change something
+
+$(BUILD)/tests/mutant_expect-%: runner/tests/test_expect.c $(BUILD)/tests/expect-%.c \
+		$(filter-out $(BUILD)/runner/expect.o,$(RUNNER_OBJS))
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
 # runner/run_stage.c's early end of the wait for a late free, and a copy
 # of the runner that ends it without waiting until no program holds the
 # arena: scripts/test.sh's run_wait_check must catch it (the timer cases'
@@ -154,7 +170,7 @@ check: deps
 	$(MAKE) all
 	scripts/check.sh $(ARGS)
 
-unit: $(UNIT_TESTS) $(POOL_CHECKS) $(MEMO_CHECKS) $(TAGS_CHECKS) $(BUILD)/tests/conform-no-held-wait \
+unit: $(UNIT_TESTS) $(POOL_CHECKS) $(MEMO_CHECKS) $(TAGS_CHECKS) $(EXPECT_CHECKS) $(BUILD)/tests/conform-no-held-wait \
 	$(BUILD)/tests/conform-static-race-one-cpu $(BUILD)/conform $(BUILD)/conform-static $(BPF_OBJS) $(BUILD)/bench/bench
 
 # make test's VM kernels (scripts/test.sh): Debian's amd64 ones, and arm64

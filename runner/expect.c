@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -370,8 +371,86 @@ static int expand_profile(struct ruleset *rs, const struct rule *use,
 	return 0;
 }
 
-int ruleset_load_stream(struct ruleset *rs, FILE *f, const char *name,
-			char *err, size_t errlen)
+static bool glob_is_literal(const char *glob)
+{
+	return !strpbrk(glob, "*?[\\(");
+}
+
+/* Index the loaded rules by glob: struct ruleset's by_glob and wild. */
+static void ruleset_index(struct ruleset *rs)
+{
+	int *tail = xmalloc(sizeof(int) * (size_t)(rs->cnt + 1));
+
+	name_table_init(&rs->by_glob);
+	rs->wild = xmalloc(sizeof(int) * (size_t)(rs->cnt + 1));
+	rs->wild_cnt = 0;
+	for (int i = 0; i < rs->cnt; i++) {
+		struct rule *r = &rs->rules[i];
+		int first;
+
+		r->literal = glob_is_literal(r->glob);
+		r->next_same = -1;
+		if (!r->literal) {
+			rs->wild[rs->wild_cnt++] = i;
+			continue;
+		}
+		first = (int)(uintptr_t)name_table_put(&rs->by_glob, r->glob,
+						       (void *)(uintptr_t)(i + 1)) - 1;
+		if (first != i)
+			rs->rules[tail[first]].next_same = i;
+		tail[first] = i;
+	}
+	free(tail);
+}
+
+/*
+ * The rules whose glob may match one name, in order: the chain of those
+ * that are the name, merged with the wildcard ones.
+ */
+struct rule_iter {
+	int lit;	/* next of the chain, or -1 */
+	int wi;		/* next index into wild */
+};
+
+static void rule_iter_init(struct rule_iter *it, const struct ruleset *rs,
+			   const char *name, int after)
+{
+	it->lit = (int)(uintptr_t)name_table_get(&rs->by_glob, name) - 1;
+	while (it->lit >= 0 && it->lit <= after)
+		it->lit = rs->rules[it->lit].next_same;
+	it->wi = 0;
+	while (it->wi < rs->wild_cnt && rs->wild[it->wi] <= after)
+		it->wi++;
+}
+
+static int rule_iter_next(struct rule_iter *it, const struct ruleset *rs)
+{
+	int w = it->wi < rs->wild_cnt ? rs->wild[it->wi] : -1, i;
+
+	if (it->lit >= 0 && (w < 0 || it->lit < w)) {
+		i = it->lit;
+		it->lit = rs->rules[i].next_same;
+		return i;
+	}
+	if (w >= 0)
+		it->wi++;
+	return w;
+}
+
+void ruleset_matches(const struct ruleset *rs, const char *name, bool *match)
+{
+	struct rule_iter it;
+	int i;
+
+	memset(match, 0, sizeof(*match) * (size_t)rs->cnt);
+	rule_iter_init(&it, rs, name, -1);
+	while ((i = rule_iter_next(&it, rs)) >= 0)
+		match[i] = rs->rules[i].literal ||
+			   rule_glob_matches(rs->rules[i].glob, name);
+}
+
+static int load_stream(struct ruleset *rs, FILE *f, const char *name,
+		       char *err, size_t errlen)
 {
 	char *line = NULL;
 	size_t cap = 0;
@@ -416,8 +495,18 @@ static int load_file(struct ruleset *rs, const char *path, char *err,
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	ret = ruleset_load_stream(rs, f, path, err, errlen);
+	ret = load_stream(rs, f, path, err, errlen);
 	fclose(f);
+	return ret;
+}
+
+int ruleset_load_stream(struct ruleset *rs, FILE *f, const char *name,
+			char *err, size_t errlen)
+{
+	int ret = load_stream(rs, f, name, err, errlen);
+
+	if (!ret)
+		ruleset_index(rs);
 	return ret;
 }
 
@@ -461,11 +550,15 @@ int ruleset_load(struct ruleset *rs, const char *path, char *err,
 	}
 	if (ret)
 		ruleset_free(rs);
+	else
+		ruleset_index(rs);
 	return ret;
 }
 
 void ruleset_free(struct ruleset *rs)
 {
+	name_table_free(&rs->by_glob);
+	free(rs->wild);
 	for (int i = 0; i < rs->cnt; i++)
 		rule_free(&rs->rules[i]);
 	for (int i = 0; i < rs->profile_cnt; i++)
@@ -493,7 +586,11 @@ const struct rule *ruleset_lookup_after(const struct ruleset *rs,
 					enum stage stage, const char *name,
 					bool sleepable, unsigned int version)
 {
-	for (int i = after ? (int)(after - rs->rules) + 1 : 0; i < rs->cnt; i++) {
+	struct rule_iter it;
+	int i;
+
+	rule_iter_init(&it, rs, name, after ? (int)(after - rs->rules) : -1);
+	while ((i = rule_iter_next(&it, rs)) >= 0) {
 		const struct rule *r = &rs->rules[i];
 
 		if (r->stage != stage)
@@ -504,7 +601,7 @@ const struct rule *ruleset_lookup_after(const struct ruleset *rs,
 			continue;
 		if (!rule_platform_matches(r, &rs->platform))
 			continue;
-		if (!rule_glob_matches(r->glob, name))
+		if (!r->literal && !rule_glob_matches(r->glob, name))
 			continue;
 		return r;
 	}
@@ -517,7 +614,7 @@ bool rule_glob_matches(const char *glob, const char *name)
 	 * Most globs are a case's name: strcmp() gives fnmatch()'s answer for
 	 * them, and ruleset_check() asks for every rule and case.
 	 */
-	if (!strpbrk(glob, "*?[\\("))
+	if (glob_is_literal(glob))
 		return !strcmp(glob, name);
 	return !fnmatch(glob, name, GLOB_FLAGS);
 }

@@ -44,6 +44,7 @@
 #include <stdio.h>
 
 #include "version.h"
+#include "util.h"
 
 enum outcome {
 	OUT_ACCEPT,
@@ -115,6 +116,8 @@ struct rule {
 	int line;
 	char *profile;		/* "@NAME" if it came from a profile */
 	char *text;		/* the line, for expanding a profile */
+	bool literal;		/* the glob has no wildcard: one name */
+	int next_same;		/* the next rule with this literal glob, or -1 */
 };
 
 struct ruleset {
@@ -125,9 +128,21 @@ struct ruleset {
 	bool single_file;	/* loaded from one file, not a directory */
 	/* What WHERE is matched with: platform_running() when loaded. */
 	struct platform platform;
+	/*
+	 * Which rules a name can match, built once the rules are loaded:
+	 * those whose glob is the name (a chain through next_same), and the
+	 * wildcard ones. Most of the ~560 rules name one case, and every
+	 * lookup and ruleset_check() would otherwise try each on each case.
+	 */
+	struct name_table by_glob;	/* literal glob -> its first rule + 1 */
+	int *wild;			/* the other rules' indices, in order */
+	int wild_cnt;
 };
 
 const char *outcome_str(enum outcome o);
+
+/* match[i]: does rule i's glob match name? For every rule of rs. */
+void ruleset_matches(const struct ruleset *rs, const char *name, bool *match);
 
 /*
  * Load every "*.rules" file of a directory (in name order), or one file.

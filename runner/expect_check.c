@@ -106,10 +106,9 @@ int ruleset_check(const struct ruleset *rs, const struct rule_case *cases,
 	int ret = 0;
 
 	for (size_t c = 0; c < cnt; c++) {
-		for (int i = 0; i < rs->cnt; i++) {
-			match[i] = rule_glob_matches(rs->rules[i].glob, cases[c].name);
+		ruleset_matches(rs, cases[c].name, match);
+		for (int i = 0; i < rs->cnt; i++)
 			use[i].cases += match[i];
-		}
 		for (int f = 0; f < 4; f++) {
 			int n = 0;
 

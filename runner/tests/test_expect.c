@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "expect.h"
@@ -282,6 +283,95 @@ static void test_check(void)
 		  "shadowed");
 }
 
+/*
+ * The glob index (ruleset_index()) answers as a scan of every rule would:
+ * the same ruleset with every rule a wildcard one is that scan.
+ */
+static void compare_with_scan(struct ruleset *rs, const char *name)
+{
+	static const unsigned int versions[][2] = {
+		{ 6, 1 }, { 6, 9 }, { 6, 12 }, { 7, 0 }, { 7, 3 },
+	};
+	struct rule *plain = malloc(sizeof(*plain) * (size_t)(rs->cnt + 1));
+	int *all = malloc(sizeof(int) * (size_t)(rs->cnt + 1));
+	bool *m1 = calloc((size_t)rs->cnt + 1, 1), *m2 = calloc((size_t)rs->cnt + 1, 1);
+	struct ruleset scan = *rs;
+
+	memcpy(plain, rs->rules, sizeof(*plain) * (size_t)rs->cnt);
+	for (int i = 0; i < rs->cnt; i++) {
+		plain[i].literal = false;
+		all[i] = i;
+	}
+	scan.rules = plain;
+	name_table_init(&scan.by_glob);
+	scan.wild = all;
+	scan.wild_cnt = rs->cnt;
+
+	ruleset_matches(rs, name, m1);
+	ruleset_matches(&scan, name, m2);
+	CHECK(!memcmp(m1, m2, (size_t)rs->cnt), "ruleset_matches(%s) as a scan's", name);
+	for (int stage = STAGE_LOAD; stage <= STAGE_RUN; stage++)
+		for (int sl = 0; sl < 2; sl++)
+			for (size_t v = 0; v < sizeof(versions) / sizeof(versions[0]); v++) {
+				unsigned int ver = kver(versions[v][0], versions[v][1], 0);
+				const struct rule *a = NULL, *b = NULL, *sb = NULL;
+
+				do {
+					a = ruleset_lookup_after(rs, a, stage, name, sl, ver);
+					sb = ruleset_lookup_after(&scan, sb, stage, name, sl, ver);
+					b = sb ? &rs->rules[sb - plain] : NULL;
+					CHECK(a == b, "%s stage %d %s %u.%u: rule %ld, a scan finds %ld",
+					      name, stage, sl ? "sleepable" : "plain",
+					      versions[v][0], versions[v][1],
+					      a ? (long)(a - rs->rules) : -1L,
+					      b ? (long)(b - rs->rules) : -1L);
+				} while (a && a == b);
+			}
+	free(plain);
+	free(all);
+	free(m1);
+	free(m2);
+}
+
+static void test_index(void)
+{
+	static const char *const names[] = {
+		"xdp", "xdp_frags", "sk_lookup", "skb", "tc", "tcx_egress", "nothing",
+	};
+	struct ruleset rs;
+	char err[512];
+	const char *path = write_rules("index.rules",
+		"xdp any <6.9 absent\n"
+		"@ns plain 6.9..<7.0 reject:EACCES must be sleepable\n"
+		"@ns plain >=7.0 accept\n"
+		"@ns sleepable >=6.9 reject cannot be sleepable\n"
+		"sk_* any <7.0 reject m\n"
+		"xdp @ns\n"
+		"tc* plain >=6.9 accept\n"
+		"xdp_frags @ns\n"
+		"x?p sleepable >=7.3 reject {{^Program of this type}}\n"
+		"sk_lookup any >=7.0 accept\n"
+		"tcx_egress plain >=7.0 reject after a wildcard rule\n"
+		"!(xdp*|sk_*) any >=6.9 accept\n"
+		"xdp any * runs\n"
+		"* any * runs\n");
+
+	CHECK(!ruleset_load(&rs, path, err, sizeof(err)), "load: %s", err);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		compare_with_scan(&rs, names[i]);
+	ruleset_free(&rs);
+
+	/* The suite's own rules, when run from the source tree. */
+	if (access("expected/00-common.rules", R_OK))
+		return;
+	CHECK(!ruleset_load(&rs, "expected", err, sizeof(err)), "expected/: %s", err);
+	for (int i = 0; i < rs.cnt; i++)
+		if (rs.rules[i].literal && rs.rules[i].next_same < 0)
+			compare_with_scan(&rs, rs.rules[i].glob);
+	compare_with_scan(&rs, "no_such_case");
+	ruleset_free(&rs);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -291,6 +381,7 @@ int main(void)
 	test_where();
 	test_directory();
 	test_check();
+	test_index();
 	{
 		char cmd[300];
 
