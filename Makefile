@@ -146,6 +146,17 @@ $(BUILD)/tests/conform-no-held-wait: $(BUILD)/runner/main.o $(BUILD)/tests/run_s
 		$(filter-out $(BUILD)/runner/run_stage.o,$(RUNNER_OBJS))
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# A runner that leaves its trampoline anchors (runner/hooks.c) attached
+# when the run stage ends: scripts/tests/mutations.sh's valgrind run must
+# see their links' file descriptors still open at exit.
+$(BUILD)/tests/run_stage-no-hooks-end.c: runner/run_stage.c | $(BUILD)/tests
+	sed 's/^\thooks_end();$$/\t(void)hooks_end;/' $< >$@
+	! cmp -s $< $@	# the edit must change something
+
+$(BUILD)/tests/conform-no-hooks-end: $(BUILD)/runner/main.o $(BUILD)/tests/run_stage-no-hooks-end.c \
+		$(filter-out $(BUILD)/runner/run_stage.o,$(RUNNER_OBJS))
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
 # A static runner that races on one CPU as on two: scripts/test.sh's
 # race_one_cpu step must tell it from the real one in a VM with one CPU.
 $(BUILD)/tests/run_stage-race-one-cpu.c: runner/run_stage.c | $(BUILD)/tests
@@ -170,7 +181,7 @@ check: deps
 	$(MAKE) all
 	scripts/check.sh $(ARGS)
 
-unit: $(UNIT_TESTS) $(POOL_CHECKS) $(MEMO_CHECKS) $(TAGS_CHECKS) $(EXPECT_CHECKS) $(BUILD)/tests/conform-no-held-wait \
+unit: $(UNIT_TESTS) $(POOL_CHECKS) $(MEMO_CHECKS) $(TAGS_CHECKS) $(EXPECT_CHECKS) $(BUILD)/tests/conform-no-held-wait $(BUILD)/tests/conform-no-hooks-end \
 	$(BUILD)/tests/conform-static-race-one-cpu $(BUILD)/conform $(BUILD)/conform-static $(BPF_OBJS) $(BUILD)/bench/bench
 
 # make test's VM kernels (scripts/test.sh): Debian's amd64 ones, and arm64

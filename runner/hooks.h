@@ -51,4 +51,7 @@ enum fire_result {
 enum fire_result hook_fire(const struct hook *h, const struct conform_case *c,
 			   int prog_fd, int *err, char *msg, size_t len);
 
+/* After the run stage: detach what the hooks left attached (anchors). */
+void hooks_end(void);
+
 #endif /* CONFORM_HOOKS_H */

@@ -402,6 +402,7 @@ static int run_main(int argc, char **argv)
 	long long t_start = now_ns(), t0 = t_start;
 	struct start_times st = { 0 };
 	bool consistent;
+	int links_left;
 	int ret;
 
 	/*
@@ -533,13 +534,20 @@ static int run_main(int argc, char **argv)
 	run_stage_setup(&rules, &k, o.reproduce_splats);
 	start_step(&st, START_OTHER, &t0);
 	run_tests(&run, selected, o.jobs, o.verbose, &n);
-	run_stage_end();
+	links_left = run_stage_end();
 	report_summary(&k, &n);
 	report_start(&st);
 	report_time(bpf_time_ns(), bpf_time_calls(), now_ns() - t_start,
 		    run_stage_stats());
 
-	if (o.bisect && (n.skip || !consistent))
+	if (links_left) {
+		/* A runner bug, not a kernel's: no verdict of this run stands. */
+		printf("# BUG: the runner still holds %d BPF link%s after the run stage\n",
+		       links_left, links_left == 1 ? "" : "s");
+		fprintf(stderr, "conform: the runner still holds %d BPF link%s after the run stage (a bug of the runner)\n",
+			links_left, links_left == 1 ? "" : "s");
+		ret = EXIT_FAIL;
+	} else if (o.bisect && (n.skip || !consistent))
 		ret = EXIT_BISECT_SKIP;
 	else if (n.fail || n.xpass)
 		ret = EXIT_FAIL;

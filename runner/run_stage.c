@@ -33,6 +33,7 @@
  * log must be about this test alone, and a race wants both CPUs.
  */
 #include <bpf/bpf.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -461,14 +462,40 @@ void run_stage(struct test *t, char *log, size_t log_size)
 }
 
 
-void run_stage_end(void)
+/* The BPF links among this process's file descriptors. */
+static int links_held(void)
 {
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d))) {
+		char target[64];
+		ssize_t len = readlinkat(dirfd(d), e->d_name, target, sizeof(target) - 1);
+
+		if (len < 0)
+			continue;
+		target[len] = '\0';
+		n += !strcmp(target, "anon_inode:bpf_link");
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+int run_stage_end(void)
+{
+	int links;
+
 	pthread_mutex_lock(&run_lock);
 	if (stats_fd >= 0)
 		close(stats_fd);
 	stats_fd = -1;
+	hooks_end();
 	arena_pool_end();
+	links = links_held();
 	pthread_mutex_unlock(&run_lock);
+	return links;
 }
 
 struct run_stage_stats run_stage_stats(void)

@@ -27,10 +27,13 @@ void run_stage_setup(const struct ruleset *rs, const struct kernel *k,
 		     bool reproduce_splats);
 
 /*
- * After the last run stage: the kernel stops counting program runs, and
- * the arena pool is closed.
+ * After the last run stage: the kernel stops counting program runs, what
+ * the hooks left attached is detached, and the arena pool is closed.
+ * Returns how many BPF links the runner still holds then: 0, unless the
+ * runner itself is broken (a link it forgot to close would keep a program
+ * attached to its hook for the rest of the process).
  */
-void run_stage_end(void);
+int run_stage_end(void);
 
 /* Where a run stage's time goes, test by test (observe_run()). */
 enum run_phase {

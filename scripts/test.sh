@@ -262,6 +262,26 @@ run_wait_check() {
 	grep -q '^# cb_timer_xdp: FAIL: run: expected runs, observed no-effect' "$tmp/out"
 }
 
+# The run stage leaves nothing attached inside the runner either: the
+# runner counts the BPF links it still holds once the run stage is over
+# (run_stage_end()), and a non-zero count is a runner bug and exit 1. The
+# fentry and LSM cases' run stage passes; a copy of the runner that never
+# detaches the no-op programs it keeps on their trampolines (the
+# Makefile's conform-no-hooks-end, see runner/hooks.c) must fail so.
+links_released_check() {
+	local rc=0 tests='fentry_sleepable_target*,lsm_sleepable_hook*'
+	"$conform" --objs "$objs" --expected "$expected" -a "$tests" >"$tmp/out" || rc=$?
+	cat "$tmp/out"
+	((rc == 0))
+	grep -q '^ok .* fentry_sleepable_target.s' "$tmp/out"
+	rc=0
+	"$unit_dir/conform-no-hooks-end" --objs "$objs" --expected "$expected" \
+		-a "$tests" >"$tmp/out" || rc=$?
+	cat "$tmp/out"
+	((rc == 1))
+	grep -q '^# BUG: the runner still holds [0-9]* BPF links* after the run stage' "$tmp/out"
+}
+
 # Both: the pool, then the run stage's wait.
 deferred_frees_check() {
 	arena_pool_check
@@ -526,6 +546,8 @@ main() {
 		on_host_kernel "$root/scripts/tests/valgrind.sh" ${host_vm:+-a "$valgrind_vm_tests"}
 	step "nothing left behind, also when killed halfway ($on)" \
 		on_host_kernel "$root/scripts/tests/hygiene.sh"
+	step "no BPF link still held by the runner after the run stage ($on)" \
+		on_host_kernel links_released_check
 	step "the loader is libbpf's: CO-RE, subprograms, global data, line info ($on)" \
 		on_host_kernel "$root/scripts/tests/loader.sh"
 	step "make install: a kselftest directory that runs as kselftest would ($on)" \
