@@ -8,6 +8,7 @@
 #ifndef CONFORM_HOOKS_H
 #define CONFORM_HOOKS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "suite.h"
@@ -51,6 +52,13 @@ enum fire_result {
 enum fire_result hook_fire(const struct hook *h, const struct conform_case *c,
 			   int prog_fd, int *err, char *msg, size_t len);
 
+/*
+ * Before the run stage: whether to keep a no-op fentry program on each
+ * trampoline target (hooks.c, "Anchors"); hooks_anchors_default() says
+ * whether it helps on this architecture.
+ */
+void hooks_setup(bool anchors);
+bool hooks_anchors_default(void);
 /* After the run stage: detach what the hooks left attached (anchors). */
 void hooks_end(void);
 

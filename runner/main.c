@@ -24,6 +24,7 @@
 #include "audit.h"
 #include "bpf_time.h"
 #include "expect.h"
+#include "hooks.h"
 #include "json_file.h"
 #include "kernel.h"
 #include "kmsg.h"
@@ -46,6 +47,7 @@ struct options {
 	bool kmsg_markers;
 	bool no_run;
 	bool reproduce_splats;
+	int anchors;		/* --anchors: 1 on, 0 off, -1 the default */
 	int jobs;
 	const char *json;
 	const char *kernel_version;
@@ -74,6 +76,9 @@ static const char usage_text[] =
 "      --no-run             the load stage only: no attach, no fire\n"
 "      --reproduce-splats   fire hooks where a rule records a kernel warning\n"
 "                           (by default not: it taints this kernel)\n"
+"      --anchors on|off     keep a no-op fentry program on each trampoline\n"
+"                           target through the run stage (default: on, but\n"
+"                           off on x86-64)\n"
 "      --bisect             exit as git bisect run expects: 0 good, 1 bad,\n"
 "                           125 cannot test (a skip, or BTF/version mismatch)\n"
 "      --json FILE          write the results as JSON to FILE\n"
@@ -105,7 +110,7 @@ static int input_error(const char *msg)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_JSON = 256, OPT_KVER, OPT_EXPECTED, OPT_OBJS, OPT_BTF, OPT_BISECT,
-	       OPT_AUDIT, OPT_MATRIX, OPT_KMSG, OPT_NO_RUN, OPT_SPLATS };
+	       OPT_AUDIT, OPT_MATRIX, OPT_KMSG, OPT_NO_RUN, OPT_SPLATS, OPT_ANCHORS };
 	static const struct option longopts[] = {
 		{ "list", no_argument, NULL, 'l' },
 		{ "test", required_argument, NULL, 't' },
@@ -124,6 +129,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "kmsg-markers", no_argument, NULL, OPT_KMSG },
 		{ "no-run", no_argument, NULL, OPT_NO_RUN },
 		{ "reproduce-splats", no_argument, NULL, OPT_SPLATS },
+		{ "anchors", required_argument, NULL, OPT_ANCHORS },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -137,6 +143,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	if (o->jobs > 8)
 		o->jobs = 8;
 	o->btf = "/sys/kernel/btf/vmlinux";
+	o->anchors = -1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "lt:a:d:vj:h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -197,6 +204,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_SPLATS:
 			o->reproduce_splats = true;
+			break;
+		case OPT_ANCHORS:
+			if (strcmp(optarg, "on") && strcmp(optarg, "off"))
+				return input_error("--anchors takes on or off");
+			o->anchors = !strcmp(optarg, "on");
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -532,6 +544,7 @@ static int run_main(int argc, char **argv)
 	start_step(&st, START_PREPARE, &t0);
 	run_enabled = !o.no_run;
 	run_stage_setup(&rules, &k, o.reproduce_splats);
+	hooks_setup(o.anchors < 0 ? hooks_anchors_default() : o.anchors);
 	start_step(&st, START_OTHER, &t0);
 	run_tests(&run, selected, o.jobs, o.verbose, &n);
 	links_left = run_stage_end();

@@ -120,6 +120,7 @@ expect "a program that is no case" 2 \
 	"zz-untagged.bpf.o: zz_untagged: not declared with ARENA_CASE\\(\\)" -- --objs "$tmp/bad" -l
 expect "unknown option" 2 "unrecognized or incomplete option .--frobnicate" -- --frobnicate
 expect "bad -j" 2 "-j takes a number" -- -j 0
+expect "bad --anchors" 2 "--anchors takes on or off" -- --anchors maybe
 expect "bad --kernel-version" 2 "--kernel-version takes" -- --kernel-version seven
 
 # expect_audit NAME STDERR-REGEX MATRIX: the docs audit refuses a bad
