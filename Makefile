@@ -66,73 +66,60 @@ $(BUILD)/progs/%.bpf.o: progs/%.bpf.c $(wildcard progs/*.h) runner/uapi_compat.h
 $(BUILD)/tests/%: runner/tests/%.c $(RUNNER_OBJS) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# Broken copies of a runner source file, for its unit test to catch:
+# $(call unit_mutants,SOURCE,TEST,BINARY) makes build/tests/SOURCE-M.c,
+# runner/SOURCE.c edited by $(SOURCE_sed_M), and build/tests/BINARY-M,
+# runner/tests/TEST.c linked with it instead of runner/SOURCE.c, for each
+# mutant M. scripts/test.sh runs them, and each must fail.
+define unit_mutants
+$(BUILD)/tests/$(1)-%.c: runner/$(1).c | $(BUILD)/tests
+	sed '$$($(1)_sed_$$*)' $$< >$$@
+	! cmp -s $$< $$@	# the edit must change something
+
+$(BUILD)/tests/$(3)-%: runner/tests/$(2).c $(BUILD)/tests/$(1)-%.c \
+		$$(filter-out $(BUILD)/runner/$(1).o,$$(RUNNER_OBJS))
+	$$(CC) $$(ALL_CFLAGS) $$(LDFLAGS) $$^ $$(LDLIBS) -o $$@
+endef
+
 # runner/arena_pool.c's check, which scripts/test.sh runs on a kernel that
 # defers frees, and three broken copies of arena_pool.c it must catch: one
 # without the drain's two rounds, one that takes every arena for held by no
 # program, one whose arena_frees_landed() does not wait.
 POOL_MUTANTS := no-rounds no-refs-check no-landed-wait
-pool_sed_no-rounds   := s/^\tround_lands(gone, n, [01]);$$/\t(void)round_lands;/
-pool_sed_no-refs-check := s/^\(\t*\)if (ids\[i\] \&\& refs\[i\] == OWN_REFS)$$/\1if (ids[i])/
-pool_sed_no-landed-wait := s/^\twhile (arena_page_mapped(page, ps)) {$$/\twhile (0 \&\& arena_page_mapped(page, ps)) {/
+arena_pool_sed_no-rounds   := s/^\tround_lands(gone, n, [01]);$$/\t(void)round_lands;/
+arena_pool_sed_no-refs-check := s/^\(\t*\)if (ids\[i\] \&\& refs\[i\] == OWN_REFS)$$/\1if (ids[i])/
+arena_pool_sed_no-landed-wait := s/^\twhile (arena_page_mapped(page, ps)) {$$/\twhile (0 \&\& arena_page_mapped(page, ps)) {/
 POOL_CHECKS := $(BUILD)/tests/check_arena_pool \
 	       $(POOL_MUTANTS:%=$(BUILD)/tests/check_arena_pool-%)
-
-$(BUILD)/tests/arena_pool-%.c: runner/arena_pool.c | $(BUILD)/tests
-	sed '$(pool_sed_$*)' $< >$@
-	! cmp -s $< $@	# the edit must change something
-
-$(BUILD)/tests/check_arena_pool-%: runner/tests/check_arena_pool.c $(BUILD)/tests/arena_pool-%.c \
-		$(filter-out $(BUILD)/runner/arena_pool.o,$(RUNNER_OBJS))
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+$(eval $(call unit_mutants,arena_pool,check_arena_pool,check_arena_pool))
 
 # Copies of runner/control_memo.c that forget one part of a control's key:
-# build/tests/test_control_memo must fail on each (scripts/test.sh).
+# build/tests/test_control_memo must fail on each.
 MEMO_MUTANTS := no-type no-target no-insns
-memo_sed_no-type   := s/a->prog_type == b->prog_type \&\&//
-memo_sed_no-target := s/a->attach_btf_id == b->attach_btf_id \&\&//
-memo_sed_no-insns  := s/^\t       !memcmp(a->insns, b->insns, .*);$$/\t       1;/
+control_memo_sed_no-type   := s/a->prog_type == b->prog_type \&\&//
+control_memo_sed_no-target := s/a->attach_btf_id == b->attach_btf_id \&\&//
+control_memo_sed_no-insns  := s/^\t       !memcmp(a->insns, b->insns, .*);$$/\t       1;/
 MEMO_CHECKS := $(MEMO_MUTANTS:%=$(BUILD)/tests/mutant_control_memo-%)
-
-$(BUILD)/tests/control_memo-%.c: runner/control_memo.c | $(BUILD)/tests
-	sed '$(memo_sed_$*)' $< >$@
-	! cmp -s $< $@	# the edit must change something
-
-$(BUILD)/tests/mutant_control_memo-%: runner/tests/test_control_memo.c $(BUILD)/tests/control_memo-%.c \
-		$(filter-out $(BUILD)/runner/control_memo.o,$(RUNNER_OBJS))
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+$(eval $(call unit_mutants,control_memo,test_control_memo,mutant_control_memo))
 
 # Copies of runner/tags.c whose tags_strip() strips nothing, strips the
 # kernel's decl tags too, or edits bytes it did not parse:
-# build/tests/test_tags must fail on each (scripts/test.sh).
+# build/tests/test_tags must fail on each.
 TAGS_MUTANTS := no-strip all-decl-tags no-byte-check
 tags_sed_no-strip       := s/^\t\tmemcpy((char \*)raw + off, int_t, TAG_SIZE);$$/\t\t(void)int_t;/
 tags_sed_all-decl-tags  := s/^\t\tif (!own_tag(btf, d))$$/\t\tif (!btf_is_decl_tag(d))/
 tags_sed_no-byte-check  := s/^\t\tif (memcmp((char \*)raw + off, d, TAG_SIZE))$$/\t\tif (0)/
 TAGS_CHECKS := $(TAGS_MUTANTS:%=$(BUILD)/tests/mutant_tags-%)
-
-$(BUILD)/tests/tags-%.c: runner/tags.c | $(BUILD)/tests
-	sed '$(tags_sed_$*)' $< >$@
-	! cmp -s $< $@	# the edit must change something
-
-$(BUILD)/tests/mutant_tags-%: runner/tests/test_tags.c $(BUILD)/tests/tags-%.c \
-		$(filter-out $(BUILD)/runner/tags.o,$(RUNNER_OBJS))
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+$(eval $(call unit_mutants,tags,test_tags,mutant_tags))
 
 # Copies of runner/expect.c whose glob index loses the second and later
 # rules of a name, or puts a name's own rules before earlier wildcard
-# ones: build/tests/test_expect must fail on each (scripts/test.sh).
+# ones: build/tests/test_expect must fail on each.
 EXPECT_MUTANTS := no-chain literal-first
 expect_sed_no-chain      := s/^\t\t\trs->rules\[tail\[first\]\].next_same = i;$$/\t\t\t(void)tail;/
 expect_sed_literal-first := s/^\tif (it->lit >= 0 \&\& (w < 0 || it->lit < w)) {$$/\tif (it->lit >= 0) {/
 EXPECT_CHECKS := $(EXPECT_MUTANTS:%=$(BUILD)/tests/mutant_expect-%)
-
-$(BUILD)/tests/expect-%.c: runner/expect.c | $(BUILD)/tests
-	sed '$(expect_sed_$*)' $< >$@
-	! cmp -s $< $@	# the edit must change something
-
-$(BUILD)/tests/mutant_expect-%: runner/tests/test_expect.c $(BUILD)/tests/expect-%.c \
-		$(filter-out $(BUILD)/runner/expect.o,$(RUNNER_OBJS))
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+$(eval $(call unit_mutants,expect,test_expect,mutant_expect))
 
 # runner/run_stage.c's early end of the wait for a late free, and a copy
 # of the runner that ends it without waiting until no program holds the

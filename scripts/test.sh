@@ -248,18 +248,26 @@ arena_pool_check() {
 # program to let go (the Makefile's conform-no-held-wait) must call them
 # no-effect, and fail.
 run_wait_check() {
-	local rc=0
-	"$conform" --objs "$objs" --expected "$expected" -t cb_timer_xdp,cb_timer_syscall \
-		>"$tmp/out" || rc=$?
+	good_then_broken conform-no-held-wait '^# cb_timer_xdp: run: runs: ' \
+		'^# cb_timer_xdp: FAIL: run: expected runs, observed no-effect' \
+		-t cb_timer_xdp,cb_timer_syscall
+}
+
+# good_then_broken MUTANT GOOD-REGEX BROKEN-REGEX ARGS...: the runner run
+# with ARGS exits 0 and prints GOOD-REGEX; the Makefile's broken copy
+# build/tests/MUTANT exits 1 and prints BROKEN-REGEX.
+good_then_broken() {
+	local mutant=$1 good=$2 broken=$3 rc=0
+	shift 3
+	"$conform" --objs "$objs" --expected "$expected" "$@" >"$tmp/out" || rc=$?
 	cat "$tmp/out"
 	((rc == 0))
-	grep -q '^# cb_timer_xdp: run: runs: ' "$tmp/out"
+	grep -q -- "$good" "$tmp/out"
 	rc=0
-	"$unit_dir/conform-no-held-wait" --objs "$objs" --expected "$expected" \
-		-t cb_timer_xdp,cb_timer_syscall >"$tmp/out" || rc=$?
+	"$unit_dir/$mutant" --objs "$objs" --expected "$expected" "$@" >"$tmp/out" || rc=$?
 	cat "$tmp/out"
 	((rc == 1))
-	grep -q '^# cb_timer_xdp: FAIL: run: expected runs, observed no-effect' "$tmp/out"
+	grep -q -- "$broken" "$tmp/out"
 }
 
 # The run stage leaves nothing attached inside the runner either: the
@@ -269,19 +277,10 @@ run_wait_check() {
 # detaches the no-op programs it keeps on their trampolines (the
 # Makefile's conform-no-hooks-end, see runner/hooks.c) must fail so.
 links_released_check() {
-	local rc=0 tests='fentry_sleepable_target*,lsm_sleepable_hook*'
 	# (Anchors are off by default on x86-64: on here.)
-	"$conform" --objs "$objs" --expected "$expected" -a "$tests" --anchors on \
-		>"$tmp/out" || rc=$?
-	cat "$tmp/out"
-	((rc == 0))
-	grep -q '^ok .* fentry_sleepable_target.s' "$tmp/out"
-	rc=0
-	"$unit_dir/conform-no-hooks-end" --objs "$objs" --expected "$expected" \
-		-a "$tests" --anchors on >"$tmp/out" || rc=$?
-	cat "$tmp/out"
-	((rc == 1))
-	grep -q '^# BUG: the runner still holds [0-9]* BPF links* after the run stage' "$tmp/out"
+	good_then_broken conform-no-hooks-end '^ok .* fentry_sleepable_target.s' \
+		'^# BUG: the runner still holds [0-9]* BPF links* after the run stage' \
+		-a 'fentry_sleepable_target*,lsm_sleepable_hook*' --anchors on
 }
 
 # Both: the pool, then the run stage's wait.
