@@ -121,34 +121,27 @@ expect_sed_literal-first := s/^\tif (it->lit >= 0 \&\& (w < 0 || it->lit < w)) {
 EXPECT_CHECKS := $(EXPECT_MUTANTS:%=$(BUILD)/tests/mutant_expect-%)
 $(eval $(call unit_mutants,expect,test_expect,mutant_expect))
 
-# runner/run_stage.c's early end of the wait for a late free, and a copy
-# of the runner that ends it without waiting until no program holds the
-# arena: scripts/test.sh's run_wait_check must catch it (the timer cases'
-# free comes 100 ms after their program returned).
-$(BUILD)/tests/run_stage-no-held-wait.c: runner/run_stage.c | $(BUILD)/tests
-	sed 's/^\twhile (refs != base) {$$/\twhile (0 \&\& refs != base) {/' $< >$@
+# Broken copies of the runner, each with one edit of runner/run_stage.c,
+# that a step of scripts/test.sh must catch:
+#   no-held-wait  ends its wait for a late free without waiting until no
+#                 program holds the arena (run_wait_check: the timer cases'
+#                 free comes 100 ms after their program returned);
+#   no-hooks-end  leaves the trampoline anchors of runner/hooks.c attached
+#                 (links_released_check: the runner's own count of the BPF
+#                 links it still holds after the run stage);
+#   race-one-cpu  races on one CPU as on two, static (race_one_cpu, in a VM
+#                 with one CPU).
+run_stage_sed_no-held-wait := s/^\twhile (refs != base) {$$/\twhile (0 \&\& refs != base) {/
+run_stage_sed_no-hooks-end := s/^\thooks_end();$$/\t(void)hooks_end;/
+run_stage_sed_race-one-cpu := s/^\tif (c->kind == CASE_RUN_RACE \&\& sysconf(_SC_NPROCESSORS_ONLN) < 2) {$$/\tif (0) {/
+
+$(BUILD)/tests/run_stage-%.c: runner/run_stage.c | $(BUILD)/tests
+	sed '$(run_stage_sed_$*)' $< >$@
 	! cmp -s $< $@	# the edit must change something
 
-$(BUILD)/tests/conform-no-held-wait: $(BUILD)/runner/main.o $(BUILD)/tests/run_stage-no-held-wait.c \
+$(BUILD)/tests/conform-%: $(BUILD)/runner/main.o $(BUILD)/tests/run_stage-%.c \
 		$(filter-out $(BUILD)/runner/run_stage.o,$(RUNNER_OBJS))
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
-
-# A runner that leaves its trampoline anchors (runner/hooks.c) attached
-# when the run stage ends: scripts/tests/mutations.sh's valgrind run must
-# see their links' file descriptors still open at exit.
-$(BUILD)/tests/run_stage-no-hooks-end.c: runner/run_stage.c | $(BUILD)/tests
-	sed 's/^\thooks_end();$$/\t(void)hooks_end;/' $< >$@
-	! cmp -s $< $@	# the edit must change something
-
-$(BUILD)/tests/conform-no-hooks-end: $(BUILD)/runner/main.o $(BUILD)/tests/run_stage-no-hooks-end.c \
-		$(filter-out $(BUILD)/runner/run_stage.o,$(RUNNER_OBJS))
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
-
-# A static runner that races on one CPU as on two: scripts/test.sh's
-# race_one_cpu step must tell it from the real one in a VM with one CPU.
-$(BUILD)/tests/run_stage-race-one-cpu.c: runner/run_stage.c | $(BUILD)/tests
-	sed 's/^\tif (c->kind == CASE_RUN_RACE \&\& sysconf(_SC_NPROCESSORS_ONLN) < 2) {$$/\tif (0) {/' $< >$@
-	! cmp -s $< $@	# the edit must change something
 
 $(BUILD)/tests/conform-static-race-one-cpu: $(BUILD)/runner/main.o $(BUILD)/tests/run_stage-race-one-cpu.c \
 		$(filter-out $(BUILD)/runner/run_stage.o,$(RUNNER_OBJS))
