@@ -131,10 +131,10 @@ static int fentry_trigger(const struct conform_case *c)
 /*
  * Anchors. The last program detached from a function's BPF trampoline
  * unregisters the trampoline's ftrace ops, and where each trampoline has
- * ops of its own (arm64: only x86-64 shares one), ftrace_shutdown() then
- * waits for two RCU-tasks grace periods: about 90 ms in a quiet arm64
- * 7.0.13 TCG VM, up to 1.4 s between the run stage's tests on rt-arm64
- * (docs/findings.md). So the first test on a function leaves a no-op
+ * ops of its own (arm64 does; x86-64 shares one among them all),
+ * ftrace_shutdown() then waits for two RCU-tasks grace periods: about
+ * 90 ms in a quiet arm64 7.0.13 TCG VM, up to 1.4 s between the run
+ * stage's tests on rt-arm64 (docs/findings.md). So the first test on a function leaves a no-op
  * fentry program attached there until the run stage ends (hooks_end()).
  * Each test's own program is still attached, fired and detached, beside
  * it; its detach only updates the trampoline. The run stage runs one test

@@ -559,7 +559,7 @@ static int run_main(int argc, char **argv)
 		       links_left, links_left == 1 ? "" : "s");
 		fprintf(stderr, "conform: the runner still holds %d BPF link%s after the run stage (a bug of the runner)\n",
 			links_left, links_left == 1 ? "" : "s");
-		ret = EXIT_FAIL;
+		ret = o.bisect ? EXIT_BISECT_ABORT : EXIT_FAIL;
 	} else if (o.bisect && (n.skip || !consistent))
 		ret = EXIT_BISECT_SKIP;
 	else if (n.fail || n.xpass)

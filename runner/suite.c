@@ -76,10 +76,12 @@ static int read_file(const char *path, char **buf, size_t *len, char *err,
 			*buf = xrealloc(*buf, cap *= 2);
 	}
 	if (ferror(f)) {
+		int e = errno;
+
 		fclose(f);
 		free(*buf);
 		*buf = NULL;
-		return set_err(err, errlen, "%s: %s", path, strerror(EIO));
+		return set_err(err, errlen, "%s: %s", path, strerror(e));
 	}
 	fclose(f);
 	*len = n;
