@@ -213,7 +213,9 @@ bench: $(BUILD)/bench/bench $(BUILD)/bench/bench-static $(BUILD)/bench/bench.bpf
 # Run the suite in a VM: make vmtest KERNEL=6.12 (or a vmlinuz, a bzImage;
 # "arm64:7.0", or ARCH=arm64, for another architecture: see make cross)
 KERNEL  ?= 7.3
-KERNELS ?= 6.1 6.12 6.18 7.0 7.3
+# (the ten Debian kernels the suite is verified on, and two PREEMPT_RT
+# ones, before and from 7.0)
+KERNELS ?= 6.1 6.12 6.16 6.17 6.18 6.19 7.0 7.1 7.2 7.3 rt:6.12 rt:7.0
 # The architectures of make matrix: each bare version of KERNELS on each
 ARCHES  ?= amd64
 vmtest: vm-deps
