@@ -134,6 +134,8 @@ $(eval $(call unit_mutants,expect,test_expect,mutant_expect))
 run_stage_sed_no-held-wait := s/^\twhile (refs != base) {$$/\twhile (0 \&\& refs != base) {/
 run_stage_sed_no-hooks-end := s/^\thooks_end();$$/\t(void)hooks_end;/
 run_stage_sed_race-one-cpu := s/^\tif (c->kind == CASE_RUN_RACE \&\& sysconf(_SC_NPROCESSORS_ONLN) < 2) {$$/\tif (0) {/
+RUNNER_CHECKS := $(BUILD)/tests/conform-no-held-wait $(BUILD)/tests/conform-no-hooks-end \
+		 $(BUILD)/tests/conform-static-race-one-cpu
 
 $(BUILD)/tests/run_stage-%.c: runner/run_stage.c | $(BUILD)/tests
 	sed '$(run_stage_sed_$*)' $< >$@
@@ -161,8 +163,8 @@ check: deps
 	$(MAKE) all
 	scripts/check.sh $(ARGS)
 
-unit: $(UNIT_TESTS) $(POOL_CHECKS) $(MEMO_CHECKS) $(TAGS_CHECKS) $(EXPECT_CHECKS) $(BUILD)/tests/conform-no-held-wait $(BUILD)/tests/conform-no-hooks-end \
-	$(BUILD)/tests/conform-static-race-one-cpu $(BUILD)/conform $(BUILD)/conform-static $(BPF_OBJS) $(BUILD)/bench/bench
+unit: $(UNIT_TESTS) $(POOL_CHECKS) $(MEMO_CHECKS) $(TAGS_CHECKS) $(EXPECT_CHECKS) $(RUNNER_CHECKS) \
+	$(BUILD)/conform $(BUILD)/conform-static $(BPF_OBJS) $(BUILD)/bench/bench
 
 # make test's VM kernels (scripts/test.sh): Debian's amd64 ones, and arm64
 # and s390x on one kernel each, whose static runners it cross-builds.

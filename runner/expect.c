@@ -437,6 +437,13 @@ static int rule_iter_next(struct rule_iter *it, const struct ruleset *rs)
 	return w;
 }
 
+/* Does rule r, which the iterator gave for name, match it? */
+static bool iter_rule_matches(const struct rule *r, const char *name)
+{
+	/* The chain's rules are the name; a wildcard one is matched. */
+	return r->literal || !fnmatch(r->glob, name, GLOB_FLAGS);
+}
+
 void ruleset_matches(const struct ruleset *rs, const char *name, bool *match)
 {
 	struct rule_iter it;
@@ -445,8 +452,7 @@ void ruleset_matches(const struct ruleset *rs, const char *name, bool *match)
 	memset(match, 0, sizeof(*match) * (size_t)rs->cnt);
 	rule_iter_init(&it, rs, name, -1);
 	while ((i = rule_iter_next(&it, rs)) >= 0)
-		match[i] = rs->rules[i].literal ||
-			   rule_glob_matches(rs->rules[i].glob, name);
+		match[i] = iter_rule_matches(&rs->rules[i], name);
 }
 
 static int load_stream(struct ruleset *rs, FILE *f, const char *name,
@@ -601,7 +607,7 @@ const struct rule *ruleset_lookup_after(const struct ruleset *rs,
 			continue;
 		if (!rule_platform_matches(r, &rs->platform))
 			continue;
-		if (!r->literal && !rule_glob_matches(r->glob, name))
+		if (!iter_rule_matches(r, name))
 			continue;
 		return r;
 	}

@@ -134,11 +134,12 @@ static int fentry_trigger(const struct conform_case *c)
  * ops of its own (arm64 does; x86-64 shares one among them all),
  * ftrace_shutdown() then waits for two RCU-tasks grace periods: about
  * 90 ms in a quiet arm64 7.0.13 TCG VM, up to 1.4 s between the run
- * stage's tests on rt-arm64 (docs/findings.md). So the first test on a function leaves a no-op
- * fentry program attached there until the run stage ends (hooks_end()).
- * Each test's own program is still attached, fired and detached, beside
- * it; its detach only updates the trampoline. The run stage runs one test
- * at a time (run_stage.c's lock), and so do these.
+ * stage's tests on rt-arm64 (docs/findings.md). So the first test on a
+ * function leaves a no-op fentry program attached there until the run
+ * stage ends (hooks_end()). Each test's own program is still attached,
+ * fired and detached, beside it; its detach only updates the trampoline.
+ * The run stage runs one test at a time (run_stage.c's lock), and so do
+ * these.
  *
  * x86-64 has no such wait, and there an attach or detach beside another
  * program costs more than alone: the 16 fentry-type and LSM tests' attach
@@ -149,20 +150,31 @@ static int fentry_trigger(const struct conform_case *c)
  */
 #define MAX_ANCHORS 16
 
-static bool anchors_on;
-
-bool hooks_anchors_default(void)
-{
 #if defined(__x86_64__)
-	return false;
+#define ANCHORS_BY_DEFAULT false
 #else
-	return true;
+#define ANCHORS_BY_DEFAULT true
 #endif
+
+static int anchors_mode;	/* hooks_setup()'s: 1 on, 0 off, -1 the default */
+
+void hooks_setup(int anchors)
+{
+	anchors_mode = anchors;
 }
 
-void hooks_setup(bool anchors)
+/* The attach types the kernel attaches through a BPF trampoline. */
+static bool through_trampoline(const struct hook *h)
 {
-	anchors_on = anchors;
+	static const char *const types[] = {
+		"BPF_TRACE_FENTRY", "BPF_TRACE_FEXIT", "BPF_MODIFY_RETURN",
+		"BPF_TRACE_FSESSION", "BPF_LSM_MAC",
+	};
+
+	for (size_t i = 0; h->attach_type && i < sizeof(types) / sizeof(types[0]); i++)
+		if (!strcmp(h->attach_type, types[i]))
+			return true;
+	return false;
 }
 
 static struct anchor {
@@ -175,7 +187,7 @@ static void anchor(const struct conform_case *c)
 {
 	int prog, link = -1;
 
-	if (!anchors_on)
+	if (anchors_mode < 0 ? !ANCHORS_BY_DEFAULT : !anchors_mode)
 		return;
 	for (int i = 0; i < anchor_cnt; i++)
 		if (anchors[i].btf_id == c->prog.attach_btf_id)
@@ -226,19 +238,10 @@ static enum fire_result link_then(const struct conform_case *c, int fd,
 static enum fire_result fire_fentry(const struct conform_case *c, int fd,
 				    int *err, char *msg, size_t len)
 {
-	anchor(c);
 	return link_then(c, fd, err, msg, len, true);
 }
 
-/* LSM hooks: attached (beside an anchor), and the kernel poked. */
-static enum fire_result fire_lsm(const struct conform_case *c, int fd,
-				 int *err, char *msg, size_t len)
-{
-	anchor(c);
-	return link_then(c, fd, err, msg, len, false);
-}
-
-/* tp_btf: attached, and the kernel poked. */
+/* LSM hooks, tp_btf: attached, and the kernel poked. */
 static enum fire_result fire_link(const struct conform_case *c, int fd,
 				  int *err, char *msg, size_t len)
 {
@@ -570,7 +573,7 @@ static const struct hook hooks[] = {
 	{ "BPF_PROG_TYPE_TRACING", "BPF_TRACE_RAW_TP", NULL,
 	  "the tracepoint, on a sleep and a system call", fire_link },
 	{ "BPF_PROG_TYPE_LSM", "BPF_LSM_MAC", NULL,
-	  "the LSM hook, on an open(), a socket() and a sleep", fire_lsm },
+	  "the LSM hook, on an open(), a socket() and a sleep", fire_link },
 	{ "BPF_PROG_TYPE_KPROBE", "", NULL, "a perf event probe, fired by the runner", fire_probe },
 	{ "BPF_PROG_TYPE_KPROBE", "BPF_TRACE_KPROBE_MULTI", NULL, "a kprobe.multi link", fire_multi },
 	{ "BPF_PROG_TYPE_KPROBE", "BPF_TRACE_UPROBE_MULTI", NULL, "an uprobe.multi link", fire_multi },
@@ -664,5 +667,7 @@ enum fire_result hook_fire(const struct hook *h, const struct conform_case *c,
 {
 	*err = 0;
 	msg[0] = '\0';
+	if (through_trampoline(h))
+		anchor(c);
 	return h->fire(c, prog_fd, err, msg, len);
 }

@@ -8,7 +8,6 @@
 #ifndef CONFORM_HOOKS_H
 #define CONFORM_HOOKS_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 #include "suite.h"
@@ -54,11 +53,10 @@ enum fire_result hook_fire(const struct hook *h, const struct conform_case *c,
 
 /*
  * Before the run stage: whether to keep a no-op fentry program on each
- * trampoline target (hooks.c, "Anchors"); hooks_anchors_default() says
- * whether it helps on this architecture.
+ * trampoline target (hooks.c, "Anchors"): 1 yes, 0 no, -1 where it helps
+ * (not on x86-64).
  */
-void hooks_setup(bool anchors);
-bool hooks_anchors_default(void);
+void hooks_setup(int anchors);
 /* After the run stage: detach what the hooks left attached (anchors). */
 void hooks_end(void);
 

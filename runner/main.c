@@ -544,7 +544,7 @@ static int run_main(int argc, char **argv)
 	start_step(&st, START_PREPARE, &t0);
 	run_enabled = !o.no_run;
 	run_stage_setup(&rules, &k, o.reproduce_splats);
-	hooks_setup(o.anchors < 0 ? hooks_anchors_default() : o.anchors);
+	hooks_setup(o.anchors);
 	start_step(&st, START_OTHER, &t0);
 	run_tests(&run, selected, o.jobs, o.verbose, &n);
 	links_left = run_stage_end();

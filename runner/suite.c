@@ -30,33 +30,29 @@
 #define EM_BPF 247
 #endif
 
-/* Which object each program came from, for -l and for messages. */
-static void add_origins(struct suite *s, Elf *elf, const char *path)
+/*
+ * Which object each program came from, for -l and for messages: the
+ * global functions of a symbol table section.
+ */
+static void add_origins(struct suite *s, Elf *elf, Elf_Scn *scn,
+			const GElf_Shdr *sh, const char *path)
 {
-	Elf_Scn *scn = NULL;
+	Elf_Data *d = elf_getdata(scn, NULL);
 
-	while ((scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		Elf_Data *d;
+	for (size_t i = 0; d && sh->sh_entsize && i < sh->sh_size / sh->sh_entsize; i++) {
+		GElf_Sym sym;
+		const char *name;
 
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB)
+		if (!gelf_getsym(d, (int)i, &sym) ||
+		    GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
+		    GELF_ST_BIND(sym.st_info) != STB_GLOBAL ||
+		    sym.st_shndx == SHN_UNDEF)
 			continue;
-		d = elf_getdata(scn, NULL);
-		for (size_t i = 0; d && sh.sh_entsize && i < sh.sh_size / sh.sh_entsize; i++) {
-			GElf_Sym sym;
-			const char *name;
-
-			if (!gelf_getsym(d, (int)i, &sym) ||
-			    GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
-			    GELF_ST_BIND(sym.st_info) != STB_GLOBAL ||
-			    sym.st_shndx == SHN_UNDEF)
-				continue;
-			name = elf_strptr(elf, sh.sh_link, sym.st_name);
-			if (!name)
-				continue;
-			s->origin = xrealloc(s->origin, sizeof(char *) * (s->prog_cnt + 1));
-			s->origin[s->prog_cnt++] = xasprintf("%s%c%s", name, '\0', path);
-		}
+		name = elf_strptr(elf, sh->sh_link, sym.st_name);
+		if (!name)
+			continue;
+		s->origin = xrealloc(s->origin, sizeof(char *) * (s->prog_cnt + 1));
+		s->origin[s->prog_cnt++] = xasprintf("%s%c%s", name, '\0', path);
 	}
 }
 
@@ -91,8 +87,8 @@ static int read_file(const char *path, char **buf, size_t *len, char *err,
 /*
  * libbpf gives good messages for malformed objects, but after a page of
  * debug output; these three are the ones a user hits, said plainly. The
- * byte order matters since s390x is big-endian. While the image is open,
- * note which functions it defines, and where its .BTF section is.
+ * byte order matters since s390x is big-endian. Its sections, walked once,
+ * say which functions it defines and where its .BTF section is.
  */
 static int check_elf(struct suite *s, const char *path, const char *buf,
 		     size_t len, size_t *btf_off, size_t *btf_len, char *err,
@@ -132,6 +128,8 @@ static int check_elf(struct suite *s, const char *path, const char *buf,
 
 		if (!gelf_getshdr(scn, &sh))
 			break;
+		if (sh.sh_type == SHT_SYMTAB)
+			add_origins(s, elf, scn, &sh, path);
 		name = elf_strptr(elf, shstrndx, sh.sh_name);
 		if (name && !strcmp(name, ".BTF") && sh.sh_type == SHT_PROGBITS &&
 		    sh.sh_offset <= len && sh.sh_size <= len - sh.sh_offset) {
@@ -139,8 +137,6 @@ static int check_elf(struct suite *s, const char *path, const char *buf,
 			*btf_len = sh.sh_size;
 		}
 	}
-	if (!ret)
-		add_origins(s, elf, path);
 	if (elf)
 		elf_end(elf);
 	return ret;

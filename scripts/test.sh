@@ -257,16 +257,15 @@ run_wait_check() {
 # with ARGS exits 0 and prints GOOD-REGEX; the Makefile's broken copy
 # build/tests/MUTANT exits 1 and prints BROKEN-REGEX.
 good_then_broken() {
-	local mutant=$1 good=$2 broken=$3 rc=0
+	local mutant=$1 good=$2 broken=$3
 	shift 3
-	"$conform" --objs "$objs" --expected "$expected" "$@" >"$tmp/out" || rc=$?
+	run_errexit "$conform" --objs "$objs" --expected "$expected" "$@" >"$tmp/out"
 	cat "$tmp/out"
-	((rc == 0))
+	((status == 0))
 	grep -q -- "$good" "$tmp/out"
-	rc=0
-	"$unit_dir/$mutant" --objs "$objs" --expected "$expected" "$@" >"$tmp/out" || rc=$?
+	run_errexit "$unit_dir/$mutant" --objs "$objs" --expected "$expected" "$@" >"$tmp/out"
 	cat "$tmp/out"
-	((rc == 1))
+	((status == 1))
 	grep -q -- "$broken" "$tmp/out"
 }
 
